@@ -1,0 +1,35 @@
+# Two commands on a fresh machine with only Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench clean install
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the skill locally on http://127.0.0.1:8000/alexa (signature verification OFF, SQLite in ./var).
+run: $(STAMP)
+	HEELCOACH_VERIFY_SIGNATURES=$${HEELCOACH_VERIFY_SIGNATURES:-false} $(BIN)/heel-coach serve --dev
+
+## Lint, type-check and run the whole test suite.
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check skill tests benchmarks
+typecheck: $(STAMP)
+	$(BIN)/mypy
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
