@@ -1,0 +1,129 @@
+"""`heel-coach`: serve, catalog, chat, model, audio. Thin: each command calls a factory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="heel-coach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the skill over HTTP (POST /alexa)")
+    serve.add_argument("--dev", action="store_true",
+                       help="single-process development server (make run)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    catalog = sub.add_parser("catalog", help="print the exercise catalogue")
+    catalog.add_argument("--json", action="store_true", help="machine-readable JSON")
+    catalog.add_argument("--locale", default="en-US")
+
+    chat = sub.add_parser("chat", help="talk to the skill by typing")
+    chat.add_argument("--url", help="a running server's /alexa URL (default: in-process)")
+    chat.add_argument("--locale", default="en-US")
+    chat.add_argument("--user", help="user id to act as (default: a stable local user)")
+    chat.add_argument("--no-audio-player", action="store_true",
+                      help="simulate a device without AudioPlayer")
+
+    model = sub.add_parser("model", help="interaction model: sync slot values from content")
+    model.add_argument("action", choices=["sync", "check"])
+
+    sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = {"serve": _serve, "catalog": _catalog, "chat": _chat, "model": _model,
+               "settings": _settings}[args.command]
+    return handler(args)
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from skill.settings import Settings
+
+    for key, value in Settings.from_env().documented().items():
+        print(f"{key}={value}")
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from skill.catalogue import load_catalogue
+    from skill.catalogue.export import catalogue_as_json
+    from skill.engine.plan import routine_total_s
+
+    catalogue = load_catalogue()
+    data = catalogue_as_json(catalogue, routine_total_s, locale=args.locale)
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for ex in data["exercises"]:
+        figures = ", ".join(f"{k} {ex[k][0]}-{ex[k][1]}" for k in ("hold_s", "duration_s", "reps", "sets")
+                            if ex.get(k))
+        print(f"{ex['id']:<32} {ex['category']:<9} {ex['sides']:<5} {figures}")
+    print()
+    for r in data["routines"]:
+        print(f"{r['id']:<18} {r['name']:<28} {r['total_s'] // 60} min {r['total_s'] % 60:02d} s"
+              f"  {len(r['exercise_ids'])} exercises")
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from skill.catalogue import load_catalogue
+    from skill.voice.model_sync import model_path, sync_model
+
+    catalogue = load_catalogue()
+    changed = []
+    for locale in catalogue.locales:
+        path = model_path(locale)
+        if not path.exists():
+            continue
+        if sync_model(catalogue, locale, write=args.action == "sync"):
+            changed.append(str(path))
+    if args.action == "check" and changed:
+        print("out of date (run `heel-coach model sync`): " + ", ".join(changed))
+        return 1
+    print("updated: " + ", ".join(changed) if changed else "interaction models are in sync")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from skill.console.chat import interactive_lines, run
+    from skill.console.client import VoiceClient, flask_transport, http_transport
+    from skill.console.envelopes import Device
+
+    device = Device(locale=args.locale, audio_player=not args.no_audio_player,
+                    user_id=args.user or "amzn1.ask.account.local-console-user")
+    if args.url:
+        transport = http_transport(args.url)
+    else:
+        from skill.settings import Settings
+        from skill.web.app import create_app
+
+        logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
+        settings = Settings.from_env(verify_signatures=False)
+        transport = flask_transport(create_app(settings))
+    client = VoiceClient.for_locale(transport, args.locale, device=device)
+    interactive = sys.stdin.isatty()
+    lines = interactive_lines() if interactive else sys.stdin
+    return run(client, lines, prompt=interactive)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from skill.settings import Settings
+    from skill.web.server import serve
+
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    return serve(Settings.from_env(**overrides), dev=args.dev)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Runtime settings: defaults, overridden by ``HEELCOACH_*`` environment variables.
+
+Read once by the factories (``create_app(settings)``), never at import time, so tests can
+build several apps with different settings in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PREFIX = "HEELCOACH_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value we cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("var/heel-coach.sqlite3")
+    """HEELCOACH_DB_PATH: the SQLite file (created with its folder on first use)."""
+    verify_signatures: bool = True
+    """HEELCOACH_VERIFY_SIGNATURES: check Alexa's request signature and certificate chain."""
+    verify_timestamps: bool = True
+    """HEELCOACH_VERIFY_TIMESTAMPS: reject requests older or newer than 150 s."""
+    skill_ids: frozenset[str] = field(default_factory=frozenset)
+    """HEELCOACH_SKILL_IDS: comma-separated application ids allowed; empty allows any."""
+    trusted_roots_file: Path | None = None
+    """HEELCOACH_TRUSTED_ROOTS: PEM file of root CAs for Alexa's certificate chain
+    (default: the certifi bundle)."""
+    audio_base_url: str = ""
+    """HEELCOACH_AUDIO_BASE_URL: public HTTPS URL under which /audio is reachable by Alexa
+    (e.g. https://coach.example.com/audio). Empty: no clips, long silences use breaks."""
+    audio_dir: Path = Path("audio")
+    """HEELCOACH_AUDIO_DIR: rendered audio and silence clips."""
+    host: str = "127.0.0.1"
+    """HEELCOACH_HOST."""
+    port: int = 8000
+    """HEELCOACH_PORT."""
+    workers: int = 2
+    """HEELCOACH_WORKERS: gunicorn worker processes for `heel-coach serve`."""
+    log_level: str = "INFO"
+    """HEELCOACH_LOG_LEVEL."""
+    max_body_bytes: int = 128 * 1024
+    """HEELCOACH_MAX_BODY_BYTES: larger requests are refused with 400."""
+    cert_timeout_s: float = 2.0
+    """HEELCOACH_CERT_TIMEOUT_S: timeout for downloading Alexa's signing certificate."""
+    api_timeout_s: float = 2.5
+    """HEELCOACH_API_TIMEOUT_S: timeout for Alexa API calls (reminders, settings)."""
+    default_locale: str = "en-US"
+    """HEELCOACH_DEFAULT_LOCALE: used when a request's locale has no content."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            key = PREFIX + f.name.upper()
+            if f.name == "trusted_roots_file":
+                key = PREFIX + "TRUSTED_ROOTS"
+            if key in env:
+                values[f.name] = _convert(f.name, env[key], getattr(cls(), f.name))
+        values.update(overrides)
+        return replace(cls(), **values)  # type: ignore[arg-type]
+
+    def documented(self) -> dict[str, str]:
+        """Variable name -> current value, for the README test and `heel-coach settings`."""
+        out = {}
+        for f in fields(self):
+            key = PREFIX + ("TRUSTED_ROOTS" if f.name == "trusted_roots_file" else f.name.upper())
+            value = getattr(self, f.name)
+            out[key] = ",".join(sorted(value)) if isinstance(value, frozenset) else str(value or "")
+        return out
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    raw = raw.strip()
+    if isinstance(default, bool):
+        if raw.lower() in _TRUE:
+            return True
+        if raw.lower() in _FALSE:
+            return False
+        raise SettingsError(f"{PREFIX}{name.upper()} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{PREFIX}{name.upper()} must be a whole number") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{PREFIX}{name.upper()} must be a number") from None
+    if isinstance(default, frozenset):
+        return frozenset(part.strip() for part in raw.split(",") if part.strip())
+    if name in {"db_path", "audio_dir", "trusted_roots_file"}:
+        return Path(raw) if raw else None
+    if name == "audio_base_url":
+        if raw and not raw.startswith("https://"):
+            raise SettingsError("HEELCOACH_AUDIO_BASE_URL must start with https://")
+        return raw.rstrip("/")
+    return raw

@@ -1,0 +1,185 @@
+"""The one place SSML is written: escapes text and enforces Alexa's limits.
+
+Limits (reference §2-3): a ``<break>`` lasts at most 10 s; at most 240 s of ``<audio>`` per
+response (90 s in a reprompt); output speech under 8000 characters. Silence longer than a
+break is made from silent MP3 clips that our own server hosts (``SilenceClips``); without
+clips it falls back to consecutive 10 s breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+MAX_BREAK_S = 10.0
+MAX_SPEECH_AUDIO_S = 240.0
+MAX_REPROMPT_AUDIO_S = 90.0
+MAX_SSML_CHARS = 8000
+
+
+class SsmlLimitError(ValueError):
+    """A response would break one of Alexa's SSML limits."""
+
+
+@dataclass(frozen=True)
+class SilenceClips:
+    """Silent clips by whole seconds, and how to address them (``url_for(seconds)``)."""
+
+    lengths: tuple[int, ...]
+    url_for: Callable[[int], str]
+
+    def decompose(self, seconds: int) -> list[int]:
+        """Greedy split into available clip lengths; any remainder under the smallest is returned
+        as breaks by the caller."""
+        out: list[int] = []
+        left = seconds
+        for length in sorted(self.lengths, reverse=True):
+            while left >= length:
+                out.append(length)
+                left -= length
+        return out
+
+
+class Ssml:
+    """Build one ``<speak>`` document. Methods chain; ``build()`` checks the limits."""
+
+    def __init__(self, *, max_audio_s: float = MAX_SPEECH_AUDIO_S,
+                 silence: SilenceClips | None = None) -> None:
+        self._parts: list[str] = []
+        self._audio_s = 0.0
+        self._max_audio_s = max_audio_s
+        self._silence = silence
+
+    @property
+    def audio_seconds(self) -> float:
+        return self._audio_s
+
+    def say(self, text: str) -> Ssml:
+        text = text.strip()
+        if text:
+            self._parts.append(escape(text))
+        return self
+
+    def sentence(self, text: str) -> Ssml:
+        text = text.strip()
+        if text:
+            self._parts.append(f"<s>{escape(text)}</s>")
+        return self
+
+    def paragraph(self, text: str) -> Ssml:
+        text = text.strip()
+        if text:
+            self._parts.append(f"<p>{escape(text)}</p>")
+        return self
+
+    def pause(self, seconds: float) -> Ssml:
+        """Exactly ``seconds`` of silence: breaks up to 10 s, silence clips beyond."""
+        if seconds < 0:
+            raise SsmlLimitError("negative pause")
+        remaining_ms = round(seconds * 1000)
+        if self._silence is not None and remaining_ms > MAX_BREAK_S * 1000:
+            whole = remaining_ms // 1000
+            for length in self._silence.decompose(int(whole)):
+                self.audio(self._silence.url_for(length), length)
+                remaining_ms -= length * 1000
+        while remaining_ms > 0:
+            chunk = min(remaining_ms, int(MAX_BREAK_S * 1000))
+            self._parts.append(_break(chunk))
+            remaining_ms -= chunk
+        return self
+
+    def audio(self, url: str, seconds: float) -> Ssml:
+        if not url.startswith("https://"):
+            raise SsmlLimitError(f"audio must be served over HTTPS: {url}")
+        if self._audio_s + seconds > self._max_audio_s:
+            raise SsmlLimitError(
+                f"audio would total {self._audio_s + seconds:.0f} s, over {self._max_audio_s:.0f} s"
+            )
+        self._audio_s += seconds
+        self._parts.append(f"<audio src={quoteattr(url)}/>")
+        return self
+
+    def extend(self, other: Ssml) -> Ssml:
+        if self._audio_s + other._audio_s > self._max_audio_s:
+            raise SsmlLimitError("combined audio over the per-response limit")
+        self._parts.extend(other._parts)
+        self._audio_s += other._audio_s
+        return self
+
+    def is_empty(self) -> bool:
+        return not self._parts
+
+    def build(self) -> str:
+        doc = "<speak>" + " ".join(self._parts) + "</speak>"
+        if len(doc) > MAX_SSML_CHARS:
+            raise SsmlLimitError(f"speech is {len(doc)} characters, over {MAX_SSML_CHARS}")
+        return doc
+
+
+def _break(ms: int) -> str:
+    if ms % 1000 == 0:
+        return f'<break time="{ms // 1000}s"/>'
+    return f'<break time="{ms}ms"/>'
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r'<break time="(\d+)(ms|s)"/>')
+_AUDIO = re.compile(r'<audio src="([^"]*)"/>')
+_SILENCE_NAME = re.compile(r"silence-(\d+)s\.mp3$")
+
+
+def to_display_text(ssml: str) -> str:
+    """Render SSML for a terminal: text as spoken, merged silences as "[pause 30 s]".
+
+    Silence clips are recognised by their file name (``silence-<n>s.mp3``); other audio shows
+    as "[audio NAME]".
+    """
+    tokens: list[tuple[str, float | str]] = []
+    pos = 0
+    pattern = re.compile(r'<break time="\d+(?:ms|s)"/>|<audio src="[^"]*"/>|<[^>]+>')
+    for match in pattern.finditer(ssml):
+        if match.start() > pos:
+            tokens.append(("text", ssml[pos:match.start()]))
+        tag = match.group(0)
+        if (b := _BREAK.fullmatch(tag)) is not None:
+            value = int(b.group(1)) / (1000 if b.group(2) == "ms" else 1)
+            tokens.append(("pause", value))
+        elif (a := _AUDIO.fullmatch(tag)) is not None:
+            url = a.group(1).replace("&amp;", "&")
+            if (s := _SILENCE_NAME.search(url)) is not None:
+                tokens.append(("pause", float(s.group(1))))
+            else:
+                tokens.append(("text", f" [audio {url.rsplit('/', 1)[-1]}] "))
+        else:
+            tokens.append(("text", " "))
+        pos = match.end()
+    tokens.append(("text", ssml[pos:]))
+    out: list[str] = []
+    pending = 0.0
+    for kind, value in tokens:
+        if kind == "pause":
+            pending += float(value)
+            continue
+        text = str(value)
+        if pending and text.strip():
+            out.append(f" [pause {_fmt_seconds(pending)}] ")
+            pending = 0.0
+        out.append(text)
+    if pending:
+        out.append(f" [pause {_fmt_seconds(pending)}]")
+    text = "".join(out)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pauses_in(ssml: str) -> list[float]:
+    """Every merged silence in document order, in seconds (for tests and the console)."""
+    return [float(m) for m in re.findall(r"\[pause ([\d.]+) s\]", to_display_text(ssml))]
+
+
+def _fmt_seconds(seconds: float) -> str:
+    if abs(seconds - round(seconds)) < 1e-6:
+        return f"{int(round(seconds))} s"
+    return f"{seconds:.1f} s"
