@@ -31,22 +31,30 @@ class Prompts:
 
 
 def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
-    path = root / locale / "prompts.yaml"
-    rel = f"locales/{locale}/prompts.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(rel, "<file>", str(exc)) from exc
-    if not isinstance(data, dict):
-        raise ContentError(rel, "<root>", "must be a mapping of key: text")
-    for key, value in data.items():
-        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
-            raise ContentError(rel, str(key), "must be a non-empty string")
+    """Merge ``prompts.yaml`` and any ``prompts_<feature>.yaml`` of a locale; keys must be unique."""
+    merged: dict[str, str] = {}
+    files = sorted((root / locale).glob("prompts*.yaml"))
+    if not files:
+        raise ContentError(f"locales/{locale}/prompts.yaml", "<file>", "missing")
+    for path in files:
+        rel = f"locales/{locale}/{path.name}"
         try:
-            list(string.Formatter().parse(value))
-        except ValueError as exc:
-            raise ContentError(rel, key, f"bad placeholder: {exc}") from exc
-    return Prompts(locale, dict(data))
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ContentError(rel, "<file>", str(exc)) from exc
+        if not isinstance(data, dict):
+            raise ContentError(rel, "<root>", "must be a mapping of key: text")
+        for key, value in data.items():
+            if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+                raise ContentError(rel, str(key), "must be a non-empty string")
+            if key in merged:
+                raise ContentError(rel, key, "defined in more than one prompts file")
+            try:
+                list(string.Formatter().parse(value))
+            except ValueError as exc:
+                raise ContentError(rel, key, f"bad placeholder: {exc}") from exc
+            merged[key] = value
+    return Prompts(locale, merged)
 
 
 def available_locales(root: Path = LOCALES_DIR) -> tuple[str, ...]:
