@@ -14,8 +14,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the skill over HTTP (POST /alexa)")
-    serve.add_argument("--dev", action="store_true",
-                       help="single-process development server (make run)")
+    serve.add_argument("--dev", action="store_true", help="single-process development server (make run)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
@@ -27,8 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--url", help="a running server's /alexa URL (default: in-process)")
     chat.add_argument("--locale", default="en-US")
     chat.add_argument("--user", help="user id to act as (default: a stable local user)")
-    chat.add_argument("--no-audio-player", action="store_true",
-                      help="simulate a device without AudioPlayer")
+    chat.add_argument("--no-audio-player", action="store_true", help="simulate a device without AudioPlayer")
 
     model = sub.add_parser("model", help="interaction model: sync slot values from content")
     model.add_argument("action", choices=["sync", "check"])
@@ -37,8 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    handler = {"serve": _serve, "catalog": _catalog, "chat": _chat, "model": _model,
-               "settings": _settings}[args.command]
+    handler = {
+        "serve": _serve,
+        "catalog": _catalog,
+        "chat": _chat,
+        "model": _model,
+        "settings": _settings,
+    }[args.command]
     return handler(args)
 
 
@@ -62,13 +65,16 @@ def _catalog(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     for ex in data["exercises"]:
-        figures = ", ".join(f"{k} {ex[k][0]}-{ex[k][1]}" for k in ("hold_s", "duration_s", "reps", "sets")
-                            if ex.get(k))
+        figures = ", ".join(
+            f"{k} {ex[k][0]}-{ex[k][1]}" for k in ("hold_s", "duration_s", "reps", "sets") if ex.get(k)
+        )
         print(f"{ex['id']:<32} {ex['category']:<9} {ex['sides']:<5} {figures}")
     print()
     for r in data["routines"]:
-        print(f"{r['id']:<18} {r['name']:<28} {r['total_s'] // 60} min {r['total_s'] % 60:02d} s"
-              f"  {len(r['exercise_ids'])} exercises")
+        print(
+            f"{r['id']:<18} {r['name']:<28} {r['total_s'] // 60} min {r['total_s'] % 60:02d} s"
+            f"  {len(r['exercise_ids'])} exercises"
+        )
     return 0
 
 
@@ -96,8 +102,11 @@ def _chat(args: argparse.Namespace) -> int:
     from skill.console.client import VoiceClient, flask_transport, http_transport
     from skill.console.envelopes import Device
 
-    device = Device(locale=args.locale, audio_player=not args.no_audio_player,
-                    user_id=args.user or "amzn1.ask.account.local-console-user")
+    device = Device(
+        locale=args.locale,
+        audio_player=not args.no_audio_player,
+        user_id=args.user or "amzn1.ask.account.local-console-user",
+    )
     if args.url:
         transport = http_transport(args.url)
     else:
@@ -105,7 +114,7 @@ def _chat(args: argparse.Namespace) -> int:
         from skill.web.app import create_app
 
         logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
-        settings = Settings.from_env(verify_signatures=False)
+        settings = Settings.from_env(None, verify_signatures=False)
         transport = flask_transport(create_app(settings))
     client = VoiceClient.for_locale(transport, args.locale, device=device)
     interactive = sys.stdin.isatty()
@@ -122,7 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    return serve(Settings.from_env(**overrides), dev=args.dev)
+    return serve(Settings.from_env(None, **overrides), dev=args.dev)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ these objects and is the only place that validates them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """Phase of the routine: seeds 000 and 004 insist on release, then stretch, then strength."""
 
     RELEASE = "release"
@@ -20,14 +20,14 @@ class Category(str, Enum):
     STRENGTH = "strength"
 
 
-class Sides(str, Enum):
+class Sides(StrEnum):
     """Whether an exercise is done once per foot ("each") or with both feet at once."""
 
     EACH = "each"
     BOTH = "both"
 
 
-class Focus(str, Enum):
+class Focus(StrEnum):
     """Seed 000: treat the sole for a spur under the heel, the calf and Achilles for one at the back.
 
     The skill offers this as the user's choice; it never asks about or infers a condition.

@@ -31,8 +31,7 @@ def show(heard: Heard, out: TextIO) -> None:
         out.write("  (session ended)\n")
 
 
-def run(client: VoiceClient, lines: Iterable[str], out: TextIO = sys.stdout,
-        prompt: bool = True) -> int:
+def run(client: VoiceClient, lines: Iterable[str], out: TextIO = sys.stdout, prompt: bool = True) -> int:
     out.write(BANNER)
     for raw in lines:
         text = raw.strip()

@@ -97,12 +97,15 @@ class VoiceClient:
             heard.utterance = utterance
             return heard
         slots = {
-            name: SlotFill(value=slot.request_value, resolved_id=slot.id,
-                           resolved_name=slot.value, type_name=None if slot.builtin else slot.slot_type)
+            name: SlotFill(
+                value=slot.request_value,
+                resolved_id=slot.id,
+                resolved_name=slot.value,
+                type_name=None if slot.builtin else slot.slot_type,
+            )
             for name, slot in utterance.slots.items()
         }
-        body = self.device.intent(utterance.intent_name, slots,
-                                  new_session=utterance.new_session_phrase)
+        body = self.device.intent(utterance.intent_name, slots, new_session=utterance.new_session_phrase)
         return self.send(body, utterance)
 
     def intent(self, name: str, *, new_session: bool = False, **slots: SlotFill | str) -> Heard:

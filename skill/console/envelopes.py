@@ -41,8 +41,7 @@ class Device:
             "System": {
                 "application": {"applicationId": self.application_id},
                 "user": user,
-                "device": {"deviceId": self.device_id,
-                           "supportedInterfaces": interfaces},
+                "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
                 "apiEndpoint": self.api_endpoint,
                 "apiAccessToken": self.api_access_token,
             }
@@ -80,23 +79,31 @@ class Device:
     def launch(self) -> dict[str, Any]:
         return self._envelope({"type": "LaunchRequest"}, session=True, new=True)
 
-    def intent(self, name: str, slots: dict[str, SlotFill] | None = None, *,
-               new_session: bool = False) -> dict[str, Any]:
+    def intent(
+        self, name: str, slots: dict[str, SlotFill] | None = None, *, new_session: bool = False
+    ) -> dict[str, Any]:
         intent: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
         if slots:
-            intent["slots"] = {key: fill.to_json(key, self.application_id)
-                               for key, fill in slots.items()}
-        return self._envelope({"type": "IntentRequest", "dialogState": "COMPLETED",
-                               "intent": intent}, session=True, new=new_session)
+            intent["slots"] = {key: fill.to_json(key, self.application_id) for key, fill in slots.items()}
+        return self._envelope(
+            {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent},
+            session=True,
+            new=new_session,
+        )
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
-        body = self._envelope({"type": "SessionEndedRequest", "reason": reason},
-                              session=True)
+        body = self._envelope({"type": "SessionEndedRequest", "reason": reason}, session=True)
         self.session_id = None
         return body
 
-    def audio_event(self, event: str, *, token: str | None = None, offset_ms: int | None = None,
-                    error: dict[str, Any] | None = None) -> dict[str, Any]:
+    def audio_event(
+        self,
+        event: str,
+        *,
+        token: str | None = None,
+        offset_ms: int | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         request: dict[str, Any] = {"type": event}
         if token is not None:
             request["token"] = token
@@ -127,11 +134,26 @@ class SlotFill:
         if self.type_name is not None:
             authority = f"amzn1.er-authority.echo-sdk.{application_id}.{self.type_name}"
             if self.resolved_id is not None:
-                slot["resolutions"] = {"resolutionsPerAuthority": [{
-                    "authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-                    "values": [{"value": {"name": self.resolved_name or self.value,
-                                          "id": self.resolved_id}}]}]}
+                slot["resolutions"] = {
+                    "resolutionsPerAuthority": [
+                        {
+                            "authority": authority,
+                            "status": {"code": "ER_SUCCESS_MATCH"},
+                            "values": [
+                                {
+                                    "value": {
+                                        "name": self.resolved_name or self.value,
+                                        "id": self.resolved_id,
+                                    }
+                                }
+                            ],
+                        }
+                    ]
+                }
             else:
-                slot["resolutions"] = {"resolutionsPerAuthority": [{
-                    "authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}]}
+                slot["resolutions"] = {
+                    "resolutionsPerAuthority": [
+                        {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+                    ]
+                }
         return slot

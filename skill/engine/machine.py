@@ -7,14 +7,14 @@ and the voice layer turns the emitted events into speech or AudioPlayer directiv
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 from skill.catalogue.model import Focus
 from skill.engine.plan import Foot, Plan, Step
 from skill.engine.state import RoutineState
 
 
-class Command(str, Enum):
+class Command(StrEnum):
     NEXT = "next"
     PREVIOUS = "previous"
     REPEAT = "repeat"
@@ -60,7 +60,7 @@ class ExerciseSkipped:
 
 @dataclass(frozen=True)
 class AlreadyAtStart:
-    """"previous" on the first step: it is repeated instead."""
+    """ "previous" on the first step: it is repeated instead."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,7 @@ class Remaining:
     steps_left: int
 
 
-Event = (
-    StepStarted | RoutineStarted | RoutineFinished | ExerciseSkipped | AlreadyAtStart | Paused
-    | Remaining
-)
+Event = StepStarted | RoutineStarted | RoutineFinished | ExerciseSkipped | AlreadyAtStart | Paused | Remaining
 
 
 @dataclass(frozen=True)
@@ -109,8 +106,11 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         return Transition(state, (_finished(state, plan),))
     position = state.position
     if command is Command.NEXT:
-        new = replace(state.moved_to(position + 1), done=state.done | {position},
-                      skipped=state.skipped - {position})
+        new = replace(
+            state.moved_to(position + 1),
+            done=state.done | {position},
+            skipped=state.skipped - {position},
+        )
         return _arrive(new, plan)
     if command is Command.SKIP:
         step = plan.steps[position]
@@ -124,9 +124,7 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         if position == 0:
             return Transition(state.moved_to(0), (AlreadyAtStart(), _step_started(plan, 0)))
         target = position - 1
-        new = replace(
-            state.moved_to(target), done=state.done - {target}, skipped=state.skipped - {target}
-        )
+        new = replace(state.moved_to(target), done=state.done - {target}, skipped=state.skipped - {target})
         return Transition(new, (_step_started(plan, target),))
     if command is Command.REPEAT:
         return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
@@ -136,34 +134,26 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
     return Transition(replace(state, paused=False), (_step_started(plan, position, resumed=True),))
 
 
-def _arrive(
-    state: RoutineState, plan: Plan, before: tuple[Event, ...] = ()
-) -> Transition:
+def _arrive(state: RoutineState, plan: Plan, before: tuple[Event, ...] = ()) -> Transition:
     if state.finished(plan):
         return Transition(state, (*before, _finished(state, plan)))
     return Transition(state, (*before, _step_started(plan, state.position)))
 
 
-def _step_started(
-    plan: Plan, position: int, *, repeated: bool = False, resumed: bool = False
-) -> StepStarted:
+def _step_started(plan: Plan, position: int, *, repeated: bool = False, resumed: bool = False) -> StepStarted:
     step = plan.steps[position]
     return StepStarted(step, step.entry_index + 1, plan.exercise_count(), repeated, resumed)
 
 
 def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:
     done_entries = {plan.steps[i].entry_index for i in state.done}
-    exercises_done = tuple(
-        e.exercise.id for i, e in enumerate(plan.entries) if i in done_entries
-    )
-    exercises_skipped = tuple(
-        e.exercise.id for i, e in enumerate(plan.entries) if i not in done_entries
-    )
+    exercises_done = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i in done_entries)
+    exercises_skipped = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i not in done_entries)
     return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped, plan.total_s)
 
 
 def _remaining(state: RoutineState, plan: Plan) -> Remaining:
-    left = plan.steps[state.position:]
+    left = plan.steps[state.position :]
     return Remaining(
         seconds=plan.remaining_s(state.position),
         exercises_left=len({s.entry_index for s in left}),

@@ -9,7 +9,7 @@ or a single untimed (repetition) segment, which always waits for the user.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from skill.catalogue.model import Category, Focus, Routine, RoutineEntry, Sides
 
@@ -24,7 +24,7 @@ HOLD_GAP_S = 3
 """Silence between two holds of the same set (release, breathe, start again)."""
 
 
-class Foot(str, Enum):
+class Foot(StrEnum):
     LEFT = "left"
     RIGHT = "right"
     BOTH = "both"
@@ -35,7 +35,7 @@ class Foot(str, Enum):
         return (self.value,)
 
 
-class WorkKind(str, Enum):
+class WorkKind(StrEnum):
     HOLD = "hold"
     """Static holds of ``seconds``, ``count`` times per set."""
     TIMED = "timed"
@@ -113,9 +113,7 @@ class Plan:
     def transition_s(self) -> int:
         """Gaps between holds; instructions are spoken time and are not counted."""
         return sum(
-            HOLD_GAP_S * (seg.work.count - 1)
-            for seg in self.segments
-            if seg.work.kind is WorkKind.HOLD
+            HOLD_GAP_S * (seg.work.count - 1) for seg in self.segments if seg.work.kind is WorkKind.HOLD
         )
 
     def remaining_s(self, position: int) -> int:
@@ -160,9 +158,7 @@ def build_plan(routine: Routine, foot: Foot, focus: Focus) -> Plan:
     segments: list[Segment] = []
     for entry_index, entry in enumerate(entries):
         work = work_for(entry)
-        sides: tuple[str | None, ...] = (
-            foot.sides() if entry.exercise.sides is Sides.EACH else (None,)
-        )
+        sides: tuple[str | None, ...] = foot.sides() if entry.exercise.sides is Sides.EACH else (None,)
         parts = _split(work)
         for set_no in range(1, entry.dose.sets + 1):
             for side in sides:
@@ -192,8 +188,7 @@ def _group_into_steps(segments: list[Segment]) -> tuple[Step, ...]:
             current is not None
             and current[0].entry_index == seg.entry_index
             and seg.work.timed
-            and sum(s.work.estimate_s for s in current) + seg.work.estimate_s
-            <= STEP_TIMED_BUDGET_S
+            and sum(s.work.estimate_s for s in current) + seg.work.estimate_s <= STEP_TIMED_BUDGET_S
         ):
             current.append(seg)
         else:

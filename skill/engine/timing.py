@@ -69,8 +69,11 @@ def segment_work(segment: Segment) -> list[PlanItem]:
     if work.kind is WorkKind.REPS:
         return [Cue("cue.do_reps", (("count", work.count),))]
     if work.kind is WorkKind.TIMED:
-        return [Cue("cue.start_timed", (("seconds", work.seconds),)), *timed_silence(work.seconds),
-                Cue("cue.stop")]
+        return [
+            Cue("cue.start_timed", (("seconds", work.seconds),)),
+            *timed_silence(work.seconds),
+            Cue("cue.stop"),
+        ]
     items: list[PlanItem] = []
     for n in range(1, work.count + 1):
         if n == 1:

@@ -83,8 +83,14 @@ class Turn:
             return None
         return plan
 
-    def ask(self, reply: Reply, question_key: str, reprompt_key: str, pending: str | None,
-            **params: object) -> Reply:
+    def ask(
+        self,
+        reply: Reply,
+        question_key: str,
+        reprompt_key: str,
+        pending: str | None,
+        **params: object,
+    ) -> Reply:
         reply.speech.sentence(self.text(question_key, **params))
         reply.reprompt = self.text(reprompt_key, **params)
         reply.end_session = False
@@ -125,8 +131,9 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
 
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
     turn.user.routine = transition.state
-    reply = turn.speaker.render(transition.events, plan, reply,
-                                contraindications_due=not turn.user.contraindications_given)
+    reply = turn.speaker.render(
+        transition.events, plan, reply, contraindications_due=not turn.user.contraindications_given
+    )
     if reply.said_contraindications:
         turn.user.contraindications_given = True
     for event in transition.events:
@@ -152,9 +159,13 @@ def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
     if state is not None and turn.active_plan() is not None:
         # A change of foot or focus mid-routine restarts that routine with the new choice.
         return start_routine(turn, state.routine_id, reply)
-    reply.speech.sentence(turn.text("preferences.saved",
-                                    foot_phrase=turn.speaker.foot_phrase(turn.user.foot or Foot.BOTH),
-                                    focus_phrase=turn.text(f"focus.{(turn.user.focus or Focus.SOLE).value}")))
+    reply.speech.sentence(
+        turn.text(
+            "preferences.saved",
+            foot_phrase=turn.speaker.foot_phrase(turn.user.foot or Foot.BOTH),
+            focus_phrase=turn.text(f"focus.{(turn.user.focus or Focus.SOLE).value}"),
+        )
+    )
     return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", ASK_ROUTINE)
 
 

@@ -31,8 +31,9 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         stored: dict[str, Any] = manager.persistent_attributes
         manager.request_attributes[SNAPSHOT] = copy.deepcopy(stored)
         in_session = envelope.session is not None
-        session = dict(manager.session_attributes) if in_session else {}
-        now = request.timestamp if isinstance(request.timestamp, datetime) else datetime.now(UTC)
+        session = dict(manager.session_attributes or {}) if in_session else {}
+        timestamp = getattr(request, "timestamp", None)
+        now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
         manager.request_attributes[TURN] = Turn(
@@ -53,8 +54,8 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         manager = handler_input.attributes_manager
-        turn: Turn | None = manager.request_attributes.get(TURN)
-        if turn is None:
+        turn = manager.request_attributes.get(TURN)
+        if not isinstance(turn, Turn):
             return
         if turn.in_session:
             manager.session_attributes = turn.session

@@ -21,12 +21,10 @@ def model_path(locale: str) -> Path:
 
 def generated_types(catalogue: Catalogue, locale: str) -> dict[str, list[dict[str, Any]]]:
     routines = [
-        _value(r.id, r.text[locale].name, r.text[locale].synonyms)
-        for r in catalogue.routines.values()
+        _value(r.id, r.text[locale].name, r.text[locale].synonyms) for r in catalogue.routines.values()
     ]
     exercises = [
-        _value(e.id, e.text[locale].name, e.text[locale].synonyms)
-        for e in catalogue.exercises.values()
+        _value(e.id, e.text[locale].name, e.text[locale].synonyms) for e in catalogue.exercises.values()
     ]
     return {"ROUTINE_NAME": routines, "EXERCISE_NAME": exercises}
 

@@ -66,3 +66,10 @@ def side_word(side: str) -> str:
 
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def with_article(noun: str) -> str:
+    """ "wall" -> "a wall", "exercise mat" -> "an exercise mat"."""
+    if noun.split(" ", 1)[0] in {"a", "an", "the", "your", "some"}:
+        return noun
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -72,9 +72,9 @@ def build_skill(
         return Speaker(catalogue, prompts[chosen], chosen, silence)
 
     speakers: Callable[[str | None], Speaker] = speaker_for
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)  # type: ignore[arg-type]
     if skill_id:
-        builder.skill_id = skill_id
+        builder.skill_id = skill_id  # type: ignore[assignment]
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     builder.add_global_response_interceptor(SaveTurnInterceptor())
     for extra in extra_handlers:

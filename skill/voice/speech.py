@@ -37,8 +37,13 @@ class Reply:
 class Speaker:
     """Wording for one locale; built per request from shared, immutable content."""
 
-    def __init__(self, catalogue: Catalogue, prompts: Prompts, locale: str,
-                 silence: SilenceClips | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        prompts: Prompts,
+        locale: str,
+        silence: SilenceClips | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.prompts = prompts
         self.locale = locale
@@ -74,36 +79,44 @@ class Speaker:
         from skill.engine.plan import routine_total_s
 
         items = [
-            self.text("routines.list.item", name=self.routine_name(r),
-                      duration=phrasing.approximate_duration(routine_total_s(r)))
+            self.text(
+                "routines.list.item",
+                name=self.routine_name(r),
+                duration=phrasing.approximate_duration(routine_total_s(r)),
+            )
             for r in self.catalogue.routines.values()
         ]
-        return self.text("routines.list", count=phrasing.number_words(len(items)),
-                         items=phrasing.join_list(items))
+        return self.text(
+            "routines.list",
+            count=phrasing.number_words(len(items)),
+            items=phrasing.join_list(items),
+        )
 
     # -- exercise content --------------------------------------------------------------------
     def describe_exercise(self, exercise: Exercise, entry: RoutineEntry | None = None) -> Ssml:
-        text = exercise.text[self.locale]
-        out = self.ssml().sentence(text.name + ".")
-        if exercise.equipment:
-            out.sentence(self.text("exercise.equipment",
-                                   equipment=phrasing.join_list(list(exercise.equipment), "or")))
-        out.sentence(text.position)
-        for step_text in text.steps:
-            out.sentence(step_text)
-        for caution in text.cautions:
-            out.sentence(caution)
+        out = self.ssml().sentence(exercise.text[self.locale].name + ".")
+        self._instructions(exercise, out)
         if entry is not None:
             out.sentence(self.dose_phrase(entry))
         return out
+
+    def _instructions(self, exercise: Exercise, out: Ssml) -> None:
+        """Equipment, starting position, steps and cautions, one sentence each."""
+        text = exercise.text[self.locale]
+        if exercise.equipment:
+            items = [phrasing.with_article(e) for e in exercise.equipment]
+            out.sentence(self.text("exercise.equipment", equipment=phrasing.join_list(items)))
+        for sentence in (text.position, *text.steps, *text.cautions):
+            out.sentence(sentence)
 
     def dose_phrase(self, entry: RoutineEntry) -> str:
         dose, parts = entry.dose, []
         if dose.hold_s is not None:
             reps = dose.reps or 1
             hold = phrasing.duration(dose.hold_s)
-            parts.append(f"hold for {hold}" + (f", {phrasing.plural(reps, 'time', 'times')}"
-                                               if reps > 1 else ""))
+            parts.append(
+                f"hold for {hold}" + (f", {phrasing.plural(reps, 'time', 'times')}" if reps > 1 else "")
+            )
         elif dose.duration_s is not None:
             parts.append(f"keep going for {phrasing.duration(dose.duration_s)}")
         elif dose.reps is not None:
@@ -115,20 +128,26 @@ class Speaker:
         return phrasing.capitalise(", ".join(parts)) + "." if parts else ""
 
     # -- events ----------------------------------------------------------------------------
-    def render(self, events: tuple[Event, ...], plan: Plan, reply: Reply, *,
-               contraindications_due: bool) -> Reply:
+    def render(
+        self, events: tuple[Event, ...], plan: Plan, reply: Reply, *, contraindications_due: bool
+    ) -> Reply:
         """Append every event's words to ``reply``; decide the reprompt and session end."""
         for event in events:
             if isinstance(event, RoutineStarted):
                 routine = self.catalogue.routine(event.routine_id)
-                reply.speech.sentence(self.text(
-                    "routine.start", routine=self.routine_name(routine),
-                    foot_phrase=self.foot_phrase(event.foot),
-                    duration=phrasing.approximate_duration(event.total_s)))
+                reply.speech.sentence(
+                    self.text(
+                        "routine.start",
+                        routine=self.routine_name(routine),
+                        foot_phrase=self.foot_phrase(event.foot),
+                        duration=phrasing.approximate_duration(event.total_s),
+                    )
+                )
             elif isinstance(event, StepStarted):
                 entry = plan.entries[event.step.entry_index]
-                say_contra = (contraindications_due and entry.exercise.is_massage
-                              and not reply.said_contraindications)
+                say_contra = (
+                    contraindications_due and entry.exercise.is_massage and not reply.said_contraindications
+                )
                 if say_contra:
                     reply.speech.paragraph(self.contraindications())
                     reply.said_contraindications = True
@@ -137,9 +156,13 @@ class Speaker:
                 routine = self.catalogue.routine(event.routine_id)
                 reply.speech.sentence(self.text("routine.finished", routine=self.routine_name(routine)))
                 count = len(event.exercises_done) + len(event.exercises_skipped)
-                reply.speech.sentence(self.text("routine.finished.summary",
-                                                done=phrasing.number_words(len(event.exercises_done)),
-                                                count=phrasing.number_words(count)))
+                reply.speech.sentence(
+                    self.text(
+                        "routine.finished.summary",
+                        done=phrasing.number_words(len(event.exercises_done)),
+                        count=phrasing.number_words(count),
+                    )
+                )
                 reply.speech.sentence(self.red_flags())
                 reply.speech.sentence(self.text("routine.finished.close"))
                 reply.end_session = True
@@ -153,12 +176,18 @@ class Speaker:
                 reply.speech.sentence(self.text("paused", exercise=name))
                 reply.end_session = True
             elif isinstance(event, Remaining):
-                exercises = (self.text("remaining.one_exercise") if event.exercises_left == 1
-                             else self.text("remaining.exercises",
-                                            count=phrasing.number_words(event.exercises_left)))
-                reply.speech.sentence(self.text(
-                    "remaining", duration=phrasing.approximate_duration(event.seconds),
-                    exercises=exercises))
+                exercises = (
+                    self.text("remaining.one_exercise")
+                    if event.exercises_left == 1
+                    else self.text("remaining.exercises", count=phrasing.number_words(event.exercises_left))
+                )
+                reply.speech.sentence(
+                    self.text(
+                        "remaining",
+                        duration=phrasing.approximate_duration(event.seconds),
+                        exercises=exercises,
+                    )
+                )
                 reply.reprompt = self.text("reprompt.step")
         return reply
 
@@ -168,17 +197,15 @@ class Speaker:
         text = exercise.text[self.locale]
         speech = reply.speech
         if step.first_of_exercise or event.repeated or event.resumed:
-            speech.sentence(self.text("exercise.intro", number=phrasing.number_words(event.exercise_number),
-                                      count=phrasing.number_words(event.exercise_count),
-                                      name=text.name))
-            if exercise.equipment:
-                speech.sentence(self.text("exercise.equipment",
-                                          equipment=phrasing.join_list(list(exercise.equipment), "or")))
-            speech.sentence(text.position)
-            for sentence in text.steps:
-                speech.sentence(sentence)
-            for caution in text.cautions:
-                speech.sentence(caution)
+            speech.sentence(
+                self.text(
+                    "exercise.intro",
+                    number=phrasing.number_words(event.exercise_number),
+                    count=phrasing.number_words(event.exercise_count),
+                    name=text.name,
+                )
+            )
+            self._instructions(exercise, speech)
             speech.sentence(self.dose_phrase(entry))
         self.render_timing(step_timing(step), speech)
         reply.speech.sentence(self._wait_prompt(step))
@@ -205,8 +232,9 @@ class Speaker:
     def cue_text(self, cue: Cue) -> str:
         params: dict[str, object] = dict(cue.params)
         if "side" in params:
-            params["side"] = phrasing.capitalise(str(params["side"])) if cue.key == "cue.side" \
-                else str(params["side"])
+            params["side"] = (
+                phrasing.capitalise(str(params["side"])) if cue.key == "cue.side" else str(params["side"])
+            )
         if "seconds" in params:
             params["duration"] = phrasing.duration(float(params["seconds"]))  # type: ignore[arg-type]
         for key in ("set", "sets", "n", "count"):

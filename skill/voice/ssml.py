@@ -45,8 +45,9 @@ class SilenceClips:
 class Ssml:
     """Build one ``<speak>`` document. Methods chain; ``build()`` checks the limits."""
 
-    def __init__(self, *, max_audio_s: float = MAX_SPEECH_AUDIO_S,
-                 silence: SilenceClips | None = None) -> None:
+    def __init__(
+        self, *, max_audio_s: float = MAX_SPEECH_AUDIO_S, silence: SilenceClips | None = None
+    ) -> None:
         self._parts: list[str] = []
         self._audio_s = 0.0
         self._max_audio_s = max_audio_s
@@ -136,16 +137,15 @@ def to_display_text(ssml: str) -> str:
     Silence clips are recognised by their file name (``silence-<n>s.mp3``); other audio shows
     as "[audio NAME]".
     """
-    tokens: list[tuple[str, float | str]] = []
+    tokens: list[tuple[str, float | str]] = []  # ("text", str) or ("pause", seconds)
     pos = 0
     pattern = re.compile(r'<break time="\d+(?:ms|s)"/>|<audio src="[^"]*"/>|<[^>]+>')
     for match in pattern.finditer(ssml):
         if match.start() > pos:
-            tokens.append(("text", ssml[pos:match.start()]))
+            tokens.append(("text", ssml[pos : match.start()]))
         tag = match.group(0)
         if (b := _BREAK.fullmatch(tag)) is not None:
-            value = int(b.group(1)) / (1000 if b.group(2) == "ms" else 1)
-            tokens.append(("pause", value))
+            tokens.append(("pause", int(b.group(1)) / (1000 if b.group(2) == "ms" else 1)))
         elif (a := _AUDIO.fullmatch(tag)) is not None:
             url = a.group(1).replace("&amp;", "&")
             if (s := _SILENCE_NAME.search(url)) is not None:
@@ -158,11 +158,11 @@ def to_display_text(ssml: str) -> str:
     tokens.append(("text", ssml[pos:]))
     out: list[str] = []
     pending = 0.0
-    for kind, value in tokens:
-        if kind == "pause":
-            pending += float(value)
+    for kind, token in tokens:
+        if isinstance(token, float):
+            pending += token
             continue
-        text = str(value)
+        text = token
         if pending and text.strip():
             out.append(f" [pause {_fmt_seconds(pending)}] ")
             pending = 0.0

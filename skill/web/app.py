@@ -29,8 +29,10 @@ _LOG = logging.getLogger("heelcoach.request")
 _APOLOGY = {
     "version": "1.0",
     "response": {
-        "outputSpeech": {"type": "PlainText",
-                         "text": "Sorry, something went wrong on my side. Please try again."},
+        "outputSpeech": {
+            "type": "PlainText",
+            "text": "Sorry, something went wrong on my side. Please try again.",
+        },
         "shouldEndSession": True,
     },
 }
@@ -48,9 +50,14 @@ class Services:
     verifier: RequestVerifier
 
 
-def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None = None,
-               verifier: RequestVerifier | None = None, store: SqliteStore | None = None,
-               api_client: Any = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    verifier: RequestVerifier | None = None,
+    store: SqliteStore | None = None,
+    api_client: Any = None,
+) -> Flask:
     settings = settings or Settings.from_env()
     catalogue = catalogue or load_catalogue()
     store = store or SqliteStore(settings.db_path)
@@ -75,8 +82,10 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     services = Services(settings, catalogue, store, skill, verifier)
     app.extensions["heelcoach"] = services
     if not settings.verify_signatures:
-        _LOG.warning("!!! Alexa request signature verification is OFF: for local use only. "
-                     "Set HEELCOACH_VERIFY_SIGNATURES=true in production. !!!")
+        _LOG.warning(
+            "!!! Alexa request signature verification is OFF: for local use only. "
+            "Set HEELCOACH_VERIFY_SIGNATURES=true in production. !!!"
+        )
 
     @app.post("/alexa")
     def alexa() -> tuple[Response, int]:
@@ -86,16 +95,21 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     def healthz() -> tuple[Response, int]:
         database = "ok" if store.health() else "unavailable"
         status = 200 if database == "ok" else 503
-        return jsonify(status="ok" if status == 200 else "degraded", database=database,
-                       exercises=len(catalogue.exercises), routines=len(catalogue.routines)), status
+        return jsonify(
+            status="ok" if status == 200 else "degraded",
+            database=database,
+            exercises=len(catalogue.exercises),
+            routines=len(catalogue.routines),
+        ), status
 
     @app.get("/audio/<path:name>")
     def audio(name: str) -> Response:
         root = Path(settings.audio_dir).resolve()
         if not name.endswith(".mp3") or not (root / name).resolve().is_relative_to(root):
             abort(404)
-        response = send_from_directory(root, name, mimetype="audio/mpeg", conditional=True,
-                                       max_age=HASHED_MAX_AGE)
+        response = send_from_directory(
+            root, name, mimetype="audio/mpeg", conditional=True, max_age=HASHED_MAX_AGE
+        )
         response.headers["Cache-Control"] = f"public, max-age={HASHED_MAX_AGE}, immutable"
         return response
 
@@ -115,7 +129,7 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
     outcome, request_type, intent = "ok", "-", "-"
     try:
         body = read_body(services.settings.max_body_bytes)
-        services.verifier.verify_signature(request.headers, body)
+        services.verifier.verify_signature(dict(request.headers), body)
         data = parse_json(body)
         check_shape(data)
         request_type = data["request"]["type"]
@@ -137,8 +151,14 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
     except RequestRejected as exc:
         outcome = f"rejected:{exc.reason}"
         payload, status = {"error": exc.reason, "detail": exc.detail}, 400
-    _LOG.info("alexa request type=%s intent=%s status=%s outcome=%s latency_ms=%.1f",
-              request_type, intent, status, outcome, (time.perf_counter() - started) * 1000)
+    _LOG.info(
+        "alexa request type=%s intent=%s status=%s outcome=%s latency_ms=%.1f",
+        request_type,
+        intent,
+        status,
+        outcome,
+        (time.perf_counter() - started) * 1000,
+    )
     return jsonify(payload), status
 
 
@@ -159,11 +179,11 @@ def silence_clips(settings: Settings) -> SilenceClips | None:
     """Silent MP3 clips for long holds, when they are published under a public HTTPS URL."""
     if not settings.audio_base_url:
         return None
-    from skill.audio.silence import SILENCE_CLIP_SECONDS, silence_file_name
+    from skill.audio.silence import SILENCE_CLIP_SECONDS, silence_clip_name
 
     base = settings.audio_base_url
 
     def url_for(seconds: int) -> str:
-        return f"{base}/silence/{silence_file_name(seconds)}"
+        return f"{base}/silence/{silence_clip_name(seconds)}"
 
     return SilenceClips(tuple(SILENCE_CLIP_SECONDS), url_for)

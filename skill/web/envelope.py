@@ -64,8 +64,9 @@ def check_shape(data: dict[str, Any]) -> None:
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
             raise RequestRejected("invalid_request", "IntentRequest without 'intent.name'")
         slots = intent.get("slots")
-        if slots is not None and not (isinstance(slots, dict)
-                                      and all(isinstance(v, dict) for v in slots.values())):
+        if slots is not None and not (
+            isinstance(slots, dict) and all(isinstance(v, dict) for v in slots.values())
+        ):
             raise RequestRejected("invalid_request", "'intent.slots' must map names to objects")
 
 
@@ -80,5 +81,7 @@ def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
 
 
 def serialize_response(response: object) -> dict[str, Any]:
-    result: dict[str, Any] = _SERIALIZER.serialize(response)
+    result = _SERIALIZER.serialize(response)
+    if not isinstance(result, dict):
+        raise TypeError("a response envelope serialises to a JSON object")
     return result

@@ -12,11 +12,17 @@ _LOG = logging.getLogger("heelcoach.server")
 
 def serve(settings: Settings, *, dev: bool = False) -> int:
     from skill.web.app import create_app
+    from skill.web.logging_setup import configure_logging
 
     if dev:
+        configure_logging(settings.log_level)
         app = create_app(settings)
-        _LOG.info("Heel Coach (development server) on http://%s:%d/alexa, database %s",
-                  settings.host, settings.port, settings.db_path)
+        _LOG.info(
+            "Heel Coach (development server) on http://%s:%d/alexa, database %s",
+            settings.host,
+            settings.port,
+            settings.db_path,
+        )
         app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
         return 0
     return _gunicorn(settings)
@@ -25,8 +31,19 @@ def serve(settings: Settings, *, dev: bool = False) -> int:
 def _gunicorn(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
-    class HeelCoachServer(BaseApplication):  # type: ignore[misc]
-        """Each worker builds its own app after fork (no shared SQLite connections)."""
+    from skill.web.logging_setup import logging_config
+
+    class HeelCoachServer(BaseApplication):
+        """Each worker builds its own app after fork (no shared SQLite connections).
+
+        Worker model: ``settings.workers`` processes x 4 threads (gthread). Requests are
+        short and mostly CPU (JSON, SDK models, SSML) with one SQLite read and write, so a
+        few threads per process hide the fsync/lock waits while processes give CPU
+        parallelism. SIGTERM is a graceful stop: workers stop accepting and finish in-flight
+        requests for up to ``graceful_timeout`` (20 s > Alexa's 8 s budget), then exit.
+        Logs: one JSON line per request (``heelcoach.request``), gunicorn's own access line
+        for other paths, user ids and tokens redacted (``skill.web.logging_setup``).
+        """
 
         def load_config(self) -> None:
             self.cfg.set("bind", f"{settings.host}:{settings.port}")
@@ -35,7 +52,12 @@ def _gunicorn(settings: Settings) -> int:
             self.cfg.set("threads", 4)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("timeout", 30)
-            self.cfg.set("accesslog", None)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("loglevel", settings.log_level.lower())
+            self.cfg.set("logconfig_dict", logging_config(settings.log_level))
+            # No runtime control socket: a fixed per-user path would collide between
+            # instances (tests, benchmarks) and is an admin surface we do not use.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from skill.web.app import create_app

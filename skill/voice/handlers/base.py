@@ -16,7 +16,8 @@ TURN = "heelcoach.turn"
 
 
 def turn_of(handler_input: HandlerInput) -> Turn:
-    turn: Turn = handler_input.attributes_manager.request_attributes[TURN]
+    turn = handler_input.attributes_manager.request_attributes[TURN]
+    assert isinstance(turn, Turn)
     return turn
 
 
@@ -31,7 +32,7 @@ def intent_is(handler_input: HandlerInput, *names: str) -> bool:
 def pending(handler_input: HandlerInput) -> Any:
     """The question we asked last turn (read from request attributes: no I/O)."""
     turn = handler_input.attributes_manager.request_attributes.get(TURN)
-    return None if turn is None else turn.session.get("pending")
+    return turn.session.get("pending") if isinstance(turn, Turn) else None
 
 
 def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None]:
@@ -44,7 +45,12 @@ def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | N
         return None, None
     resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
     for authority in resolutions or []:
-        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+        if (
+            authority.status
+            and authority.status.code == StatusCode.ER_SUCCESS_MATCH
+            and authority.values
+            and authority.values[0].value is not None
+        ):
             return authority.values[0].value.id, slot.value
     return None, slot.value
 

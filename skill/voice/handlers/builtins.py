@@ -29,24 +29,32 @@ class HelpHandler(AbstractRequestHandler):
         plan = turn.active_plan()
         if plan is not None and turn.user.routine is not None:
             step = plan.steps[turn.user.routine.position]
-            reply.speech.sentence(turn.text(
-                "help.routine",
-                exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
-                number=phrasing.number_words(step.entry_index + 1),
-                count=phrasing.number_words(plan.exercise_count())))
-            return respond(handler_input, turn.ask(
-                reply, "help.routine.question", "reprompt.step", coach.ASK_CONTINUE))
+            reply.speech.sentence(
+                turn.text(
+                    "help.routine",
+                    exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
+                    number=phrasing.number_words(step.entry_index + 1),
+                    count=phrasing.number_words(plan.exercise_count()),
+                )
+            )
+            return respond(
+                handler_input,
+                turn.ask(reply, "help.routine.question", "reprompt.step", coach.ASK_CONTINUE),
+            )
         reply.speech.sentence(turn.text("help.idle"))
-        return respond(handler_input, turn.ask(
-            reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+        return respond(
+            handler_input,
+            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+        )
 
 
 class StopCancelHandler(AbstractRequestHandler):
     """Stop and cancel end the session; the place in the routine is kept for next time."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_is(handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent",
-                         "AMAZON.NavigateHomeIntent")
+        return intent_is(
+            handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -54,10 +62,13 @@ class StopCancelHandler(AbstractRequestHandler):
         plan = turn.active_plan()
         if plan is not None and turn.user.routine is not None:
             step = plan.steps[turn.user.routine.position]
-            reply.speech.sentence(turn.text(
-                "stop.saved",
-                exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
-                routine=turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))))
+            reply.speech.sentence(
+                turn.text(
+                    "stop.saved",
+                    exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
+                    routine=turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id)),
+                )
+            )
         else:
             reply.speech.sentence(turn.text("goodbye"))
         reply.end_session = True
@@ -67,8 +78,13 @@ class StopCancelHandler(AbstractRequestHandler):
 
 class LoopShuffleHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_is(handler_input, "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
-                         "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent")
+        return intent_is(
+            handler_input,
+            "AMAZON.LoopOnIntent",
+            "AMAZON.LoopOffIntent",
+            "AMAZON.ShuffleOnIntent",
+            "AMAZON.ShuffleOffIntent",
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)

@@ -50,7 +50,8 @@ class PendingQuestionRepromptHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return pending(handler_input) in (coach.ASK_FOOT, coach.ASK_FOCUS) and intent_is(
-            handler_input, "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
+            handler_input, "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -72,8 +73,10 @@ class YesHandler(AbstractRequestHandler):
             return respond(handler_input, coach.navigate(turn, Command.RESUME))
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.routine_list())
-        return respond(handler_input, turn.ask(
-            reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+        return respond(
+            handler_input,
+            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+        )
 
 
 class NoHandler(AbstractRequestHandler):
@@ -86,8 +89,10 @@ class NoHandler(AbstractRequestHandler):
         if pending(handler_input) == coach.ASK_RESUME:
             reply.speech.sentence(turn.text("no.ok"))
             reply.speech.sentence(turn.speaker.routine_list())
-            return respond(handler_input, turn.ask(
-                reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+            return respond(
+                handler_input,
+                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            )
         reply.speech.sentence(turn.text("goodbye"))
         reply.end_session = True
         return respond(handler_input, reply)

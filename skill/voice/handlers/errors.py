@@ -12,8 +12,9 @@ from skill.errors import StorageError
 
 _LOG = logging.getLogger(__name__)
 _GENERIC = "Sorry, something went wrong on my side. Your progress is saved, so please try again."
-_STORAGE = ("Sorry, I can't reach your saved progress right now. Nothing has been lost; "
-            "please try again in a minute.")
+_STORAGE = (
+    "Sorry, I can't reach your saved progress right now. Nothing has been lost; please try again in a minute."
+)
 
 
 class StorageErrorHandler(AbstractExceptionHandler):
@@ -30,8 +31,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        _LOG.error("unhandled %s while handling a request", type(exception).__name__,
-                   exc_info=exception)
+        _LOG.error("unhandled %s while handling a request", type(exception).__name__, exc_info=exception)
         return _apology(handler_input, "error.generic", _GENERIC)
 
 
@@ -40,12 +40,13 @@ def _apology(handler_input: HandlerInput, key: str, fallback: str) -> Response:
 
     AudioPlayer requests may not carry speech, so they get an empty response.
     """
-    request_type = handler_input.request_envelope.request.object_type
+    request = handler_input.request_envelope.request
+    request_type = request.object_type if request is not None else None
     if request_type and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         return handler_input.response_builder.response
     text = fallback
     turn = handler_input.attributes_manager.request_attributes.get("heelcoach.turn")
-    if turn is not None:
+    if hasattr(turn, "text"):
         try:
             text = turn.text(key)
         except KeyError:

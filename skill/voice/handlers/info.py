@@ -35,7 +35,11 @@ class MassageSafetyHandler(AbstractRequestHandler):
 
 def _follow_up(turn, reply):  # type: ignore[no-untyped-def]
     if turn.active_plan() is not None:
-        return turn.ask(reply, "safety.question", "reprompt.resume", "continue",
-                        routine=turn.speaker.routine_name(
-                            turn.catalogue.routine(turn.user.routine.routine_id)))
+        return turn.ask(
+            reply,
+            "safety.question",
+            "reprompt.resume",
+            "continue",
+            routine=turn.speaker.routine_name(turn.catalogue.routine(turn.user.routine.routine_id)),
+        )
     return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")

@@ -7,8 +7,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.voice import coach
-from skill.voice.phrasing import number_words
 from skill.voice.handlers.base import request_type, respond, turn_of
+from skill.voice.phrasing import number_words
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -20,13 +20,21 @@ class LaunchHandler(AbstractRequestHandler):
         reply = turn.reply()
         if not turn.user.disclaimer_given:
             turn.user.disclaimer_given = True
-            reply.speech.sentence(turn.text(
-                "welcome.first", disclaimer=turn.speaker.safety().disclaimer,
-                routine_count=number_words(len(turn.catalogue.routines))))
-            return respond(handler_input, turn.ask(
-                reply, "welcome.first.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+            reply.speech.sentence(
+                turn.text(
+                    "welcome.first",
+                    disclaimer=turn.speaker.safety().disclaimer,
+                    routine_count=number_words(len(turn.catalogue.routines)),
+                )
+            )
+            return respond(
+                handler_input,
+                turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            )
         if turn.active_plan() is not None:
             return respond(handler_input, coach.resume_prompt(turn, reply))
         reply.speech.sentence(turn.text("welcome.back"))
-        return respond(handler_input, turn.ask(
-            reply, "welcome.back.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+        return respond(
+            handler_input,
+            turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+        )

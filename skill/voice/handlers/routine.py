@@ -41,8 +41,10 @@ class StartRoutineHandler(AbstractRequestHandler):
             elif turn.active_plan() is not None:
                 return respond(handler_input, coach.resume_prompt(turn, reply))
             reply.speech.sentence(turn.speaker.routine_list())
-            return respond(handler_input, turn.ask(
-                reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+            return respond(
+                handler_input,
+                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            )
         return respond(handler_input, coach.start_routine(turn, routine_id, reply))
 
 
@@ -54,8 +56,10 @@ class ListRoutinesHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.routine_list())
-        return respond(handler_input, turn.ask(
-            reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE))
+        return respond(
+            handler_input,
+            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+        )
 
 
 class DescribeExerciseHandler(AbstractRequestHandler):
@@ -76,11 +80,12 @@ class DescribeExerciseHandler(AbstractRequestHandler):
         if exercise_id is None or exercise_id not in turn.catalogue.exercises:
             if heard:
                 reply.speech.sentence(turn.text("exercise.unknown", heard=heard))
-            return respond(handler_input, turn.ask(
-                reply, "help.idle.question", "reprompt.choose_routine", None))
+            return respond(
+                handler_input,
+                turn.ask(reply, "help.idle.question", "reprompt.choose_routine", None),
+            )
         reply.speech.extend(turn.speaker.describe_exercise(turn.catalogue.exercise(exercise_id), entry))
-        return respond(handler_input, turn.ask(
-            reply, "exercise.describe.question", "reprompt.step", None))
+        return respond(handler_input, turn.ask(reply, "exercise.describe.question", "reprompt.step", None))
 
 
 class NavigationHandler(AbstractRequestHandler):
@@ -93,4 +98,4 @@ class NavigationHandler(AbstractRequestHandler):
         from ask_sdk_core.utils import get_intent_name
 
         turn = turn_of(handler_input)
-        return respond(handler_input, coach.navigate(turn, NAVIGATION[get_intent_name(handler_input)]))
+        return respond(handler_input, coach.navigate(turn, NAVIGATION[str(get_intent_name(handler_input))]))
