@@ -73,6 +73,19 @@ def _routine(
         "total_s": routine_total_s(routine),
         "description": text.description,
         "exercise_ids_by_focus": {focus.value: _ids(routine, focus) for focus in Focus},
+        "entries": [
+            {
+                "exercise_id": entry.exercise.id,
+                "variant": entry.variant.id,
+                "sources": list(entry.variant.sources),
+                "focus": entry.focus.value if entry.focus else None,
+                "hold_s": entry.dose.hold_s,
+                "duration_s": entry.dose.duration_s,
+                "reps": entry.dose.reps,
+                "sets": entry.dose.sets,
+            }
+            for entry in routine.entries
+        ],
     }
 
 

@@ -1,0 +1,70 @@
+"""Shared fixtures: isolated settings, a real app on a real SQLite file, a loopback server,
+and ``alexa``: a simulated Echo that talks to that server over HTTP."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from skill.catalogue import load_catalogue
+from skill.catalogue.model import Catalogue
+from skill.console.client import VoiceClient, flask_transport, http_transport
+from skill.settings import Settings
+from skill.web.app import create_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HEELCOACH_* variable from the developer's shell leaks into a test."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("HEELCOACH_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "heel-coach.sqlite3", verify_signatures=False,
+                    audio_dir=tmp_path / "audio")
+
+
+@pytest.fixture
+def app(settings: Settings, catalogue: Catalogue) -> Flask:
+    return create_app(settings, catalogue=catalogue)
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    """The app behind a real HTTP server on loopback."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def alexa(live_url: str) -> VoiceClient:
+    """A simulated Echo speaking to the live server: ``alexa.launch()``, ``alexa.say("next")``."""
+    return VoiceClient.for_locale(http_transport(live_url))
+
+
+@pytest.fixture
+def inproc_alexa(app: Flask) -> VoiceClient:
+    """The same, through Flask's test client (for tests that send many requests)."""
+    return VoiceClient.for_locale(flask_transport(app))

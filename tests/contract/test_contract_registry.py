@@ -1,0 +1,123 @@
+"""Contracts between the interaction model, the handlers, the prompts and the catalogue."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from skill.catalogue.model import Catalogue
+from skill.console.envelopes import Device
+from skill.voice import skill_factory
+from skill.voice.handlers import builtins
+from skill.voice.model_sync import sync_model
+from skill.voice.prompts import load_prompts
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = sorted((ROOT / "interaction_models").glob("*.json"))
+
+
+def model_intents(path: Path) -> list[str]:
+    return [i["name"] for i in json.loads(path.read_text())["interactionModel"]["languageModel"]["intents"]]
+
+
+def test_handler_order_is_pinned() -> None:
+    handlers = skill_factory.HANDLERS
+    assert handlers[0].__name__ == "LaunchHandler" or handlers[0].__module__.endswith(("playback", "skill_events", "reminders"))
+    assert handlers[-1] is builtins.UnhandledRequestHandler, "the catch-all must stay last"
+    assert handlers.index(builtins.FallbackHandler) > handlers.index(skill_factory.routine.NavigationHandler)
+    assert len(set(handlers)) == len(handlers)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
+def test_every_intent_in_every_locale_has_a_handler_other_than_the_catch_all(model: Path, app) -> None:  # type: ignore[no-untyped-def]
+    from skill.console.client import VoiceClient, flask_transport
+
+    client = VoiceClient(flask_transport(app), device=Device(locale=model.stem))
+    client.launch()
+    for intent in model_intents(model):
+        if intent in ("AMAZON.FallbackIntent",):
+            continue
+        client.device.session_id = None
+        heard = client.intent(intent)
+        assert heard.status == 200, intent
+        speech = heard.text
+        assert speech, f"{intent} got no speech"
+        assert "Sorry, I didn't get that" not in speech, f"{intent} fell through to the catch-all"
+        assert "something went wrong" not in speech, f"{intent} raised an error"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
+def test_slot_values_are_generated_from_the_catalogue(model: Path, catalogue: Catalogue) -> None:
+    assert not sync_model(catalogue, model.stem, write=False), "run `heel-coach model sync`"
+
+
+def _prompt_keys_used_in_code() -> set[str]:
+    keys: set[str] = set()
+    for path in (ROOT / "skill").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in {"text", "get", "ask"}:
+                    value = node.args[0].value
+                    if isinstance(value, str) and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", value):
+                        keys.add(value)
+            if isinstance(node, ast.Call) and len(node.args) >= 3 and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "ask":
+                for arg in node.args[1:3]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        keys.add(arg.value)
+    return keys
+
+
+def test_every_prompt_key_used_in_code_exists_in_every_locale(catalogue: Catalogue) -> None:
+    used = {k for k in _prompt_keys_used_in_code() if not k.startswith(("heelcoach.", "skill."))}
+    assert used, "the scan found no prompt keys"
+    for locale in catalogue.locales:
+        prompts = load_prompts(locale)
+        missing = sorted(k for k in used if k not in prompts.strings and "." in k
+                         and k.split(".")[0] in {p.split(".")[0] for p in prompts.strings})
+        assert not missing, f"{locale} lacks {missing}"
+
+
+def test_cue_keys_from_the_engine_exist(catalogue: Catalogue) -> None:
+    from skill.engine import timing
+
+    source = Path(timing.__file__).read_text()
+    for key in set(re.findall(r'"(cue\.[a-z_]+)"', source)):
+        for locale in catalogue.locales:
+            assert key in load_prompts(locale).strings, (locale, key)
+
+
+def test_every_routine_and_exercise_has_text_in_every_locale(catalogue: Catalogue) -> None:
+    for locale in catalogue.locales:
+        assert locale in catalogue.safety
+        for exercise in catalogue.exercises.values():
+            assert exercise.text[locale].steps
+        for routine in catalogue.routines.values():
+            assert routine.text[locale].name
+
+
+def test_invocation_name_and_required_phrases() -> None:
+    from skill.simulator import Matcher, load_interaction_model
+
+    model = load_interaction_model(ROOT / "interaction_models" / "en-US.json")
+    assert model.invocation_name == "heel coach"
+    matcher = Matcher(model)
+    expected = {
+        "start my foot routine": "StartRoutineIntent",
+        "next exercise": "AMAZON.NextIntent",
+        "repeat that": "AMAZON.RepeatIntent",
+        "say that again": "AMAZON.RepeatIntent",
+        "pause": "AMAZON.PauseIntent",
+        "keep going": "KeepGoingIntent",
+        "how long is left": "TimeLeftIntent",
+    }
+    for text, intent in expected.items():
+        assert matcher.recognize_best(text).intent_name == intent, text
+    assert matcher.recognize_best("start my foot routine").slots["Routine"].id == "full"

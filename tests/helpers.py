@@ -1,0 +1,41 @@
+"""Helpers shared by tests (not fixtures)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+
+def db_dump(path: Path) -> list[tuple[object, ...]]:
+    """Every row of every table, for "nothing changed" assertions."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        rows: list[tuple[object, ...]] = []
+        for table in tables:
+            rows.extend((table, *row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
+        return rows
+    finally:
+        conn.close()
+
+
+_TOKEN = re.compile(r"\[pause ([\d.]+) s\]|(Start\.)|(And release\.|And stop\.)")
+
+
+def timed_work_seconds(text: str) -> float:
+    """Silence spoken between a "Start." cue and its "And release." / "And stop." cue.
+
+    That is the timed work itself (holds and bouts), excluding transitions between holds.
+    """
+    total, inside = 0.0, False
+    for match in _TOKEN.finditer(text):
+        if match.group(2):
+            inside = True
+        elif match.group(3):
+            inside = False
+        elif inside:
+            total += float(match.group(1))
+    return total

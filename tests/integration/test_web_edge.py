@@ -1,0 +1,98 @@
+"""The HTTP edge: 400 with a JSON reason for anything that is not a valid, verified Alexa request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from skill.catalogue.model import Catalogue
+from skill.console.envelopes import Device
+from skill.settings import Settings
+from skill.web.app import create_app
+from tests.helpers import db_dump
+
+
+@pytest.fixture
+def verified_app(tmp_path: Path, catalogue: Catalogue):  # type: ignore[no-untyped-def]
+    settings = Settings(db_path=tmp_path / "db.sqlite3", verify_signatures=True)
+    return create_app(settings, catalogue=catalogue)
+
+
+def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> requests.Response:
+    session = requests.Session()
+    session.trust_env = False
+    return session.post(url, data=body, headers=headers or {"Content-Type": "application/json"}, timeout=10)
+
+
+def test_unsigned_request_with_verification_on_is_400_and_changes_nothing(verified_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    client = verified_app.test_client()
+    before = db_dump(tmp_path / "db.sqlite3")
+    response = client.post("/alexa", data=json.dumps(Device().launch()),
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "missing_signature_headers"
+    assert db_dump(tmp_path / "db.sqlite3") == before
+
+
+def test_body_that_is_not_json_is_400_over_real_http(live_url: str, settings: Settings) -> None:
+    before = db_dump(settings.db_path)
+    response = post(live_url, b"this is not json {")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_json"
+    assert "Traceback" not in response.text
+    assert db_dump(settings.db_path) == before
+
+
+@pytest.mark.parametrize("body,reason", [
+    (b"[]", "invalid_request"),
+    (b"{}", "invalid_request"),
+    (json.dumps({"version": "1.0", "request": {"type": "Nope", "requestId": "r", "timestamp": "2026-01-01T00:00:00Z"},
+                 "context": {"System": {"user": {"userId": "u"}}}}).encode(), "unsupported_request_type"),
+    (b"", "empty_body"),
+    (b"\xff\xfe", "invalid_json"),
+])
+def test_malformed_requests_get_a_clear_reason(live_url: str, body: bytes, reason: str) -> None:
+    response = post(live_url, body)
+    assert response.status_code == 400
+    assert response.json()["error"] == reason
+
+
+def test_a_stale_timestamp_is_refused(live_url: str) -> None:
+    envelope = Device().launch()
+    envelope["request"]["timestamp"] = "2020-01-01T00:00:00Z"
+    response = post(live_url, json.dumps(envelope).encode())
+    assert response.status_code == 400 and response.json()["error"] == "stale_timestamp"
+
+
+def test_a_huge_body_is_refused_without_reading_it(live_url: str) -> None:
+    response = post(live_url, b"{" + b" " * (200 * 1024) + b"}")
+    assert response.status_code == 400 and response.json()["error"] == "body_too_large"
+
+
+def test_unknown_skill_id_is_refused(tmp_path: Path, catalogue: Catalogue) -> None:
+    app = create_app(Settings(db_path=tmp_path / "db.sqlite3", verify_signatures=False,
+                              skill_ids=frozenset({"amzn1.ask.skill.ours"})), catalogue=catalogue)
+    response = app.test_client().post("/alexa", data=json.dumps(Device().launch()),
+                                      content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == "unknown_skill_id"
+
+
+def test_healthz_and_wrong_methods(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["database"] == "ok"
+    assert client.get("/alexa").status_code == 405
+    assert client.get("/nothing").get_json() == {"error": "not_found"}
+
+
+def test_a_valid_request_is_answered_and_saved_once(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    response = client.post("/alexa", data=json.dumps(Device().launch()), content_type="application/json")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["version"] == "1.0" and "outputSpeech" in body["response"]
+    rows = [r for r in db_dump(settings.db_path) if r[0] == "users"]
+    assert len(rows) == 1

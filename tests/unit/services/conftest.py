@@ -1,0 +1,58 @@
+"""Fixtures: a Fake Alexa API over real HTTPS loopback, trusted through a test CA bundle."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# ``tests.fakes`` needs the repo root on sys.path; pytest's rootless conftest import only
+# adds this directory. Harmless once pytest config sets ``pythonpath = ["."]``.
+_ROOT = str(Path(__file__).resolve().parents[3])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from skill.services.api_client import TimeoutApiClient  # noqa: E402
+from tests.fakes.alexa_api import FakeAlexaApi, tls_files  # noqa: E402
+
+TOKEN = "in-session-token"
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+
+
+@pytest.fixture
+def fake_and_bundle(tls: tuple[Path, Path, Path]) -> Iterator[tuple[FakeAlexaApi, Path]]:
+    cert, key, bundle = tls
+    with FakeAlexaApi(cert, key) as api:
+        yield api, bundle
+    assert api.errors == []
+
+
+@pytest.fixture
+def fake(fake_and_bundle: tuple[FakeAlexaApi, Path]) -> FakeAlexaApi:
+    api = fake_and_bundle[0]
+    api.grant(TOKEN)
+    return api
+
+
+@pytest.fixture
+def ca_bundle(fake_and_bundle: tuple[FakeAlexaApi, Path]) -> str:
+    return str(fake_and_bundle[1])
+
+
+@pytest.fixture
+def api_client(ca_bundle: str) -> Iterator[TimeoutApiClient]:
+    with TimeoutApiClient(timeout_s=5.0, ca_bundle=ca_bundle) as client:
+        yield client
+
+
+@pytest.fixture
+def fast_client(ca_bundle: str) -> Iterator[TimeoutApiClient]:
+    """A client with a tiny budget, for timeout tests paired with ``delay_next``."""
+    with TimeoutApiClient(timeout_s=0.3, ca_bundle=ca_bundle) as client:
+        yield client
