@@ -38,6 +38,9 @@ _LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"
 _RULE_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "INTERVAL", "COUNT", "UNTIL"}
 _DAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 
+TOKEN = "in-session-token"
+"""The access token tests grant by default."""
+
 
 class _Reject(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:

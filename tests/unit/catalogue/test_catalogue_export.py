@@ -14,7 +14,7 @@ EXERCISE_KEYS = {
     "equipment", "focus", "is_massage", "frequency", "variants", "steps", "position", "cautions",
 }
 VARIANT_KEYS = {"id", "sources", "hold_s", "duration_s", "reps", "sets", "rest_s", "frequency"}
-ROUTINE_KEYS = {"id", "name", "exercise_ids", "total_s", "description", "exercise_ids_by_focus"}
+ROUTINE_KEYS = {"id", "name", "exercise_ids", "total_s", "description", "exercise_ids_by_focus", "entries"}
 
 
 def fake_total(routine: Routine) -> int:
@@ -43,6 +43,9 @@ def test_shape(exported: dict[str, Any], catalogue: Catalogue) -> None:
     for routine in exported["routines"]:
         assert set(routine) == ROUTINE_KEYS
         assert set(routine["exercise_ids_by_focus"]) == {"sole", "calf"}
+        assert [e["exercise_id"] for e in routine["entries"]] == [
+            e.exercise.id for e in catalogue.routine(routine["id"]).entries
+        ]
 
 
 def test_is_plain_json(exported: dict[str, Any]) -> None:

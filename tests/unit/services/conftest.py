@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# ``tests.fakes`` needs the repo root on sys.path; pytest's rootless conftest import only
-# adds this directory. Harmless once pytest config sets ``pythonpath = ["."]``.
-_ROOT = str(Path(__file__).resolve().parents[3])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from skill.services.api_client import TimeoutApiClient  # noqa: E402
-from tests.fakes.alexa_api import FakeAlexaApi, tls_files  # noqa: E402
-
-TOKEN = "in-session-token"
+from skill.services.api_client import TimeoutApiClient
+from tests.fakes.alexa_api import TOKEN, FakeAlexaApi, tls_files
 
 
 @pytest.fixture(scope="module")

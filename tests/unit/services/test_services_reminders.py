@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import TOKEN
+from tests.fakes.alexa_api import TOKEN
 
 from skill.errors import ServiceError
 from skill.services.api_client import TimeoutApiClient, call_api

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TOKEN
+from tests.fakes.alexa_api import TOKEN
 
 from skill.errors import ServiceError
 from skill.services.api_client import TimeoutApiClient
