@@ -1,0 +1,1 @@
+"""Audio tests import the shared fakes through the ``tests`` package (pytest ``pythonpath``)."""
