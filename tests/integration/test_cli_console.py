@@ -1,0 +1,61 @@
+"""The commands a new user types: `heel-coach chat` through whole routines, `catalog --json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEEDS = {"000_738e10310320b56a.txt", "001_13e5ced50b626fc8.txt", "002_9aeb6e47313bb0f3.txt",
+         "003_cd692bcb83d014fc.txt", "004_849461aea8c41f6f.txt"}
+
+
+def chat(lines: list[str], db: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
+    env["HEELCOACH_DB_PATH"] = str(db)
+    result = subprocess.run([sys.executable, "-m", "skill", "chat"], input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, env=env, timeout=120, check=True)
+    return result.stdout
+
+
+@pytest.mark.parametrize("routine,name,nexts", [("quick", "quick routine", 6), ("full", "full heel routine", 60)])
+def test_chat_completes_a_whole_routine(tmp_path: Path, routine: str, name: str, nexts: int) -> None:
+    out = chat(["open heel coach", f"start the {name}", "both feet", "sole", *["next"] * nexts, "quit"],
+               tmp_path / "db.sqlite3")
+    assert "not medical advice" in out
+    assert f"That's the end of the {name}" in out
+    assert "[pause " in out
+    assert "Traceback" not in out
+
+
+def test_chat_remembers_the_user_between_runs(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    chat(["open heel coach", "start the quick routine", "left foot", "stop", "quit"], db)
+    out = chat(["open heel coach", "quit"], db)
+    assert "Last time you stopped at" in out
+
+
+def test_catalog_json_has_every_exercise_with_figures_and_sources() -> None:
+    out = subprocess.run([sys.executable, "-m", "skill", "catalog", "--json"], capture_output=True,
+                         text=True, check=True).stdout
+    data = json.loads(out)
+    assert len(data["exercises"]) >= 20
+    for exercise in data["exercises"]:
+        assert exercise["category"] in {"release", "stretch", "strength"}
+        assert exercise["sides"] in {"each", "both"}
+        assert set(exercise["sources"]) <= SEEDS and exercise["sources"]
+        for key in ("hold_s", "duration_s", "reps", "sets"):
+            value = exercise[key]
+            assert value is None or (len(value) == 2 and value[0] <= value[1])
+    by_id = {e["id"]: e for e in data["exercises"]}
+    assert by_id["sole-roll"]["duration_s"] == [60, 120]
+    calf = {(tuple(v["hold_s"]), tuple(v["sources"])) for v in by_id["calf-stretch"]["variants"]}
+    assert ((30, 60), ("001_13e5ced50b626fc8.txt",)) in calf  # seed 001: 30-60 s
+    assert ((30, 45), ("002_9aeb6e47313bb0f3.txt",)) in calf  # seed 002: 30-45 s, both kept
+    routines = {r["id"]: r for r in data["routines"]}
+    assert {"full", "morning", "evening-massage", "strength", "quick"} <= set(routines)
+    assert routines["quick"]["total_s"] <= 300
