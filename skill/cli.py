@@ -33,6 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
+    from skill.audio.cli import add_parser as add_audio_parser
+
+    add_audio_parser(sub)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     handler = {
@@ -41,8 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": _chat,
         "model": _model,
         "settings": _settings,
+        "audio": _audio,
     }[args.command]
     return handler(args)
+
+
+def _audio(args: argparse.Namespace) -> int:
+    from skill.audio.cli import run
+
+    return run(args)
 
 
 def _settings(args: argparse.Namespace) -> int:

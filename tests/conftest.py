@@ -35,8 +35,9 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "heel-coach.sqlite3", verify_signatures=False,
-                    audio_dir=tmp_path / "audio")
+    return Settings(
+        db_path=tmp_path / "heel-coach.sqlite3", verify_signatures=False, audio_dir=tmp_path / "audio"
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ def db_dump(path: Path) -> list[tuple[object, ...]]:
         return []
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         rows: list[tuple[object, ...]] = []
         for table in tables:
             rows.extend((table, *row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))

@@ -210,6 +210,18 @@ class SqliteStore:
         """Open (and migrate) now, so a bad path or locked file fails at startup, not mid-chat."""
         self._connection()
 
+    def release_thread(self) -> None:
+        """Close this thread's connection: for servers that start a new thread per request
+        (Werkzeug's development server), where per-thread connections would otherwise pile up."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._conns:
+                self._conns.remove(conn)
+        conn.close()
+
     def close(self) -> None:
         """Close every connection this store opened in this process; later use reopens lazily."""
         with self._lock:
@@ -281,9 +293,7 @@ class SqliteStore:
         """
         context = f"updating attributes of {user_id!r}"
         with self._write(context) as conn:
-            row = conn.execute(
-                "SELECT attributes FROM users WHERE user_id = ?", (user_id,)
-            ).fetchone()
+            row = conn.execute("SELECT attributes FROM users WHERE user_id = ?", (user_id,)).fetchone()
             current = _load_attributes(user_id, row[0]) if row else {}
             updated = fn(current)
             if not isinstance(updated, dict):
@@ -363,6 +373,18 @@ class SqliteStore:
         with self._write(f"saving attributes and session of {user_id!r}") as conn:
             self._upsert(conn, user_id, payload)
             self._insert_session(conn, user_id, row)
+
+    def prune_sessions(self, older_than: date, *, user_id: str | None = None) -> int:
+        """Delete routine history before ``older_than`` (retention); returns rows removed."""
+        with self._write("pruning routine history") as conn:
+            if user_id is None:
+                cur = conn.execute("DELETE FROM sessions WHERE local_date < ?", (older_than.isoformat(),))
+            else:
+                cur = conn.execute(
+                    "DELETE FROM sessions WHERE user_id = ? AND local_date < ?",
+                    (user_id, older_than.isoformat()),
+                )
+            return int(cur.rowcount)
 
     def list_sessions(self, user_id: str, *, since: date | None = None) -> list[SessionRecord]:
         """The user's sessions, oldest first; ``since`` keeps local dates on or after it."""

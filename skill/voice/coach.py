@@ -132,7 +132,11 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
     turn.user.routine = transition.state
     reply = turn.speaker.render(
-        transition.events, plan, reply, contraindications_due=not turn.user.contraindications_given
+        transition.events,
+        plan,
+        reply,
+        contraindications_due=not turn.user.contraindications_given,
+        progression=turn.user.extra.get("progression") or {},
     )
     if reply.said_contraindications:
         turn.user.contraindications_given = True

@@ -59,6 +59,8 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
             return
         if turn.in_session:
             manager.session_attributes = turn.session
+        if turn.notes.get("skip_save"):
+            return  # data just deleted, or a skill event: never write the user (back)
         if self.on_finished is not None and "finished" in turn.notes:
             self.on_finished(handler_input, turn)
             return

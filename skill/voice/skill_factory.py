@@ -16,9 +16,22 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
 from skill.catalogue.model import Catalogue
+from skill.persistence.sqlite_store import SqliteStore
 from skill.voice.coach import PlanCache
-from skill.voice.handlers import builtins, dialog, errors, info, launch, routine
+from skill.voice.handlers import (
+    builtins,
+    dialog,
+    errors,
+    info,
+    launch,
+    playback,
+    progress,
+    reminders,
+    routine,
+    skill_events,
+)
 from skill.voice.interceptors import LoadTurnInterceptor, SaveTurnInterceptor
+from skill.voice.playback import AttachLibraryInterceptor, TrackLibrary
 from skill.voice.prompts import available_locales, load_prompts, locale_candidates
 from skill.voice.speech import Speaker
 from skill.voice.ssml import SilenceClips
@@ -27,8 +40,19 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     # Launch and session lifecycle.
     launch.LaunchHandler,
     builtins.SessionEndedHandler,
+    # AudioPlayer events and buttons (continuous mode; no session, no speech).
+    playback.AudioPlayerEventHandler,
+    playback.PlaybackControllerHandler,
+    playback.SystemExceptionHandler,
+    # Skill events (no session, no speech) and the answer to a reminders permission request.
+    skill_events.SkillDisabledHandler,
+    skill_events.SkillEventHandler,
+    reminders.PermissionResponseHandler,
     # Answers to the question we just asked.
     dialog.PendingQuestionRepromptHandler,
+    reminders.ReminderAnswerHandler,
+    progress.ProgressionAnswerHandler,
+    skill_events.DeleteMyDataAnswerHandler,
     dialog.ChooseFootHandler,
     dialog.ChooseFocusHandler,
     dialog.YesHandler,
@@ -37,7 +61,20 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     routine.StartRoutineHandler,
     routine.ListRoutinesHandler,
     routine.DescribeExerciseHandler,
+    # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
+    playback.PlayRoutineHandler,
+    playback.KeepGoingHandler,
+    playback.WhilePlayingHandler,
     routine.NavigationHandler,
+    # Reminders, progress and the user's data.
+    reminders.SetReminderHandler,
+    reminders.MoveReminderHandler,
+    reminders.ListRemindersHandler,
+    reminders.CancelReminderHandler,
+    reminders.ScheduleAdviceHandler,
+    progress.ProgressHandler,
+    progress.EffortHandler,
+    skill_events.DeleteMyDataHandler,
     # Safety information.
     info.RedFlagsHandler,
     info.MassageSafetyHandler,
@@ -60,6 +97,8 @@ def build_skill(
     default_locale: str = "en-US",
     skill_id: str | None = None,
     extra_handlers: tuple[AbstractRequestHandler, ...] = (),
+    store: SqliteStore | None = None,
+    tracks: TrackLibrary | None = None,
 ) -> CustomSkill:
     """A ready CustomSkill; nothing global, so tests can build several in one process."""
     plans = PlanCache(catalogue)
@@ -76,7 +115,13 @@ def build_skill(
     if skill_id:
         builder.skill_id = skill_id  # type: ignore[assignment]
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
-    builder.add_global_response_interceptor(SaveTurnInterceptor())
+    if tracks is not None:  # continuous mode: rendered tracks and their public URLs
+        builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
+    recorder = None
+    if store is not None:  # routine history needs the store itself, not only the adapter
+        builder.add_global_request_interceptor(progress.StoreInterceptor(store))
+        recorder = progress.SessionRecorder(store)
+    builder.add_global_response_interceptor(SaveTurnInterceptor(on_finished=recorder))
     for extra in extra_handlers:
         builder.add_request_handler(extra)
     for handler in HANDLERS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,13 @@ class Speaker:
 
     # -- events ----------------------------------------------------------------------------
     def render(
-        self, events: tuple[Event, ...], plan: Plan, reply: Reply, *, contraindications_due: bool
+        self,
+        events: tuple[Event, ...],
+        plan: Plan,
+        reply: Reply,
+        *,
+        contraindications_due: bool,
+        progression: Mapping[str, str] | None = None,
     ) -> Reply:
         """Append every event's words to ``reply``; decide the reprompt and session end."""
         for event in events:
@@ -151,7 +158,7 @@ class Speaker:
                 if say_contra:
                     reply.speech.paragraph(self.contraindications())
                     reply.said_contraindications = True
-                self.render_step(event, entry, reply)
+                self.render_step(event, entry, reply, (progression or {}).get(entry.exercise.id))
             elif isinstance(event, RoutineFinished):
                 routine = self.catalogue.routine(event.routine_id)
                 reply.speech.sentence(self.text("routine.finished", routine=self.routine_name(routine)))
@@ -191,7 +198,14 @@ class Speaker:
                 reply.reprompt = self.text("reprompt.step")
         return reply
 
-    def render_step(self, event: StepStarted, entry: RoutineEntry, reply: Reply) -> None:
+    def render_step(
+        self, event: StepStarted, entry: RoutineEntry, reply: Reply, level: str | None = None
+    ) -> None:
+        """Intro (first step of an exercise, or on repeat/resume), then the timed plan.
+
+        ``level`` is a progression the user chose (e.g. single-leg raises); its seed-sourced
+        instruction is said after the usual steps.
+        """
         step = event.step
         exercise = entry.exercise
         text = exercise.text[self.locale]
@@ -206,6 +220,8 @@ class Speaker:
                 )
             )
             self._instructions(exercise, speech)
+            if level is not None and level in text.variant_notes:
+                speech.sentence(text.variant_notes[level])
             speech.sentence(self.dose_phrase(entry))
         self.render_timing(step_timing(step), speech)
         reply.speech.sentence(self._wait_prompt(step))

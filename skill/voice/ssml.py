@@ -158,7 +158,7 @@ def to_display_text(ssml: str) -> str:
     tokens.append(("text", ssml[pos:]))
     out: list[str] = []
     pending = 0.0
-    for kind, token in tokens:
+    for _kind, token in tokens:
         if isinstance(token, float):
             pending += token
             continue

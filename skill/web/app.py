@@ -20,8 +20,10 @@ from skill.errors import RequestRejected, StorageError
 from skill.persistence.adapter import SqlitePersistenceAdapter
 from skill.persistence.sqlite_store import SqliteStore
 from skill.settings import Settings
+from skill.voice.playback import TrackLibrary
 from skill.voice.skill_factory import build_skill
 from skill.voice.ssml import SilenceClips
+from skill.web.certificates import CertificateFetcher
 from skill.web.envelope import check_shape, parse_json, serialize_response, to_envelope
 from skill.web.verification import RequestVerifier
 
@@ -57,6 +59,7 @@ def create_app(
     verifier: RequestVerifier | None = None,
     store: SqliteStore | None = None,
     api_client: Any = None,
+    thread_per_request: bool = False,
 ) -> Flask:
     settings = settings or Settings.from_env()
     catalogue = catalogue or load_catalogue()
@@ -66,6 +69,7 @@ def create_app(
         verify_timestamps=settings.verify_timestamps,
         skill_ids=settings.skill_ids,
         trust_roots_file=str(settings.trusted_roots_file) if settings.trusted_roots_file else None,
+        fetcher=CertificateFetcher(timeout_s=settings.cert_timeout_s),
     )
     if api_client is None:
         from skill.services.api_client import TimeoutApiClient
@@ -77,6 +81,8 @@ def create_app(
         api_client=api_client,
         silence=silence_clips(settings),
         default_locale=settings.default_locale,
+        store=store,
+        tracks=TrackLibrary(settings.audio_dir, settings.audio_base_url),
     )
     app = Flask("heelcoach")
     services = Services(settings, catalogue, store, skill, verifier)
@@ -86,6 +92,12 @@ def create_app(
             "!!! Alexa request signature verification is OFF: for local use only. "
             "Set HEELCOACH_VERIFY_SIGNATURES=true in production. !!!"
         )
+
+    if thread_per_request:
+
+        @app.teardown_request
+        def _release_connection(_: BaseException | None) -> None:
+            store.release_thread()
 
     @app.post("/alexa")
     def alexa() -> tuple[Response, int]:

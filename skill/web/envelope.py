@@ -72,12 +72,24 @@ def check_shape(data: dict[str, Any]) -> None:
 
 def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
     try:
-        envelope = _SERIALIZER.deserialize(json.dumps(data), RequestEnvelope)
+        envelope = _deserialize(data)
     except (SerializationException, ValueError, TypeError, AttributeError, KeyError) as exc:
         raise RequestRejected("invalid_request", f"not an Alexa request: {exc}") from None
     if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
         raise RequestRejected("invalid_request", "not an Alexa request")
     return envelope
+
+
+def _deserialize(data: dict[str, Any]) -> Any:
+    """The SDK's deserializer takes a JSON string; skip re-encoding the body we already parsed.
+
+    Uses the serializer's object-level method when it exists (it is private in ask-sdk-core
+    1.19), and falls back to the public string API otherwise.
+    """
+    direct = getattr(_SERIALIZER, "_DefaultSerializer__deserialize", None)
+    if direct is not None:
+        return direct(data, RequestEnvelope)
+    return _SERIALIZER.deserialize(json.dumps(data), RequestEnvelope)
 
 
 def serialize_response(response: object) -> dict[str, Any]:

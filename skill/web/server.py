@@ -16,7 +16,7 @@ def serve(settings: Settings, *, dev: bool = False) -> int:
 
     if dev:
         configure_logging(settings.log_level)
-        app = create_app(settings)
+        app = create_app(settings, thread_per_request=True)
         _LOG.info(
             "Heel Coach (development server) on http://%s:%d/alexa, database %s",
             settings.host,

@@ -26,7 +26,9 @@ def model_intents(path: Path) -> list[str]:
 
 def test_handler_order_is_pinned() -> None:
     handlers = skill_factory.HANDLERS
-    assert handlers[0].__name__ == "LaunchHandler" or handlers[0].__module__.endswith(("playback", "skill_events", "reminders"))
+    assert handlers[0].__name__ == "LaunchHandler" or handlers[0].__module__.endswith(
+        ("playback", "skill_events", "reminders")
+    )
     assert handlers[-1] is builtins.UnhandledRequestHandler, "the catch-all must stay last"
     assert handlers.index(builtins.FallbackHandler) > handlers.index(skill_factory.routine.NavigationHandler)
     assert len(set(handlers)) == len(handlers)
@@ -67,8 +69,12 @@ def _prompt_keys_used_in_code() -> set[str]:
                     value = node.args[0].value
                     if isinstance(value, str) and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", value):
                         keys.add(value)
-            if isinstance(node, ast.Call) and len(node.args) >= 3 and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr == "ask":
+            if (
+                isinstance(node, ast.Call)
+                and len(node.args) >= 3
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "ask"
+            ):
                 for arg in node.args[1:3]:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         keys.add(arg.value)
@@ -80,8 +86,13 @@ def test_every_prompt_key_used_in_code_exists_in_every_locale(catalogue: Catalog
     assert used, "the scan found no prompt keys"
     for locale in catalogue.locales:
         prompts = load_prompts(locale)
-        missing = sorted(k for k in used if k not in prompts.strings and "." in k
-                         and k.split(".")[0] in {p.split(".")[0] for p in prompts.strings})
+        missing = sorted(
+            k
+            for k in used
+            if k not in prompts.strings
+            and "." in k
+            and k.split(".")[0] in {p.split(".")[0] for p in prompts.strings}
+        )
         assert not missing, f"{locale} lacks {missing}"
 
 

@@ -10,22 +10,38 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = {"000_738e10310320b56a.txt", "001_13e5ced50b626fc8.txt", "002_9aeb6e47313bb0f3.txt",
-         "003_cd692bcb83d014fc.txt", "004_849461aea8c41f6f.txt"}
+SEEDS = {
+    "000_738e10310320b56a.txt",
+    "001_13e5ced50b626fc8.txt",
+    "002_9aeb6e47313bb0f3.txt",
+    "003_cd692bcb83d014fc.txt",
+    "004_849461aea8c41f6f.txt",
+}
 
 
 def chat(lines: list[str], db: Path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
     env["HEELCOACH_DB_PATH"] = str(db)
-    result = subprocess.run([sys.executable, "-m", "skill", "chat"], input="\n".join(lines) + "\n",
-                            capture_output=True, text=True, env=env, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "chat"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     return result.stdout
 
 
-@pytest.mark.parametrize("routine,name,nexts", [("quick", "quick routine", 6), ("full", "full heel routine", 60)])
+@pytest.mark.parametrize(
+    "routine,name,nexts", [("quick", "quick routine", 6), ("full", "full heel routine", 60)]
+)
 def test_chat_completes_a_whole_routine(tmp_path: Path, routine: str, name: str, nexts: int) -> None:
-    out = chat(["open heel coach", f"start the {name}", "both feet", "sole", *["next"] * nexts, "quit"],
-               tmp_path / "db.sqlite3")
+    out = chat(
+        ["open heel coach", f"start the {name}", "both feet", "sole", *["next"] * nexts, "quit"],
+        tmp_path / "db.sqlite3",
+    )
     assert "not medical advice" in out
     assert f"That's the end of the {name}" in out
     assert "[pause " in out
@@ -40,8 +56,9 @@ def test_chat_remembers_the_user_between_runs(tmp_path: Path) -> None:
 
 
 def test_catalog_json_has_every_exercise_with_figures_and_sources() -> None:
-    out = subprocess.run([sys.executable, "-m", "skill", "catalog", "--json"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "skill", "catalog", "--json"], capture_output=True, text=True, check=True
+    ).stdout
     data = json.loads(out)
     assert len(data["exercises"]) >= 20
     for exercise in data["exercises"]:

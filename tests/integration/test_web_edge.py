@@ -27,11 +27,12 @@ def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> reques
     return session.post(url, data=body, headers=headers or {"Content-Type": "application/json"}, timeout=10)
 
 
-def test_unsigned_request_with_verification_on_is_400_and_changes_nothing(verified_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unsigned_request_with_verification_on_is_400_and_changes_nothing(
+    verified_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     client = verified_app.test_client()
     before = db_dump(tmp_path / "db.sqlite3")
-    response = client.post("/alexa", data=json.dumps(Device().launch()),
-                           content_type="application/json")
+    response = client.post("/alexa", data=json.dumps(Device().launch()), content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"] == "missing_signature_headers"
     assert db_dump(tmp_path / "db.sqlite3") == before
@@ -46,14 +47,25 @@ def test_body_that_is_not_json_is_400_over_real_http(live_url: str, settings: Se
     assert db_dump(settings.db_path) == before
 
 
-@pytest.mark.parametrize("body,reason", [
-    (b"[]", "invalid_request"),
-    (b"{}", "invalid_request"),
-    (json.dumps({"version": "1.0", "request": {"type": "Nope", "requestId": "r", "timestamp": "2026-01-01T00:00:00Z"},
-                 "context": {"System": {"user": {"userId": "u"}}}}).encode(), "unsupported_request_type"),
-    (b"", "empty_body"),
-    (b"\xff\xfe", "invalid_json"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        (b"[]", "invalid_request"),
+        (b"{}", "invalid_request"),
+        (
+            json.dumps(
+                {
+                    "version": "1.0",
+                    "request": {"type": "Nope", "requestId": "r", "timestamp": "2026-01-01T00:00:00Z"},
+                    "context": {"System": {"user": {"userId": "u"}}},
+                }
+            ).encode(),
+            "unsupported_request_type",
+        ),
+        (b"", "empty_body"),
+        (b"\xff\xfe", "invalid_json"),
+    ],
+)
 def test_malformed_requests_get_a_clear_reason(live_url: str, body: bytes, reason: str) -> None:
     response = post(live_url, body)
     assert response.status_code == 400
@@ -73,10 +85,17 @@ def test_a_huge_body_is_refused_without_reading_it(live_url: str) -> None:
 
 
 def test_unknown_skill_id_is_refused(tmp_path: Path, catalogue: Catalogue) -> None:
-    app = create_app(Settings(db_path=tmp_path / "db.sqlite3", verify_signatures=False,
-                              skill_ids=frozenset({"amzn1.ask.skill.ours"})), catalogue=catalogue)
-    response = app.test_client().post("/alexa", data=json.dumps(Device().launch()),
-                                      content_type="application/json")
+    app = create_app(
+        Settings(
+            db_path=tmp_path / "db.sqlite3",
+            verify_signatures=False,
+            skill_ids=frozenset({"amzn1.ask.skill.ours"}),
+        ),
+        catalogue=catalogue,
+    )
+    response = app.test_client().post(
+        "/alexa", data=json.dumps(Device().launch()), content_type="application/json"
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "unknown_skill_id"
 
 

@@ -22,7 +22,8 @@ class StorageErrorHandler(AbstractExceptionHandler):
         return isinstance(exception, StorageError)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        _LOG.warning("storage failure: %s", exception)
+        # The store's messages may name the user: log only the kind of failure.
+        _LOG.warning("storage failure: %s", getattr(exception, "reason", type(exception).__name__))
         return _apology(handler_input, "error.storage", _STORAGE)
 
 
@@ -31,7 +32,13 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        _LOG.error("unhandled %s while handling a request", type(exception).__name__, exc_info=exception)
+        # At ERROR only the type and place: exception text can carry request data (user ids).
+        tb = exception.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
+        _LOG.error("unhandled %s at %s", type(exception).__name__, where)
+        _LOG.debug("unhandled exception detail", exc_info=exception)
         return _apology(handler_input, "error.generic", _GENERIC)
 
 

@@ -7,6 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.voice import coach
+from skill.voice.handlers import progress
 from skill.voice.handlers.base import request_type, respond, turn_of
 from skill.voice.phrasing import number_words
 
@@ -34,6 +35,7 @@ class LaunchHandler(AbstractRequestHandler):
         if turn.active_plan() is not None:
             return respond(handler_input, coach.resume_prompt(turn, reply))
         reply.speech.sentence(turn.text("welcome.back"))
+        progress.weekly_summary(handler_input, turn, reply)
         return respond(
             handler_input,
             turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", coach.ASK_ROUTINE),

@@ -9,6 +9,7 @@ from ask_sdk_model import Response
 from skill.engine.machine import Command
 from skill.engine.plan import Foot
 from skill.voice import coach
+from skill.voice.handlers import progress
 from skill.voice.handlers.base import intent_is, respond, slot_id, turn_of
 
 NAVIGATION = {
@@ -98,4 +99,6 @@ class NavigationHandler(AbstractRequestHandler):
         from ask_sdk_core.utils import get_intent_name
 
         turn = turn_of(handler_input)
-        return respond(handler_input, coach.navigate(turn, NAVIGATION[str(get_intent_name(handler_input))]))
+        reply = coach.navigate(turn, NAVIGATION[str(get_intent_name(handler_input))])
+        # After a strengthening routine, ask about effort (never symptoms) to offer progressions.
+        return respond(handler_input, progress.effort_offer(turn, reply))

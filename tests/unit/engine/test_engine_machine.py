@@ -40,8 +40,12 @@ def test_any_command_sequence_keeps_the_state_valid(
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.data(), foot=FEET, focus=FOCI,
-       commands=st.lists(st.sampled_from([c for c in Command if c is not Command.SKIP]), max_size=40))
+@given(
+    data=st.data(),
+    foot=FEET,
+    focus=FOCI,
+    commands=st.lists(st.sampled_from([c for c in Command if c is not Command.SKIP]), max_size=40),
+)
 def test_finishing_visits_every_exercise_side_and_set_exactly_once(
     catalogue: Catalogue, data: st.DataObject, foot: Foot, focus: Focus, commands: list[Command]
 ) -> None:
@@ -59,8 +63,9 @@ def test_finishing_visits_every_exercise_side_and_set_exactly_once(
     assert state.finished(plan)
     assert state.done == frozenset(range(len(plan.steps)))
     assert not state.skipped
-    visited = [(s.exercise_id, s.set_no, s.side, s.part) for i in sorted(state.done)
-               for s in plan.steps[i].segments]
+    visited = [
+        (s.exercise_id, s.set_no, s.side, s.part) for i in sorted(state.done) for s in plan.steps[i].segments
+    ]
     assert len(visited) == len(set(visited)) == len(plan.segments)
     finished = [e for e in transition.events if isinstance(e, RoutineFinished)]
     assert finished and not finished[0].exercises_skipped
@@ -116,13 +121,37 @@ def test_remaining_time_shrinks_as_the_routine_goes_on(catalogue: Catalogue) -> 
     assert before.seconds == plan.total_s - plan.transition_s
 
 
-@pytest.mark.parametrize("bad", [
-    None, {}, {"v": 2}, {"v": 1, "routine": "quick"},
-    {"v": 1, "routine": "quick", "foot": "middle", "focus": "sole", "position": 0, "paused": False,
-     "offset_ms": 0, "done": [], "skipped": []},
-    {"v": 1, "routine": "quick", "foot": "left", "focus": "sole", "position": "2", "paused": False,
-     "offset_ms": 0, "done": [], "skipped": []},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        None,
+        {},
+        {"v": 2},
+        {"v": 1, "routine": "quick"},
+        {
+            "v": 1,
+            "routine": "quick",
+            "foot": "middle",
+            "focus": "sole",
+            "position": 0,
+            "paused": False,
+            "offset_ms": 0,
+            "done": [],
+            "skipped": [],
+        },
+        {
+            "v": 1,
+            "routine": "quick",
+            "foot": "left",
+            "focus": "sole",
+            "position": "2",
+            "paused": False,
+            "offset_ms": 0,
+            "done": [],
+            "skipped": [],
+        },
+    ],
+)
 def test_a_corrupt_stored_state_is_refused(bad: object) -> None:
     with pytest.raises(EngineError):
         RoutineState.from_dict(bad)

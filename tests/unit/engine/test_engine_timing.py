@@ -21,7 +21,9 @@ def test_timed_silence_is_exact(seconds: int) -> None:
 
 
 @given(st.sampled_from([WorkKind.HOLD, WorkKind.TIMED]), st.integers(5, 900), st.integers(1, 12))
-def test_long_work_is_split_into_parts_that_fit_one_response(kind: WorkKind, seconds: int, count: int) -> None:
+def test_long_work_is_split_into_parts_that_fit_one_response(
+    kind: WorkKind, seconds: int, count: int
+) -> None:
     if kind is WorkKind.TIMED:
         count = 1
     work = Work(kind, seconds, count, seconds * count)
@@ -37,8 +39,17 @@ def test_cues_for_sides_sets_and_last_set(catalogue: Catalogue) -> None:
 
     plan = build_plan(catalogue.routine("full"), Foot.BOTH, Focus.SOLE)
     keys = [i.key for step in plan.steps for i in step_timing(step) if isinstance(i, Cue)]
-    for needed in ("cue.side", "cue.switch_side", "cue.set", "cue.last_set", "cue.rest",
-                   "cue.halfway", "cue.ten_left", "cue.start_hold", "cue.release"):
+    for needed in (
+        "cue.side",
+        "cue.switch_side",
+        "cue.set",
+        "cue.last_set",
+        "cue.rest",
+        "cue.halfway",
+        "cue.ten_left",
+        "cue.start_hold",
+        "cue.release",
+    ):
         assert needed in keys, needed
 
 

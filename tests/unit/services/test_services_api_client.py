@@ -28,16 +28,13 @@ from ask_sdk_model.services.reminder_management.trigger import Trigger
 from ask_sdk_model.services.reminder_management.trigger_type import TriggerType
 from ask_sdk_model.services.service_client_factory import ServiceClientFactory
 from ask_sdk_model.services.service_exception import ServiceException
-from tests.fakes.alexa_api import TOKEN
 
 from skill.services.api_client import ApiTimeout, ApiUnreachable, TimeoutApiClient
-from tests.fakes.alexa_api import FakeAlexaApi
+from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 
 def _get(url: str, token: str = TOKEN) -> ApiClientRequest:
-    return ApiClientRequest(
-        headers=[("Authorization", f"Bearer {token}")], url=url, method="GET"
-    )
+    return ApiClientRequest(headers=[("Authorization", f"Bearer {token}")], url=url, method="GET")
 
 
 def test_https_get_through_trusted_ca(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
@@ -104,9 +101,7 @@ def test_closed_client_refuses(fake: FakeAlexaApi, ca_bundle: str) -> None:
         client.invoke(_get(fake.endpoint + "/v1/alerts/reminders"))
 
 
-def test_concurrent_calls_share_one_client(
-    fake: FakeAlexaApi, api_client: TimeoutApiClient
-) -> None:
+def test_concurrent_calls_share_one_client(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
     url = fake.endpoint + "/v1/alerts/reminders"
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda _: api_client.invoke(_get(url)).status_code, range(32)))
@@ -114,18 +109,18 @@ def test_concurrent_calls_share_one_client(
     assert len(fake.requests) == 32
 
 
-def _factory(
-    fake: FakeAlexaApi, client: TimeoutApiClient, token: str = TOKEN
-) -> ServiceClientFactory:
-    return ServiceClientFactory(ApiConfiguration(
-        serializer=DefaultSerializer(), api_client=client,
-        authorization_value=token, api_endpoint=fake.endpoint,
-    ))
+def _factory(fake: FakeAlexaApi, client: TimeoutApiClient, token: str = TOKEN) -> ServiceClientFactory:
+    return ServiceClientFactory(
+        ApiConfiguration(
+            serializer=DefaultSerializer(),
+            api_client=client,
+            authorization_value=token,
+            api_endpoint=fake.endpoint,
+        )
+    )
 
 
-def test_ask_sdk_reminder_client_round_trip(
-    fake: FakeAlexaApi, api_client: TimeoutApiClient
-) -> None:
+def test_ask_sdk_reminder_client_round_trip(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
     service = _factory(fake, api_client).get_reminder_management_service()
     empty = service.get_reminders()
     assert isinstance(empty, GetRemindersResponse) and empty.total_count == "0"

@@ -6,12 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.fakes.alexa_api import TOKEN
 
 from skill.errors import ServiceError
 from skill.services.api_client import TimeoutApiClient, call_api
 from skill.services.reminders import Reminder, RemindersClient, build_reminder_request
-from tests.fakes.alexa_api import FakeAlexaApi
+from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 NOW = datetime(2024, 5, 1, 6, 30, 15, 123000)  # naive local time in the user's zone
 
@@ -23,16 +22,19 @@ def reminders(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> RemindersClie
 
 def _create(client: RemindersClient, **overrides: object) -> Reminder:
     args: dict[str, object] = dict(
-        hour=7, minute=0, days=None, time_zone="Europe/Berlin",
-        text="Time for your heel stretches", locale="en-US", now_local=NOW,
+        hour=7,
+        minute=0,
+        days=None,
+        time_zone="Europe/Berlin",
+        text="Time for your heel stretches",
+        locale="en-US",
+        now_local=NOW,
     )
     args.update(overrides)
     return client.create_daily(**args)  # type: ignore[arg-type]
 
 
-def test_create_sends_exactly_the_documented_body(
-    fake: FakeAlexaApi, reminders: RemindersClient
-) -> None:
+def test_create_sends_exactly_the_documented_body(fake: FakeAlexaApi, reminders: RemindersClient) -> None:
     created = _create(reminders)
     sent = fake.requests[-1]
     assert (sent.method, sent.path) == ("POST", "/v1/alerts/reminders")
@@ -53,8 +55,13 @@ def test_create_sends_exactly_the_documented_body(
         "pushNotification": {"status": "ENABLED"},
     }
     assert created == Reminder(
-        alert_token=created.alert_token, hour=7, minute=0, days=None,
-        time_zone="Europe/Berlin", text="Time for your heel stretches", status="ON",
+        alert_token=created.alert_token,
+        hour=7,
+        minute=0,
+        days=None,
+        time_zone="Europe/Berlin",
+        text="Time for your heel stretches",
+        status="ON",
     )
     assert [r["alertToken"] for r in fake.reminders_for(TOKEN)] == [created.alert_token]
 
@@ -73,22 +80,27 @@ def test_weekly_days_are_ordered_and_start_is_never_in_the_past(
 
 def test_aware_now_is_converted_to_the_reminder_zone() -> None:
     utc_now = datetime(2024, 5, 1, 4, 30, tzinfo=ZoneInfo("UTC"))  # 06:30 in Berlin (CEST)
-    body = build_reminder_request(hour=7, minute=0, days=None, time_zone="Europe/Berlin",
-                                  text="x", locale="en-US", now_local=utc_now)
+    body = build_reminder_request(
+        hour=7, minute=0, days=None, time_zone="Europe/Berlin", text="x", locale="en-US", now_local=utc_now
+    )
     assert body["requestTime"] == "2024-05-01T06:30:00.000"
     assert body["trigger"]["recurrence"]["startDateTime"] == "2024-05-01T07:00:00.000"
 
 
-def test_round_trip_create_list_update_get_delete(
-    fake: FakeAlexaApi, reminders: RemindersClient
-) -> None:
+def test_round_trip_create_list_update_get_delete(fake: FakeAlexaApi, reminders: RemindersClient) -> None:
     first = _create(reminders)
     second = _create(reminders, hour=19, minute=30, days=("SA", "SU"), text="Evening roll")
     assert sorted(reminders.list(), key=lambda r: r.hour) == [first, second]
 
     updated = reminders.update_time(
-        first.alert_token, hour=8, minute=15, days=("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
-        time_zone="America/Los_Angeles", text="Morning stretch", locale="en-US", now_local=NOW,
+        first.alert_token,
+        hour=8,
+        minute=15,
+        days=("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
+        time_zone="America/Los_Angeles",
+        text="Morning stretch",
+        locale="en-US",
+        now_local=NOW,
     )
     assert fake.requests[-1].method == "PUT"
     assert updated.alert_token == first.alert_token
@@ -139,9 +151,7 @@ def test_error_statuses_map_to_stable_codes(
     assert reminders.list() == []  # the fault was one-shot and nothing was stored
 
 
-def test_token_without_reminders_permission(
-    fake: FakeAlexaApi, api_client: TimeoutApiClient
-) -> None:
+def test_token_without_reminders_permission(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
     fake.grant("no-consent", scopes=())
     client = RemindersClient(api_client, fake.endpoint, "no-consent")
     for call in (client.list, lambda: _create(client)):
@@ -162,8 +172,14 @@ def test_timeout_and_unreachable(fake: FakeAlexaApi, fast_client: TimeoutApiClie
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"hour": 24}, {"minute": -1}, {"days": ()}, {"days": ("XX",)},
-     {"time_zone": "Mars/Olympus"}, {"text": "  "}],
+    [
+        {"hour": 24},
+        {"minute": -1},
+        {"days": ()},
+        {"days": ("XX",)},
+        {"time_zone": "Mars/Olympus"},
+        {"text": "  "},
+    ],
 )
 def test_bad_input_is_rejected_before_any_call(
     fake: FakeAlexaApi, reminders: RemindersClient, overrides: dict[str, object]
@@ -175,8 +191,9 @@ def test_bad_input_is_rejected_before_any_call(
 
 
 def test_fake_rejects_zone_suffixed_times(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
-    body = build_reminder_request(hour=7, minute=0, days=None, time_zone="Europe/Berlin",
-                                  text="x", locale="en-US", now_local=NOW)
+    body = build_reminder_request(
+        hour=7, minute=0, days=None, time_zone="Europe/Berlin", text="x", locale="en-US", now_local=NOW
+    )
     body["trigger"]["recurrence"]["startDateTime"] = "2024-05-01T07:00:00.000Z"
     with pytest.raises(ServiceError) as err:
         call_api(api_client, "POST", fake.endpoint + "/v1/alerts/reminders", TOKEN, "t", body)
@@ -193,9 +210,15 @@ def test_list_reads_legacy_reminders_and_skips_unknown_shapes(
 ) -> None:
     url = fake.endpoint + "/v1/alerts/reminders"
     alert = {"alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "old"}]}}}
-    legacy = {"trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2024-05-02T21:45:00",
-                          "timeZoneId": "Europe/Berlin",
-                          "recurrence": {"freq": "WEEKLY", "byDay": ["FR"]}}, **alert}
+    legacy = {
+        "trigger": {
+            "type": "SCHEDULED_ABSOLUTE",
+            "scheduledTime": "2024-05-02T21:45:00",
+            "timeZoneId": "Europe/Berlin",
+            "recurrence": {"freq": "WEEKLY", "byDay": ["FR"]},
+        },
+        **alert,
+    }
     relative = {"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 600}, **alert}
     call_api(api_client, "POST", url, TOKEN, "legacy", legacy)
     call_api(api_client, "POST", url, TOKEN, "relative", relative)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.fakes.alexa_api import TOKEN
 
 from skill.errors import ServiceError
 from skill.services.api_client import TimeoutApiClient
 from skill.services.settings_api import get_time_zone
-from tests.fakes.alexa_api import FakeAlexaApi
+from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 DEVICE = "amzn1.ask.device.AEXAMPLE/+=="
 
@@ -22,9 +21,7 @@ def test_reads_the_device_time_zone(fake: FakeAlexaApi, api_client: TimeoutApiCl
     assert get_time_zone(api_client, fake.endpoint, TOKEN, DEVICE) == "Europe/Berlin"
     sent = fake.requests[-1]
     assert sent.method == "GET"
-    assert sent.path == (
-        "/v2/devices/amzn1.ask.device.AEXAMPLE%2F%2B%3D%3D/settings/System.timeZone"
-    )
+    assert sent.path == ("/v2/devices/amzn1.ask.device.AEXAMPLE%2F%2B%3D%3D/settings/System.timeZone")
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
 
 
@@ -49,9 +46,13 @@ def test_garbage_zone_is_unexpected(fake: FakeAlexaApi, api_client: TimeoutApiCl
 
 @pytest.mark.parametrize(
     ("status", "api_code", "expected"),
-    [(403, "INVALID_TOKEN", "forbidden"), (404, "INVALID_URI", "not_found"),
-     (429, "TOO_MANY_REQUESTS", "rate_limited"), (500, "UNKNOWN_ERROR", "server_error"),
-     (503, "DEVICE_UNREACHABLE", "server_error")],
+    [
+        (403, "INVALID_TOKEN", "forbidden"),
+        (404, "INVALID_URI", "not_found"),
+        (429, "TOO_MANY_REQUESTS", "rate_limited"),
+        (500, "UNKNOWN_ERROR", "server_error"),
+        (503, "DEVICE_UNREACHABLE", "server_error"),
+    ],
 )
 def test_error_statuses(
     fake: FakeAlexaApi, api_client: TimeoutApiClient, status: int, api_code: str, expected: str

@@ -17,7 +17,9 @@ from skill.voice.ssml import (
     to_display_text,
 )
 
-CLIPS = SilenceClips((1, 2, 5, 10, 15, 20, 30, 45, 60), lambda n: f"https://coach.example/audio/silence/silence-{n}s.mp3")
+CLIPS = SilenceClips(
+    (1, 2, 5, 10, 15, 20, 30, 45, 60), lambda n: f"https://coach.example/audio/silence/silence-{n}s.mp3"
+)
 
 
 def test_text_is_escaped() -> None:
@@ -29,8 +31,9 @@ def test_text_is_escaped() -> None:
 @given(st.floats(min_value=0, max_value=200, allow_nan=False).map(lambda x: round(x, 1)))
 def test_a_pause_of_any_length_is_exact_and_every_break_within_ten_seconds(seconds: float) -> None:
     doc = Ssml().say("start").pause(seconds).say("stop").build()
-    breaks = [int(v) / (1000 if unit == "ms" else 1)
-              for v, unit in re.findall(r'<break time="(\d+)(ms|s)"/>', doc)]
+    breaks = [
+        int(v) / (1000 if unit == "ms" else 1) for v, unit in re.findall(r'<break time="(\d+)(ms|s)"/>', doc)
+    ]
     assert all(b <= MAX_BREAK_S for b in breaks)
     assert sum(breaks) == pytest.approx(seconds, abs=0.001)
 

@@ -1,0 +1,1 @@
+"""Pure progress arithmetic: local days, weeks, streaks, and the seeds' recommended frequency."""

@@ -1,0 +1,1 @@
+"""Pure reminder scheduling: spoken times to local clock times, and the seeds' suggested schedule."""

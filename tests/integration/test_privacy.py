@@ -1,0 +1,135 @@
+"""The user's data kept safe: skill events, "delete my data", and logs that identify nobody."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from skill.catalogue.model import Catalogue
+from skill.console.client import Heard, VoiceClient, flask_transport
+from skill.console.envelopes import Device
+from skill.services.api_client import TimeoutApiClient
+from skill.settings import Settings
+from skill.web.app import create_app
+from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+
+TOKEN = "secret-api-access-token-1234"
+CONSENT = "secret-consent-token-5678"
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+
+
+@pytest.fixture
+def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
+    with FakeAlexaApi(tls[0], tls[1]) as api:
+        api.grant(TOKEN)
+        yield api
+
+
+@pytest.fixture
+def app(settings: Settings, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
+    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
+        yield create_app(settings, catalogue=catalogue, api_client=client)
+
+
+@pytest.fixture
+def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
+    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN,
+                    permissions_token=CONSENT)
+    fake.set_time_zone(device.device_id, "Pacific/Auckland")
+    return VoiceClient.for_locale(flask_transport(app), device=device)
+
+
+def rows(db: Path, user_id: str) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?",
+                                    (user_id,)).fetchone()[0]
+                for table in ("users", "sessions")}
+
+
+def event(alexa: VoiceClient, kind: str) -> Heard:
+    body = {"type": f"AlexaSkillEvent.{kind}", "eventCreationTime": "2025-03-12T15:00:00Z",
+            "eventPublishingTime": "2025-03-12T15:00:01Z", "body": {}}
+    return alexa.send(alexa.device.raw(body, session=False))
+
+
+def finish_quick_routine(alexa: VoiceClient) -> Heard:
+    alexa.launch()
+    alexa.say("start the quick routine")
+    heard = alexa.say("both")
+    for _ in range(40):
+        if heard.ends_session:
+            break
+        heard = alexa.say("next")
+    assert "That's the end" in heard.text
+    return heard
+
+
+def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient,
+                                             settings: Settings) -> None:
+    finish_quick_routine(alexa)
+    user = alexa.device.user_id
+    assert rows(settings.db_path, user) == {"users": 1, "sessions": 1}
+    heard = event(alexa, "SkillDisabled")
+    assert heard.status == 200 and "outputSpeech" not in heard.response
+    assert rows(settings.db_path, user) == {"users": 0, "sessions": 0}
+
+
+def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient,
+                                                        settings: Settings) -> None:
+    for kind in ("SkillEnabled", "SkillPermissionAccepted", "SkillPermissionChanged"):
+        heard = event(alexa, kind)
+        assert heard.status == 200 and "outputSpeech" not in heard.response
+    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+
+
+def test_delete_my_data_asks_first(alexa: VoiceClient, settings: Settings) -> None:
+    finish_quick_routine(alexa)
+    alexa.launch()
+    heard = alexa.say("delete my data")
+    assert "Shall I delete your data?" in heard.text and not heard.ends_session
+    assert "haven't deleted anything" in alexa.say("no").text
+    assert rows(settings.db_path, alexa.device.user_id) == {"users": 1, "sessions": 1}
+    alexa.say("delete my data")
+    heard = alexa.say("yes")
+    assert "I've deleted everything" in heard.text and heard.ends_session
+    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+
+
+def test_nothing_identifying_is_logged(alexa: VoiceClient, app: Flask, fake: FakeAlexaApi,
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    store = app.extensions["heelcoach"].store
+    store.record_session(alexa.device.user_id, routine_id="strength", local_date=datetime.now(
+        UTC).date(), finished_at=datetime.now(UTC), duration_s=60, exercises_done=["toe-raise"],
+        exercises_skipped=[])
+    finish_quick_routine(alexa)
+    alexa.launch()
+    for text in ("how am I doing", "remind me every day at seven am", "yes",
+                 "what reminders do I have", "move my reminder to eight am", "yes",
+                 "that was easy", "yes", "cancel my reminder", "yes"):
+        alexa.say(text)
+    fake.fail_next("/v1/alerts/reminders", 500, "INTERNAL_ERROR")
+    alexa.say("remind me every day at seven am")
+    alexa.say("yes")
+    alexa.say("delete my data")
+    alexa.say("yes")
+    event(alexa, "SkillDisabled")
+    assert caplog.records  # the request log is there, so we did capture
+    secrets = (alexa.device.user_id, alexa.device.device_id, TOKEN, CONSENT, "amzn1.ask.account",
+               "toe-raise", "sole-roll", "Pacific/Auckland")
+    for record in caplog.records:
+        if record.levelno < logging.INFO:
+            continue
+        text = record.getMessage() + (caplog.text if record.exc_info else "")
+        for secret in secrets:
+            assert secret not in text, (record.name, text)

@@ -1,0 +1,154 @@
+"""Progress by voice: routines are recorded as they finish, and "how am I doing" counts them
+in the device's time zone (read from the Settings API fake over HTTPS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from skill.catalogue.model import Catalogue
+from skill.console.client import Heard, VoiceClient, flask_transport
+from skill.console.envelopes import Device
+from skill.services.api_client import TimeoutApiClient
+from skill.settings import Settings
+from skill.web.app import create_app
+from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+
+TOKEN = "in-session-api-token"
+ZONE = "America/New_York"
+# Wednesday 12 March 2025, 11:00 in New York (DST began on Sunday 9 March).
+NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+
+
+@pytest.fixture
+def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
+    with FakeAlexaApi(tls[0], tls[1]) as api:
+        api.grant(TOKEN)
+        yield api
+
+
+@pytest.fixture
+def app(tmp_path: Path, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
+    settings = Settings(db_path=tmp_path / "heel-coach.sqlite3", verify_signatures=False,
+                        verify_timestamps=False, audio_dir=tmp_path / "audio")
+    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
+        yield create_app(settings, catalogue=catalogue, api_client=client)
+
+
+@pytest.fixture
+def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
+    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN)
+    fake.set_time_zone(device.device_id, ZONE)
+    return VoiceClient.for_locale(flask_transport(app), device=device)
+
+
+def at(alexa: VoiceClient, when: datetime, body: dict[str, Any]) -> Heard:
+    body["request"]["timestamp"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return alexa.send(body)
+
+
+def say_at(alexa: VoiceClient, when: datetime, intent: str, **slots: Any) -> Heard:
+    return at(alexa, when, alexa.device.intent(intent, slots or None))
+
+
+def record(app: Flask, alexa: VoiceClient, routine: str, finished_at: datetime) -> None:
+    app.extensions["heelcoach"].store.record_session(
+        alexa.device.user_id, routine_id=routine, local_date=finished_at.date(),
+        finished_at=finished_at, duration_s=300, exercises_done=["x"], exercises_skipped=[])
+
+
+def a_week_of_sessions(app: Flask, alexa: VoiceClient) -> None:
+    record(app, alexa, "quick", datetime(2025, 3, 3, 12, 0, tzinfo=UTC))  # Mon, last week
+    record(app, alexa, "quick", datetime(2025, 3, 10, 3, 30, tzinfo=UTC))  # Sun 23:30 local
+    record(app, alexa, "strength", datetime(2025, 3, 10, 22, 0, tzinfo=UTC))  # Mon 18:00
+    record(app, alexa, "evening-massage", datetime(2025, 3, 12, 2, 0, tzinfo=UTC))  # Tue 22:00
+    record(app, alexa, "morning", datetime(2025, 3, 12, 11, 0, tzinfo=UTC))  # Wed 07:00
+    record(app, alexa, "strength", datetime(2025, 3, 12, 14, 0, tzinfo=UTC))  # Wed 10:00
+
+
+def test_how_am_i_doing_after_a_week(app: Flask, alexa: VoiceClient) -> None:
+    a_week_of_sessions(app, alexa)
+    heard = say_at(alexa, NOW, "ProgressIntent")
+    assert "This week you've finished four routines on three days." in heard.text
+    assert "You're on a four-day streak." in heard.text
+    assert ("The exercise guides suggest strengthening three to five times a week; "
+            "so far this week you've done twice.") in heard.text
+    assert "today you've stretched once" in heard.text
+    assert "six to eight weeks" in heard.text
+    assert not heard.ends_session
+
+
+def test_streak_counts_yesterday_but_not_the_day_before(app: Flask, alexa: VoiceClient) -> None:
+    record(app, alexa, "quick", datetime(2025, 3, 11, 16, 0, tzinfo=UTC))  # Tue
+    assert "one-day streak" in say_at(alexa, NOW, "ProgressIntent").text
+    later = datetime(2025, 3, 13, 16, 0, tzinfo=UTC)  # Thursday: Tuesday is too long ago
+    assert "Today is a good day to start a new streak." in say_at(alexa, later,
+                                                                    "ProgressIntent").text
+
+
+def test_no_sessions_yet(alexa: VoiceClient) -> None:
+    heard = say_at(alexa, NOW, "ProgressIntent")
+    assert "You haven't finished a routine with me yet." in heard.text
+    assert "two to three times a day" in heard.text
+
+
+def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceClient) -> None:
+    say_at(alexa, NOW, "ProgressIntent")  # reads and remembers the device's time zone
+    late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
+    at(alexa, late, alexa.device.launch())
+    alexa.say("start the quick routine")
+    heard = alexa.say("both")
+    for _ in range(40):
+        if heard.ends_session:
+            break
+        heard = at(alexa, late, alexa.device.intent("AMAZON.NextIntent"))
+    assert "That's the end of the quick routine" in heard.text
+    [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
+    assert session.routine_id == "quick"
+    assert session.local_date == date(2025, 3, 12)
+    assert session.exercises_done and not session.exercises_skipped
+    state = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)
+    assert state["routine"]["position"] > 0  # saved in the same transaction as the session
+
+
+def test_weekly_summary_once_a_week_at_launch(app: Flask, alexa: VoiceClient) -> None:
+    a_week_of_sessions(app, alexa)
+    at(alexa, NOW, alexa.device.launch())  # first use: the disclaimer
+    say_at(alexa, NOW, "ProgressIntent")  # launch uses the zone last read (no API call)
+    heard = at(alexa, NOW, alexa.device.launch())
+    assert "Last week you finished two routines on two days." in heard.text
+    assert heard.text.endswith("Which routine would you like today? "
+                               "Say 'start my foot routine', or 'list routines'.")
+    assert "Last week" not in at(alexa, NOW, alexa.device.launch()).text
+    next_week = datetime(2025, 3, 17, 15, 0, tzinfo=UTC)
+    assert "Last week you finished four routines" in at(alexa, next_week,
+                                                          alexa.device.launch()).text
+
+
+def test_easy_offers_the_seeds_progression_and_remembers_it(app: Flask,
+                                                           alexa: VoiceClient) -> None:
+    alexa.launch()
+    heard = alexa.say("that was easy")
+    assert "toe raises" in heard.text and "try it on one foot" in heard.text
+    assert "Shall I remind you of that next time" in heard.text
+    alexa.say("yes")
+    extra = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)
+    assert extra["progression"] == {"toe-raise": "single-leg"}
+    assert "lower your heels very slowly" in alexa.say("it felt easy").text
+    alexa.say("yes")
+    assert "already at the hardest step" in alexa.say("that was easy").text
+    assert "right level" in alexa.say("it felt about right").text
+    heard = alexa.say("that was hard")
+    assert "own pace" in heard.text
+    for word in ("pain", "symptom", "hurt"):
+        assert word not in heard.text.lower()
