@@ -6,7 +6,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.voice.coach import Turn
 from skill.voice.handlers.base import intent_is, respond, turn_of
+from skill.voice.speech import Reply
 
 
 class RedFlagsHandler(AbstractRequestHandler):
@@ -33,8 +35,9 @@ class MassageSafetyHandler(AbstractRequestHandler):
         return respond(handler_input, _follow_up(turn, reply))
 
 
-def _follow_up(turn, reply):  # type: ignore[no-untyped-def]
-    if turn.active_plan() is not None:
+def _follow_up(turn: Turn, reply: Reply) -> Reply:
+    """After safety information, offer to carry on the routine (or choose one)."""
+    if turn.active_plan() is not None and turn.user.routine is not None:
         return turn.ask(
             reply,
             "safety.question",
