@@ -14,8 +14,13 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Request, RequestEnvelope
 
 from skill.errors import RequestRejected
+from skill.web.model_decoder import ModelDecoder
+from skill.web.model_encoder import ModelEncoder
 
 _SERIALIZER = DefaultSerializer()
+_DECODER = ModelDecoder(_SERIALIZER)
+_ENCODER = ModelEncoder(_SERIALIZER)
+_ENVELOPE_SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 
 
@@ -81,19 +86,12 @@ def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
 
 
 def _deserialize(data: dict[str, Any]) -> Any:
-    """The SDK's deserializer takes a JSON string; skip re-encoding the body we already parsed.
-
-    Uses the serializer's object-level method when it exists (it is private in ask-sdk-core
-    1.19), and falls back to the public string API otherwise.
-    """
-    direct = getattr(_SERIALIZER, "_DefaultSerializer__deserialize", None)
-    if direct is not None:
-        return direct(data, RequestEnvelope)
-    return _SERIALIZER.deserialize(json.dumps(data), RequestEnvelope)
+    """The SDK's model objects, built by the cached decoder (see ``model_decoder``)."""
+    return _DECODER.decode(data, _ENVELOPE_SPEC)
 
 
 def serialize_response(response: object) -> dict[str, Any]:
-    result = _SERIALIZER.serialize(response)
+    result = _ENCODER.encode(response)
     if not isinstance(result, dict):
         raise TypeError("a response envelope serialises to a JSON object")
     return result
