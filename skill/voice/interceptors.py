@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +28,8 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         request = envelope.request
         manager = handler_input.attributes_manager
         stored: dict[str, Any] = manager.persistent_attributes
-        manager.request_attributes[SNAPSHOT] = copy.deepcopy(stored)
+        # The loaded dict stays untouched (UserData works on its own copy): it is the snapshot.
+        manager.request_attributes[SNAPSHOT] = stored
         in_session = envelope.session is not None
         session = dict(manager.session_attributes or {}) if in_session else {}
         timestamp = getattr(request, "timestamp", None)

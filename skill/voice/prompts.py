@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from skill.catalogue._fields import read_yaml
 from skill.errors import ContentError
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "content" / "locales"
@@ -39,8 +38,8 @@ def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
     for path in files:
         rel = f"locales/{locale}/{path.name}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+            data = read_yaml(root, f"{locale}/{path.name}")  # libyaml, duplicate keys refused
+        except OSError as exc:
             raise ContentError(rel, "<file>", str(exc)) from exc
         if not isinstance(data, dict):
             raise ContentError(rel, "<root>", "must be a mapping of key: text")
