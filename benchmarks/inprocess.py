@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from benchmarks.variants import CERT_URL, VARIANTS, Bodies, FileChainFetcher, Material, build_app
+from benchmarks.variants import CERT_URL, VARIANTS, Bodies, Material, build_app, file_chain_fetcher
 
 KINDS = ("launch", "next", "audio")
 
@@ -66,7 +66,8 @@ def per_request_cost(material: Material, bodies: Bodies, rounds: int, batch: int
     return {k: {v: summary(s) for v, s in per_kind.items()} for k, per_kind in samples.items()}
 
 
-def profile_heel(material: Material, bodies: Bodies, batch: int, top: int = 25) -> str:
+def profile_heel(material: Material, bodies: Bodies, batch: int, top: int = 25,
+                 sort: str = "cumulative") -> str:
     """cProfile of Heel Coach (verified) over launch+next+audio; the top by cumulative time."""
     app = build_app("heel_verified", material, "-profile")
     for kind in KINDS:
@@ -77,7 +78,7 @@ def profile_heel(material: Material, bodies: Bodies, batch: int, top: int = 25) 
     _post_all(app, prepared)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     app.extensions["heelcoach"].store.close()
     return out.getvalue()
 
@@ -102,7 +103,7 @@ def verification_cost(material: Material, bodies: Bodies, iterations: int) -> di
     from skill.web.certificates import SigningKeyCache
     from skill.web.verification import RequestVerifier
 
-    fetcher = FileChainFetcher(material.chain.read_bytes())
+    fetcher = file_chain_fetcher(material.chain.read_bytes())
     verifier = RequestVerifier(verify_signatures=True, trust_roots_file=str(material.roots),
                                fetcher=fetcher)
     body, headers = bodies.make("heel_verified", "launch", 1)[0]

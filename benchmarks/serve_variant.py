@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, jsonify
-from werkzeug.serving import make_server
 
-from benchmarks.variants import HEEL, Material, build_app
+from benchmarks.apps import HEEL, Material, build_app
 
 
 def main(argv: list[str]) -> int:
@@ -42,6 +41,8 @@ def main(argv: list[str]) -> int:
                        pid=os.getpid())
 
     if os.environ.get("HEELCOACH_BENCH_SERVER", "gunicorn") == "werkzeug":
+        from werkzeug.serving import make_server
+
         make_server("127.0.0.1", port, app, threaded=True).serve_forever()
         return 0
     _gunicorn(app, port)

@@ -1,5 +1,4 @@
-"""The four apps under test and the request bodies they get, built the same way in-process
-and in the spawned servers.
+"""The request bodies the apps under test get (the apps themselves: ``benchmarks.apps``).
 
 Variants: ``floor`` (a), ``sdk`` (b), ``heel`` (c, verification off), ``heel_verified``
 (c, full signature verification: test CA as the only trusted root, every request signed).
@@ -12,99 +11,15 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask
-
+from benchmarks.apps import CERT_URL, HEEL, VARIANTS, Material, build_app, file_chain_fetcher
 from skill.console.envelopes import Device
-from skill.settings import Settings
-from skill.web.certificates import CertificateFetcher
-from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER, RequestVerifier
+from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER
 
-VARIANTS = ("floor", "sdk", "heel", "heel_verified")
-HEEL = ("heel", "heel_verified")
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 MID_ROUTINE = "full"
 Request = tuple[bytes, dict[str, str]]
-
-
-class FileChainFetcher(CertificateFetcher):
-    """Serves the test chain from disk (the one "download"); counts fetches."""
-
-    def __init__(self, chain_pem: bytes) -> None:
-        super().__init__()
-        self.chain_pem = chain_pem
-        self.fetches = 0
-
-    def fetch(self, url: str) -> bytes:
-        self.fetches += 1
-        return self.chain_pem
-
-
-@dataclass(frozen=True)
-class Material:
-    """Where one run's signing PKI lives (written once by the parent, read by servers)."""
-
-    workdir: Path
-
-    @property
-    def roots(self) -> Path:
-        return self.workdir / "roots.pem"
-
-    @property
-    def chain(self) -> Path:
-        return self.workdir / "chain.pem"
-
-    @property
-    def key(self) -> Path:
-        return self.workdir / "signing-key.pem"
-
-    def db(self, variant: str, tag: str = "") -> Path:
-        return self.workdir / f"{variant}{tag}.sqlite3"
-
-    @classmethod
-    def create(cls, workdir: Path) -> Material:
-        from tests.fakes.pki import TestPKI
-
-        pki = TestPKI("Heel Coach Benchmark")
-        signing = pki.issue_alexa_signing_cert()
-        material = cls(workdir)
-        pki.write_ca_bundle(material.roots)
-        material.chain.write_bytes(signing.chain_pem)
-        material.key.write_bytes(signing.key_pem)
-        return material
-
-    def signing_key(self) -> rsa.RSAPrivateKey:
-        key = serialization.load_pem_private_key(self.key.read_bytes(), password=None)
-        assert isinstance(key, rsa.RSAPrivateKey)
-        return key
-
-
-def build_app(variant: str, material: Material, tag: str = "") -> Flask:
-    """A fresh app of ``variant``; Heel Coach variants get their own SQLite file."""
-    from benchmarks.baselines import floor_app, sdk_app
-
-    if variant == "floor":
-        return floor_app()
-    if variant == "sdk":
-        return sdk_app()
-    from skill.web.app import create_app
-
-    verified = variant == "heel_verified"
-    settings = Settings(db_path=material.db(variant, tag), verify_signatures=verified,
-                        verify_timestamps=True,
-                        trusted_roots_file=material.roots if verified else None)
-    verifier = None
-    if verified:
-        verifier = RequestVerifier(verify_signatures=True, trust_roots_file=str(material.roots),
-                                   fetcher=FileChainFetcher(material.chain.read_bytes()))
-    app = create_app(settings, verifier=verifier)
-    app.extensions["heelcoach"].store.open()  # migrate now, not inside the first timing
-    return app
 
 
 def mid_routine_attributes(position: int) -> dict[str, Any]:
@@ -173,3 +88,7 @@ class Bodies:
 def _next(device: Device) -> dict[str, Any]:
     device.session_id = "amzn1.echo-api.session." + uuid.uuid4().hex  # an ongoing session
     return device.intent("AMAZON.NextIntent")
+
+
+__all__ = ["CERT_URL", "HEEL", "VARIANTS", "Bodies", "Material", "Request", "build_app",
+           "file_chain_fetcher", "mid_position", "seed_users"]
