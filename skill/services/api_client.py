@@ -11,21 +11,23 @@ any ``invoke`` exception in ``ServiceException``) keep working unchanged.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Mapping
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
 from ask_sdk_model.services.api_client_response import ApiClientResponse
-from requests.adapters import HTTPAdapter
 
 from skill.errors import ServiceError
+
+if TYPE_CHECKING:  # requests is imported on the first call: most requests never make one
+    import requests
 
 __all__ = [
     "ApiTimeout",
@@ -71,15 +73,28 @@ class TimeoutApiClient(ApiClient):
         self.timeout_s = float(timeout_s)
         self.allow_http_hosts = frozenset(h.lower() for h in allow_http_hosts)
         self.ca_bundle = ca_bundle
+        self.pool_size = pool_size
         self._owns_session = session is None
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        if session is not None:
+            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self._session = session
+        self._session_lock = threading.Lock()
         self._closed = threading.Event()
+
+    def _pooled_session(self) -> requests.Session:
+        """The shared Session, made on first use (importing requests costs ~50 ms of start-up)."""
+        with self._session_lock:
+            if self._session is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_size, max_retries=0)
+                session.mount("https://", adapter)
+                session.mount("http://", adapter)
+                session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+                self._session = session
+            return self._session
 
     def __enter__(self) -> TimeoutApiClient:
         return self
@@ -90,8 +105,9 @@ class TimeoutApiClient(ApiClient):
     def close(self) -> None:
         """Release pooled connections (only if this client created the Session)."""
         self._closed.set()
-        if self._owns_session:
-            self._session.close()
+        with self._session_lock:
+            if self._owns_session and self._session is not None:
+                self._session.close()
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         """Send ``request`` and return the response whatever its status (ask-sdk contract).
@@ -110,8 +126,11 @@ class TimeoutApiClient(ApiClient):
         data = _encode_body(request.body, headers)
         deadline = time.monotonic() + self.timeout_s
         verify: bool | str = self.ca_bundle if self.ca_bundle else True
+        session = self._pooled_session()
+        import requests
+
         try:
-            with self._session.request(
+            with session.request(
                 method,
                 url,
                 headers=headers,
@@ -147,6 +166,12 @@ class TimeoutApiClient(ApiClient):
         if parts.scheme == "http" and host in self.allow_http_hosts:
             return
         raise ApiUnreachable("Requests against non-HTTPS endpoints are not allowed.")
+
+
+def _is_requests_error(exc: BaseException) -> bool:
+    """A requests transport error, from an ApiClient other than ours (DefaultApiClient)."""
+    module = sys.modules.get("requests")
+    return module is not None and isinstance(exc, module.RequestException)
 
 
 def _where(url: str) -> str:
@@ -251,7 +276,9 @@ def call_api(
         response = api_client.invoke(request)
     except ApiTimeout as exc:
         raise ServiceError(f"{what} timed out: {exc}", 0, "timeout") from exc
-    except (ApiClientException, requests.RequestException) as exc:
+    except Exception as exc:
+        if not isinstance(exc, ApiClientException) and not _is_requests_error(exc):
+            raise
         message = f"{what} could not reach the Alexa API: {exc}"
         raise ServiceError(message, 0, "unreachable") from exc
     status = response.status_code

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.utils import CryptographyDeprecationWarning
@@ -26,6 +26,9 @@ from cryptography.x509.verification import PolicyBuilder, Store
 from cryptography.x509.verification import VerificationError as ChainError
 
 from skill.errors import VerificationError
+
+if TYPE_CHECKING:  # imported at the first download, not at start-up
+    import requests
 
 __all__ = [
     "CERT_URL_HOST",
@@ -94,7 +97,7 @@ class CertificateFetcher:
         self,
         timeout_s: float = 2.0,
         max_bytes: int = 256 * 1024,
-        session_factory: Callable[[], requests.Session] = requests.Session,
+        session_factory: Callable[[], requests.Session] | None = None,
     ) -> None:
         if timeout_s <= 0 or max_bytes <= 0:
             raise ValueError("timeout_s and max_bytes must be positive")
@@ -104,9 +107,12 @@ class CertificateFetcher:
 
     def fetch(self, url: str) -> bytes:
         """Return the body of ``url`` (status 200 only), at most ``max_bytes`` long."""
+        import requests
+
         deadline = time.monotonic() + self.timeout_s
+        factory = self._session_factory or requests.Session
         try:
-            with self._session_factory() as session, session.get(
+            with factory() as session, session.get(
                 url, timeout=self.timeout_s, stream=True, allow_redirects=False
             ) as response:
                 if response.status_code != 200:
