@@ -31,6 +31,9 @@ def serve(settings: Settings, *, dev: bool = False) -> int:
 def _gunicorn(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
+    # Import the code once in the master (no app, no connections): every forked worker,
+    # including one restarted after a crash, starts with it loaded and only builds its app.
+    import skill.web.app  # noqa: F401
     from skill.web.logging_setup import logging_config
 
     class HeelCoachServer(BaseApplication):
