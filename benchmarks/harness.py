@@ -38,10 +38,10 @@ class Plan:
 
 
 QUICK = Plan(rounds=4, batch=40, warmup=20, verify_iterations=2000, serializer_iterations=300,
-             load_rounds=2, load_per_round=160, threads=8, startup_repeats=2)
+             load_rounds=2, load_per_round=160, threads=8, startup_repeats=3)
 FULL = Plan(rounds=10, batch=150, warmup=50, verify_iterations=20000,
             serializer_iterations=2000, load_rounds=6, load_per_round=600, threads=8,
-            startup_repeats=5)
+            startup_repeats=7)
 
 TARGET_RATIO = 1.5
 STARTUP_RATIO = 1.3
@@ -69,6 +69,7 @@ def run(*, quick: bool, out: Path, profile: bool = False) -> int:
         _say("start-up to first response ...")
         startup = http_load.startup_times(material, bodies, ("sdk", "heel", "heel_verified"),
                                           plan.startup_repeats)
+        phases = http_load.startup_phases(material, ("sdk", "heel_verified"), plan.startup_repeats)
         profile_text = inprocess.profile_heel(material, bodies, plan.batch) if profile else ""
     results: dict[str, Any] = {
         "mode": "quick" if quick else "default",
@@ -80,6 +81,7 @@ def run(*, quick: bool, out: Path, profile: bool = False) -> int:
         "sdk_serialisation": serialisation,
         "load": load,
         "startup": startup,
+        "startup_phases": phases,
         "server": os.environ.get("HEELCOACH_BENCH_SERVER", "gunicorn"),
         "elapsed_s": round(time.perf_counter() - started, 1),
     }
@@ -160,6 +162,11 @@ def render(r: dict[str, Any]) -> str:
     for v in st:
         lines.append(f"  {v:<14} {st[v]['median_ms']:8.1f}   x sdk "
                      f"{_ratio(st[v]['median_ms'], st['sdk']['median_ms']):.2f}")
+    phases = r.get("startup_phases") or {}
+    if phases:
+        lines.append("  where it goes (median ms, in-process phases after interpreter start):")
+        for v, p in phases.items():
+            lines.append(f"  {v:<14} " + "  ".join(f"{k} {ms:.0f}" for k, ms in p.items()))
     lines += ["", "SDK's own cost per request (median us): deserialize envelope / serialize "
               "response / Heel parse+check+deserialize / json.loads"]
     for kind, s in r["sdk_serialisation"].items():

@@ -7,6 +7,7 @@ one gthread worker x 4 threads, or Werkzeug threaded) and are loaded in interlea
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -111,6 +112,22 @@ def startup_times(material: Material, bodies: Bodies, variants: tuple[str, ...],
             server.stop()
     return {v: {"median_ms": sorted(s)[len(s) // 2] * 1000, "samples_ms": [x * 1000 for x in s]}
             for v, s in samples.items()}
+
+
+def startup_phases(material: Material, variants: tuple[str, ...], repeats: int) -> dict[str, Any]:
+    """Where start-up goes (``benchmarks.startup_phases``), median ms per phase, interleaved."""
+    samples: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
+    for i in range(repeats):
+        for variant in variants[i % 2:] + variants[:i % 2]:
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.startup_phases", variant, str(material.workdir)],
+                cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+            samples[variant].append(json.loads(done.stdout))
+    out: dict[str, Any] = {}
+    for variant, runs in samples.items():
+        phases = [k for k in runs[0] if k != "status"]
+        out[variant] = {k: sorted(r[k] for r in runs)[len(runs) // 2] for k in phases}
+    return out
 
 
 def _drive(url: str, requests_: list[Request], threads: int) -> tuple[list[float], float, int]:
