@@ -332,8 +332,11 @@ class SqliteStore:
         exercises_done: Sequence[str],
         exercises_skipped: Sequence[str],
         mode: str = "step",
+        attributes: dict[str, Any] | None = None,
     ) -> None:
-        """Append one finished routine to the user's history."""
+        """Append one finished routine to the user's history. With ``attributes``, the user's
+        state is saved in the same transaction: both land or neither does."""
+        payload = None if attributes is None else _dump(attributes, f"attributes of {user_id!r}")
         row = _session_row(
             routine_id=routine_id,
             local_date=local_date,
@@ -344,34 +347,8 @@ class SqliteStore:
             mode=mode,
         )
         with self._write(f"recording session of {user_id!r}") as conn:
-            self._insert_session(conn, user_id, row)
-
-    def save_attributes_and_record_session(
-        self,
-        user_id: str,
-        attributes: dict[str, Any],
-        *,
-        routine_id: str,
-        local_date: date,
-        finished_at: datetime,
-        duration_s: int,
-        exercises_done: Sequence[str],
-        exercises_skipped: Sequence[str],
-        mode: str = "step",
-    ) -> None:
-        """Save state and append the finished routine atomically: both land or neither does."""
-        payload = _dump(attributes, f"attributes of {user_id!r}")
-        row = _session_row(
-            routine_id=routine_id,
-            local_date=local_date,
-            finished_at=finished_at,
-            duration_s=duration_s,
-            exercises_done=exercises_done,
-            exercises_skipped=exercises_skipped,
-            mode=mode,
-        )
-        with self._write(f"saving attributes and session of {user_id!r}") as conn:
-            self._upsert(conn, user_id, payload)
+            if payload is not None:
+                self._upsert(conn, user_id, payload)
             self._insert_session(conn, user_id, row)
 
     def prune_sessions(self, older_than: date, *, user_id: str | None = None) -> int:

@@ -41,6 +41,10 @@ class PlanCache:
         plan: Plan = self._build(routine_id, foot, focus)
         return plan
 
+    def total_s(self, routine_id: str) -> int:
+        """The published length of a routine: both feet, sole focus (as ``routine_total_s``)."""
+        return self.get(routine_id, Foot.BOTH, Focus.SOLE).total_s
+
 
 @dataclass
 class Turn:

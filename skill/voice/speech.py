@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,14 +76,13 @@ class Speaker:
         items = phrasing.join_list(list(self.safety().massage_contraindications), "or")
         return self.text("massage.contraindications", items=items)
 
-    def routine_list(self) -> str:
-        from skill.engine.plan import routine_total_s
-
+    def routine_list(self, total_s: Callable[[str], int]) -> str:
+        """Every routine with its length; ``total_s(routine_id)`` comes from the plan cache."""
         items = [
             self.text(
                 "routines.list.item",
                 name=self.routine_name(r),
-                duration=phrasing.approximate_duration(routine_total_s(r)),
+                duration=phrasing.approximate_duration(total_s(r.id)),
             )
             for r in self.catalogue.routines.values()
         ]

@@ -72,7 +72,7 @@ class YesHandler(AbstractRequestHandler):
         if turn.active_plan() is not None:
             return respond(handler_input, coach.navigate(turn, Command.RESUME))
         reply = turn.reply()
-        reply.speech.sentence(turn.speaker.routine_list())
+        reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
         return respond(
             handler_input,
             turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
@@ -88,7 +88,7 @@ class NoHandler(AbstractRequestHandler):
         reply = turn.reply()
         if pending(handler_input) == coach.ASK_RESUME:
             reply.speech.sentence(turn.text("no.ok"))
-            reply.speech.sentence(turn.speaker.routine_list())
+            reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
             return respond(
                 handler_input,
                 turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),

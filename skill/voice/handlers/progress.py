@@ -65,9 +65,9 @@ class SessionRecorder:
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
         event = turn.notes["finished"]
-        self.store.save_attributes_and_record_session(
+        self.store.record_session(
             user_id_key(handler_input.request_envelope),
-            turn.user.to_attributes(),
+            attributes=turn.user.to_attributes(),
             routine_id=event.routine_id,
             local_date=stats.local_day(turn.now, zone_of(turn)),
             finished_at=turn.now,

@@ -41,7 +41,7 @@ class StartRoutineHandler(AbstractRequestHandler):
                 reply.speech.sentence(turn.text("routine.unknown", heard=heard))
             elif turn.active_plan() is not None:
                 return respond(handler_input, coach.resume_prompt(turn, reply))
-            reply.speech.sentence(turn.speaker.routine_list())
+            reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
             return respond(
                 handler_input,
                 turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
@@ -56,7 +56,7 @@ class ListRoutinesHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        reply.speech.sentence(turn.speaker.routine_list())
+        reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
         return respond(
             handler_input,
             turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),

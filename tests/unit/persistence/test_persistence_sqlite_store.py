@@ -83,9 +83,9 @@ def test_unserialisable_attributes_are_refused_and_nothing_changes(store: Sqlite
 
 
 def test_delete_user_removes_attributes_and_sessions(store: SqliteStore, db_path: Path) -> None:
-    store.save_attributes_and_record_session(USER, {"v": 1}, **session_kwargs())
+    store.record_session(USER, attributes={"v": 1}, **session_kwargs())
     store.record_session(USER, **session_kwargs(routine_id="evening"))
-    store.save_attributes_and_record_session(OTHER, {"v": 9}, **session_kwargs())
+    store.record_session(OTHER, attributes={"v": 9}, **session_kwargs())
     store.delete_user(USER)
     assert raw_rows(db_path, "SELECT COUNT(*) FROM users WHERE user_id = ?", (USER,)) == [(0,)]
     assert raw_rows(db_path, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", (USER,)) == [(0,)]
@@ -157,10 +157,10 @@ def test_combined_write_is_atomic(store: SqliteStore, db_path: Path) -> None:
         "BEGIN SELECT RAISE(ABORT, 'sessions refused'); END",
     )
     with pytest.raises(StoreError, match="sessions refused"):
-        store.save_attributes_and_record_session(USER, {"v": 2}, **session_kwargs())
+        store.record_session(USER, attributes={"v": 2}, **session_kwargs())
     assert store.get_attributes(USER) == {"v": 1}
     raw_exec(db_path, "DROP TRIGGER no_sessions")
-    store.save_attributes_and_record_session(USER, {"v": 2}, **session_kwargs())
+    store.record_session(USER, attributes={"v": 2}, **session_kwargs())
     assert store.get_attributes(USER) == {"v": 2}
     assert len(store.list_sessions(USER)) == 1
 
