@@ -158,8 +158,9 @@ class RemindersClient:
             raise ServiceError(f"{what}: response is not JSON", response.status_code or 0,
                                "unexpected") from exc
 
-    def create_daily(
+    def save_daily(
         self,
+        alert_token: str | None = None,
         *,
         hour: int,
         minute: int,
@@ -169,27 +170,13 @@ class RemindersClient:
         locale: str,
         now_local: datetime,
     ) -> Reminder:
-        """Create a recurring reminder; ``days`` None means every day."""
+        """Create a recurring reminder, or with ``alert_token`` replace that one's schedule
+        (PUT sends the full reminder, as documented). ``days`` None means every day."""
         body = build_reminder_request(hour=hour, minute=minute, days=days, time_zone=time_zone,
                                       text=text, locale=locale, now_local=now_local)
-        answer = self._call("POST", self._url(), "Creating a reminder", body)
-        return self._from_write(answer, body, "Creating a reminder")
-
-    def update_time(
-        self,
-        alert_token: str,
-        *,
-        hour: int,
-        minute: int,
-        days: tuple[str, ...] | None,
-        time_zone: str,
-        text: str,
-        locale: str,
-        now_local: datetime,
-    ) -> Reminder:
-        """Replace a reminder's schedule (PUT sends the full reminder, as documented)."""
-        body = build_reminder_request(hour=hour, minute=minute, days=days, time_zone=time_zone,
-                                      text=text, locale=locale, now_local=now_local)
+        if alert_token is None:
+            answer = self._call("POST", self._url(), "Creating a reminder", body)
+            return self._from_write(answer, body, "Creating a reminder")
         answer = self._call("PUT", self._url(alert_token), "Updating a reminder", body)
         return self._from_write(answer, body, "Updating a reminder", alert_token)
 

@@ -241,10 +241,7 @@ def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: dict[str, A
             "time_zone": zone, "locale": turn.speaker.locale, "now_local": turn.now,
             "text": turn.text("reminder.text", routine=routine_name(turn, routine)),
         }
-        if action == "move":
-            reminder = client.update_time(request["token"], **fields)
-        else:
-            reminder = client.create_daily(**fields)
+        reminder = client.save_daily(request["token"] if action == "move" else None, **fields)
     except ServiceError as exc:
         if action == "move" and exc.code == "not_found":
             _forget(turn, request.get("token"))

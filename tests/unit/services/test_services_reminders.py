@@ -31,7 +31,7 @@ def _create(client: RemindersClient, **overrides: object) -> Reminder:
         now_local=NOW,
     )
     args.update(overrides)
-    return client.create_daily(**args)  # type: ignore[arg-type]
+    return client.save_daily(**args)  # type: ignore[arg-type]
 
 
 def test_create_sends_exactly_the_documented_body(fake: FakeAlexaApi, reminders: RemindersClient) -> None:
@@ -92,7 +92,7 @@ def test_round_trip_create_list_update_get_delete(fake: FakeAlexaApi, reminders:
     second = _create(reminders, hour=19, minute=30, days=("SA", "SU"), text="Evening roll")
     assert sorted(reminders.list(), key=lambda r: r.hour) == [first, second]
 
-    updated = reminders.update_time(
+    updated = reminders.save_daily(
         first.alert_token,
         hour=8,
         minute=15,
