@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -27,6 +28,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--locale", default="en-US")
     chat.add_argument("--user", help="user id to act as (default: a stable local user)")
     chat.add_argument("--no-audio-player", action="store_true", help="simulate a device without AudioPlayer")
+    chat.add_argument("--device-id", help="device id to act as (default: a new one per run)")
+    chat.add_argument("--api-endpoint", help="Alexa API base URL put in each request (e.g. a local fake)")
+    chat.add_argument("--api-token", default="console-token",
+                      help="apiAccessToken Alexa sends before the reminders permission is granted "
+                      "(default: %(default)s)")
+    chat.add_argument("--granted-api-token",
+                      help="apiAccessToken Alexa sends once reminders are allowed (default: the "
+                      "--api-token followed by -reminders)")
+    chat.add_argument("--grant-reminders", action="store_true",
+                      help="start with the reminders permission already granted")
+    chat.add_argument("--ca-bundle",
+                      help="PEM file of CAs to trust for the Alexa API (in-process only; default: certifi)")
 
     model = sub.add_parser("model", help="interaction model: sync slot values from content")
     model.add_argument("action", choices=["sync", "check"])
@@ -109,7 +122,8 @@ def _model(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from skill.console.chat import interactive_lines, run
+    from skill.console.account import Account
+    from skill.console.chat import interactive_lines, piped_lines, run
     from skill.console.client import VoiceClient, flask_transport, http_transport
     from skill.console.envelopes import Device
 
@@ -118,19 +132,33 @@ def _chat(args: argparse.Namespace) -> int:
         audio_player=not args.no_audio_player,
         user_id=args.user or "amzn1.ask.account.local-console-user",
     )
+    if args.device_id:
+        device.device_id = args.device_id
+    if args.api_endpoint:
+        device.api_endpoint = args.api_endpoint.rstrip("/")
+    account = Account.for_tokens(args.api_token, args.granted_api_token)
+    account.granted = args.grant_reminders
+    stack = contextlib.ExitStack()
     if args.url:
+        if args.ca_bundle:
+            print("--ca-bundle only applies in-process; a --url server reads REQUESTS_CA_BUNDLE",
+                  file=sys.stderr)
         transport = http_transport(args.url)
     else:
+        from skill.services.api_client import TimeoutApiClient
         from skill.settings import Settings
         from skill.web.app import create_app
 
         logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
-        settings = Settings.from_env(None, verify_signatures=False)
-        transport = flask_transport(create_app(settings))
+        # Timestamps unchecked so that `:date` can move the conversation to another day.
+        settings = Settings.from_env(None, verify_signatures=False, verify_timestamps=False)
+        api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s, ca_bundle=args.ca_bundle)
+        stack.callback(api_client.close)
+        transport = flask_transport(create_app(settings, api_client=api_client))
     client = VoiceClient.for_locale(transport, args.locale, device=device)
-    interactive = sys.stdin.isatty()
-    lines = interactive_lines() if interactive else sys.stdin
-    return run(client, lines, prompt=interactive)
+    lines = interactive_lines() if sys.stdin.isatty() else piped_lines(sys.stdin, sys.stdout)
+    with stack:
+        return run(client, lines, account=account)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def now_iso(moment: datetime | None = None) -> str:
+    """Alexa's timestamp format (UTC, whole seconds, ``Z``); the real clock unless given."""
+    return (moment or utc_now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -20,7 +26,10 @@ class Device:
     device_id: str = field(default_factory=lambda: "amzn1.ask.device." + uuid.uuid4().hex)
     application_id: str = "amzn1.ask.skill.heel-coach-local"
     locale: str = "en-US"
-    api_endpoint: str = "https://api.amazonalexa.com"
+    api_endpoint: str = "https://127.0.0.1:9"
+    """Where the skill is told to reach the Alexa API. Nothing listens on the default (the
+    discard port), so without a local fake (``--api-endpoint``) an API call fails at once as
+    unreachable rather than sending made-up tokens to Amazon or waiting for a timeout."""
     api_access_token: str = "local-console-token"
     audio_player: bool = True
     permissions_token: str | None = None
@@ -29,6 +38,9 @@ class Device:
     player_token: str | None = None
     player_offset_ms: int = 0
     player_activity: str = "IDLE"
+    clock: Callable[[], datetime] = field(default=utc_now, repr=False, compare=False)
+    """Where request timestamps come from: the skill takes "now" from them, so the console's
+    ``:date`` can move a whole conversation to another day."""
 
     def context(self) -> dict[str, Any]:
         interfaces: dict[str, Any] = {}
@@ -69,7 +81,7 @@ class Device:
 
     def _envelope(self, request: dict[str, Any], *, session: bool, new: bool = False) -> dict[str, Any]:
         request.setdefault("requestId", "amzn1.echo-api.request." + uuid.uuid4().hex)
-        request.setdefault("timestamp", now_iso())
+        request.setdefault("timestamp", now_iso(self.clock()))
         request.setdefault("locale", self.locale)
         body: dict[str, Any] = {"version": "1.0", "context": self.context(), "request": request}
         if session:
@@ -111,6 +123,23 @@ class Device:
         if error is not None:
             request["error"] = error
         return self._envelope(request, session=False)
+
+    def skill_event(self, kind: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``AlexaSkillEvent.<kind>`` (e.g. SkillDisabled) as Alexa sends it: no session."""
+        stamp = now_iso(self.clock())
+        return self._envelope({
+            "type": f"AlexaSkillEvent.{kind}", "eventCreationTime": stamp,
+            "eventPublishingTime": stamp, "body": dict(body or {}),
+        }, session=False)
+
+    def permission_answer(self, status: str, token: str, *, card_thrown: bool = False) -> dict[str, Any]:
+        """The ``Connections.Response`` Alexa sends after its own AskFor consent question."""
+        return self._envelope({
+            "type": "Connections.Response", "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"status": status, "isCardThrown": card_thrown},
+            "token": token,
+        }, session=True)
 
     def raw(self, request: dict[str, Any], *, session: bool = False) -> dict[str, Any]:
         return self._envelope(dict(request), session=session)

@@ -86,14 +86,18 @@ def _now() -> str:
 
 
 class FakeAlexaApi:
-    """Threaded HTTP(S) server on 127.0.0.1:0 implementing the Alexa API subset we use.
+    """Threaded HTTP(S) server on 127.0.0.1 implementing the Alexa API subset we use.
 
     Use as a context manager. ``grant(token, scopes)`` issues tokens; reminders are stored
     per user (tokens granted with the same ``user_id`` share them). Inject failures with
     ``fail_next`` / ``delay_next``; inspect with ``reminders_for`` and ``requests``.
     """
 
-    def __init__(self, certfile: str | Path | None = None, keyfile: str | Path | None = None):
+    def __init__(self, certfile: str | Path | None = None, keyfile: str | Path | None = None,
+                 *, port: int = 0, default_time_zone: str | None = None):
+        self._port = port
+        # The zone of any device without its own (the runnable fake); None answers 204.
+        self._default_zone = default_time_zone
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._state = _State()
@@ -115,7 +119,7 @@ class FakeAlexaApi:
         self.close()
 
     def start(self) -> None:
-        self._server = _Server(("127.0.0.1", 0), _Handler, self)
+        self._server = _Server(("127.0.0.1", self._port), _Handler, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
             name="fake-alexa-api", daemon=True,
@@ -237,7 +241,7 @@ class FakeAlexaApi:
                 raise _Reject(405, "METHOD_NOT_ALLOWED", rec.method)
             self._user(rec, None)
             with self._lock:
-                zone = self._state.time_zones.get(unquote(tz.group(1)))
+                zone = self._state.time_zones.get(unquote(tz.group(1)), self._default_zone)
             return (200, zone) if zone is not None else (204, None)
         if path == _REMINDERS:
             user = self._user(rec, REMINDERS_SCOPE)
@@ -472,3 +476,9 @@ def https_fake(directory: str | Path) -> tuple[FakeAlexaApi, Path]:
     """A not-yet-started HTTPS fake plus the CA bundle that trusts it."""
     cert, key, bundle = tls_files(directory)
     return FakeAlexaApi(cert, key), bundle
+
+
+if __name__ == "__main__":  # `python -m tests.fakes.alexa_api`: serve until SIGINT/SIGTERM
+    from tests.fakes.alexa_api_main import main
+
+    raise SystemExit(main())
