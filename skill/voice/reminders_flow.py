@@ -144,9 +144,11 @@ def propose(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
 
 def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
     api = api_of(handler_input)
-    if api is None or not api.consent:
-        reply.speech.sentence(turn.text("reminder.none"))
+    if api is not None and not api.consent:  # we cannot see them, so never claim there are none
+        reply.speech.sentence(turn.text("reminder.no_permission.list"))
         return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+    if api is None:
+        return _failed(turn, reply, ServiceError("no Alexa API", 0, "unreachable"), "list")
     try:
         reminders = [r for r in _client(api).list() if r.status == "ON"]
     except ServiceError as exc:

@@ -121,6 +121,24 @@ def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceC
     assert state["routine"]["position"] > 0  # saved in the same transaction as the session
 
 
+def test_the_first_finished_routine_learns_the_time_zone(app: Flask, alexa: VoiceClient,
+                                                        fake: FakeAlexaApi) -> None:
+    late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
+    at(alexa, late, alexa.device.launch())
+    alexa.say("start the quick routine")
+    heard = alexa.say("both")
+    for _ in range(40):
+        if heard.ends_session:
+            break
+        heard = at(alexa, late, alexa.device.intent("AMAZON.NextIntent"))
+    [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
+    assert session.local_date == date(2025, 3, 12)  # New York's day, not UTC's Thursday
+    state = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)
+    assert state["time_zone"] == ZONE
+    zone_calls = [r for r in fake.requests if "System.timeZone" in r.path]
+    assert len(zone_calls) == 1
+
+
 def test_weekly_summary_once_a_week_at_launch(app: Flask, alexa: VoiceClient) -> None:
     a_week_of_sessions(app, alexa)
     at(alexa, NOW, alexa.device.launch())  # first use: the disclaimer

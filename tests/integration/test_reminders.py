@@ -161,6 +161,16 @@ def test_permission_denied_sends_card_and_guidance(app: Flask, fake: FakeAlexaAp
     assert "pending" not in attributes["reminders"]
 
 
+def test_cancel_without_permission_says_so_instead_of_claiming_none(app: Flask,
+                                                                    fake: FakeAlexaApi) -> None:
+    fake.grant(TOKEN, scopes=())
+    alexa = client_for(app, fake, consent=None)
+    heard = alexa.say("cancel my reminder")
+    assert "doesn't have permission to use reminders" in heard.text
+    assert "You don't have any reminders" not in heard.text
+    assert not [r for r in fake.requests if r.path.startswith("/v1/alerts/reminders")]
+
+
 def test_denied_when_alexa_already_sent_the_card(app: Flask, fake: FakeAlexaApi) -> None:
     fake.grant(TOKEN, scopes=())
     alexa = client_for(app, fake, consent=None)

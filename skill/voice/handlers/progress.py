@@ -65,6 +65,8 @@ class SessionRecorder:
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
         event = turn.notes["finished"]
+        if not turn.user.extra.get("time_zone"):
+            learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
         self.store.record_session(
             user_id_key(handler_input.request_envelope),
             attributes=turn.user.to_attributes(),
@@ -149,6 +151,17 @@ def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
     reply.speech.sentence(turn.text("progress.weeks"))
 
 
+def learn_time_zone(handler_input: HandlerInput, turn: Turn) -> None:
+    """Read the device's time zone into the user's data; on failure keep the last known one."""
+    api = flow.api_of(handler_input)
+    if api is None:
+        return
+    try:
+        flow.fetch_time_zone(api, turn)
+    except ServiceError as exc:
+        _LOG.info("time zone unavailable: code=%s", exc.code)
+
+
 class ProgressHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_is(handler_input, "ProgressIntent")
@@ -156,12 +169,7 @@ class ProgressHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        api = flow.api_of(handler_input)
-        if api is not None:
-            try:
-                flow.fetch_time_zone(api, turn)
-            except ServiceError as exc:  # keep the last known zone (or UTC)
-                _LOG.info("time zone unavailable for progress: code=%s", exc.code)
+        learn_time_zone(handler_input, turn)
         progress = progress_of(handler_input, turn)
         if progress is not None:
             say_progress(turn, reply, progress)
