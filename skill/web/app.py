@@ -163,14 +163,12 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
     except RequestRejected as exc:
         outcome = f"rejected:{exc.reason}"
         payload, status = {"error": exc.reason, "detail": exc.detail}, 400
-    _LOG.info(
-        "alexa request type=%s intent=%s status=%s outcome=%s latency_ms=%.1f",
-        request_type,
-        intent,
-        status,
-        outcome,
-        (time.perf_counter() - started) * 1000,
-    )
+    if _LOG.isEnabledFor(logging.INFO):
+        fields = {"type": request_type, "intent": intent, "status": status, "outcome": outcome,
+                  "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+        _LOG.info("alexa request type=%(type)s intent=%(intent)s status=%(status)s "
+                  "outcome=%(outcome)s latency_ms=%(latency_ms)s", fields,
+                  extra={"alexa_fields": fields})
     return jsonify(payload), status
 
 

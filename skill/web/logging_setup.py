@@ -29,13 +29,17 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"""((?:consent|apiAccess|access)Token["']?\s*[:=]\s*["']?)[^"',\s}]+""",
                 re.I), r"\1<redacted>"),
 )
-_KEY_VALUE = re.compile(r"(\w+)=(\S+)")
+# Every pattern above needs one of these (lower-cased); most lines have none and skip the regexes.
+_TELLTALES = ("amzn1.", "eyj", "token")
 _REQUEST_LOGGER = "heelcoach.request"
 _ACCESS_LOGGER = "gunicorn.access"
 
 
 def redact(text: str) -> str:
     """Replace user ids, device ids and tokens; everything else is kept verbatim."""
+    lowered = text.lower()
+    if not any(telltale in lowered for telltale in _TELLTALES):
+        return text
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -64,10 +68,12 @@ class JsonFormatter(logging.Formatter):
         if record.name == _ACCESS_LOGGER and isinstance(record.args, dict):
             out.update(self._access_fields(record.args))
         else:
-            message = record.getMessage()
-            out["msg"] = message
-            if record.name == _REQUEST_LOGGER and message.startswith("alexa request "):
-                out.update((k, _number(v)) for k, v in _KEY_VALUE.findall(message))
+            fields = getattr(record, "alexa_fields", None)
+            if record.name == _REQUEST_LOGGER and isinstance(fields, dict):
+                out["msg"] = "alexa request"  # the fields are the message
+                out.update(fields)
+            else:
+                out["msg"] = record.getMessage()
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return redact(json.dumps(out, ensure_ascii=False, default=str))
