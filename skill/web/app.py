@@ -141,7 +141,7 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
     outcome, request_type, intent = "ok", "-", "-"
     try:
         body = read_body(services.settings.max_body_bytes)
-        services.verifier.verify_signature(dict(request.headers), body)
+        services.verifier.verify_signature(request.headers, body)  # case-insensitive, no copy
         data = parse_json(body)
         check_shape(data)
         request_type = data["request"]["type"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ask_sdk_webservice_support import verifier_constants
 from cryptography.exceptions import InvalidSignature
@@ -31,6 +31,14 @@ _MAX_SIGNATURE_CHARS = 4096  # base64 of a 16384-bit RSA signature; anything lon
 _URL_MEMO_SIZE = 64
 _PADDING = padding.PKCS1v15()
 _HASH = hashes.SHA256()
+
+
+class HeaderLookup(Protocol):
+    """A plain dict or Werkzeug's request headers (case-insensitive, read without copying)."""
+
+    def get(self, key: str, /) -> Any: ...
+
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
 
 
 def _utc_now() -> datetime:
@@ -74,7 +82,7 @@ class RequestVerifier:
         if verify_signatures:
             self._keys.load_trust_store()  # a bad trust-roots file should stop startup
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+    def verify(self, headers: HeaderLookup, body: bytes, envelope: Any) -> None:
         """All checks, in Amazon's order; ``envelope`` must be parsed from ``body`` itself."""
         self.verify_signature(headers, body)
         if self.verify_timestamps:
@@ -82,7 +90,7 @@ class RequestVerifier:
         self.verify_application(envelope)
 
     # -- signature -------------------------------------------------------------------------------
-    def verify_signature(self, headers: Mapping[str, str], body: bytes) -> None:
+    def verify_signature(self, headers: HeaderLookup, body: bytes) -> None:
         """SHA256withRSA over the exact raw body, with the key from the (cached) Amazon chain."""
         if not self.verify_signatures:
             return
@@ -157,7 +165,7 @@ class RequestVerifier:
             )
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: HeaderLookup, name: str) -> str | None:
     """Case-insensitive lookup that is O(1) for Werkzeug headers and exact-case dicts."""
     try:
         value = headers.get(name)
