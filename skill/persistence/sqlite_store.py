@@ -280,8 +280,11 @@ class SqliteStore:
     def save_attributes(self, user_id: str, attributes: dict[str, Any]) -> None:
         """Replace the user's attributes (insert or update)."""
         payload = _dump(attributes, f"attributes of {user_id!r}")
-        with self._write(f"saving attributes of {user_id!r}") as conn:
+        conn = self._connection()
+        try:  # one statement is its own transaction: no BEGIN/COMMIT round trips needed
             self._upsert(conn, user_id, payload)
+        except sqlite3.Error as exc:
+            raise store_error(f"saving attributes of {user_id!r}", exc) from exc
 
     def update_attributes(
         self, user_id: str, fn: Callable[[dict[str, Any]], dict[str, Any]]
