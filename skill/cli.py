@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = sub.add_parser("model", help="interaction model: sync slot values from content")
     model.add_argument("action", choices=["sync", "check"])
 
+    content = sub.add_parser("content", help="compiled.json: the parsed content start-up reads")
+    content.add_argument("action", choices=["compile", "check"])
+
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
     from skill.audio.cli import add_parser as add_audio_parser
@@ -58,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": _chat,
         "model": _model,
         "settings": _settings,
+        "content": _content,
         "audio": _audio,
     }[args.command]
     return handler(args)
@@ -99,6 +103,19 @@ def _catalog(args: argparse.Namespace) -> int:
             f"{r['id']:<18} {r['name']:<28} {r['total_s'] // 60} min {r['total_s'] % 60:02d} s"
             f"  {len(r['exercise_ids'])} exercises"
         )
+    return 0
+
+
+def _content(args: argparse.Namespace) -> int:
+    from skill.catalogue import load_catalogue
+    from skill.catalogue.compiled import compiled_path, write_compiled
+
+    load_catalogue()  # refuse to compile content the loader rejects
+    changed = write_compiled(write=args.action == "compile")
+    if args.action == "check" and changed:
+        print(f"out of date (run `heel-coach content compile`): {compiled_path()}")
+        return 1
+    print(f"updated: {compiled_path()}" if changed else "compiled content is up to date")
     return 0
 
 

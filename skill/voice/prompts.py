@@ -38,7 +38,8 @@ def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
     for path in files:
         rel = f"locales/{locale}/{path.name}"
         try:
-            data = read_yaml(root, f"{locale}/{path.name}")  # libyaml, duplicate keys refused
+            # Relative to the content root, where compiled.json lives; duplicate keys refused.
+            data = read_yaml(root.parent, f"{root.name}/{locale}/{path.name}")
         except OSError as exc:
             raise ContentError(rel, "<file>", str(exc)) from exc
         if not isinstance(data, dict):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.catalogue.compiled import write_compiled
 from skill.catalogue.model import Catalogue
 from skill.console.envelopes import Device
 from skill.voice import skill_factory
@@ -55,6 +56,10 @@ def test_every_intent_in_every_locale_has_a_handler_other_than_the_catch_all(mod
 @pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
 def test_slot_values_are_generated_from_the_catalogue(model: Path, catalogue: Catalogue) -> None:
     assert not sync_model(catalogue, model.stem, write=False), "run `heel-coach model sync`"
+
+
+def test_compiled_content_is_up_to_date() -> None:
+    assert not write_compiled(write=False), "run `heel-coach content compile`"
 
 
 def _prompt_keys_used_in_code() -> set[str]:
