@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.audio.silence import write_atomic
+from skill.audio.files import write_atomic
 from skill.errors import AudioError
 
 MANIFEST_NAME = "manifest.json"

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from skill.audio.files import write_atomic
 from skill.audio.manifest import Manifest, TrackEntry, load_manifest, save_manifest
 from skill.audio.mp3 import Pcm, encode
-from skill.audio.silence import render_silence_clips, write_atomic
+from skill.audio.silence import render_silence_clips
 from skill.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
 from skill.audio.tracks import TrackPlan, file_hash
 from skill.audio.tts import SpeechEngine

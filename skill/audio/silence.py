@@ -7,12 +7,11 @@ small and fixed so the files can be rendered once (offline, deterministic) and c
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from skill.audio.files import write_atomic
 from skill.audio.mp3 import check, encode, inspect, silence_pcm
 from skill.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
 from skill.errors import AudioError
@@ -65,20 +64,6 @@ def plan_silence(
         plan.append(clip)
         left -= clip
     return plan
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory + os.replace: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def is_valid_clip(path: Path, seconds: float, spec: AudioSpec) -> bool:

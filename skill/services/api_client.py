@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from http.cookiejar import DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -76,7 +75,7 @@ class TimeoutApiClient(ApiClient):
         self.pool_size = pool_size
         self._owns_session = session is None
         if session is not None:
-            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+            _refuse_cookies(session)
         self._session = session
         self._session_lock = threading.Lock()
         self._closed = threading.Event()
@@ -92,7 +91,7 @@ class TimeoutApiClient(ApiClient):
                 adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_size, max_retries=0)
                 session.mount("https://", adapter)
                 session.mount("http://", adapter)
-                session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+                _refuse_cookies(session)
                 self._session = session
             return self._session
 
@@ -166,6 +165,12 @@ class TimeoutApiClient(ApiClient):
         if parts.scheme == "http" and host in self.allow_http_hosts:
             return
         raise ApiUnreachable("Requests against non-HTTPS endpoints are not allowed.")
+
+
+def _refuse_cookies(session: requests.Session) -> None:
+    from http.cookiejar import DefaultCookiePolicy
+
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _is_requests_error(exc: BaseException) -> bool:
