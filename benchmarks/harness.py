@@ -173,7 +173,9 @@ def render(r: dict[str, Any]) -> str:
     st = r["startup"]
     for v in st:
         lines.append(f"  {v:<14} {st[v]['median_ms']:8.1f}   x sdk "
-                     f"{_ratio(st[v]['median_ms'], st['sdk']['median_ms']):.2f}")
+                     f"{_ratio(st[v]['median_ms'], st['sdk']['median_ms']):.2f}"
+                     f"   (best of {len(st[v]['samples_ms'])}: {st[v]['min_ms']:.1f} ms, x sdk "
+                     f"{_ratio(st[v]['min_ms'], st['sdk']['min_ms']):.2f})")
     phases = r.get("startup_phases") or {}
     if phases:
         lines.append("  where it goes (median ms, in-process phases after interpreter start):")
