@@ -11,7 +11,9 @@ attributes, unknown keys kept as extra attributes. A hypothesis test in
 tests/unit/test_model_decoder.py compares the two. When a value is not the plain JSON type
 the model declares, for example a number where a string belongs, a list where an object
 belongs, or a timestamp in an unusual format, the decoder hands that value to the SDK's own
-code, so odd input behaves exactly as it does in the SDK.
+code, so odd input behaves exactly as it does in the SDK. One deliberate difference: an
+Alexa timestamp ("...Z") gets ``dateutil.tz.UTC``, where dateutil answers ``tzlocal()`` on a
+machine whose own zone is UTC. The instant is the same.
 """
 
 from __future__ import annotations
