@@ -142,17 +142,25 @@ def propose(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
     return turn.ask(reply, key, "reminder.confirm.reprompt", ASK_REMINDER, **_params(turn, request))
 
 
-def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+def _active_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> list[Reminder] | Reply:
+    """The user's reminders that are on, or the reply to give instead: without the permission
+    we cannot see them, so we say so rather than claim there are none."""
     api = api_of(handler_input)
-    if api is not None and not api.consent:  # we cannot see them, so never claim there are none
+    if api is not None and not api.consent:
         reply.speech.sentence(turn.text("reminder.no_permission.list"))
         return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
     if api is None:
         return _failed(turn, reply, ServiceError("no Alexa API", 0, "unreachable"), "list")
     try:
-        reminders = [r for r in _client(api).list() if r.status == "ON"]
+        return [r for r in _client(api).list() if r.status == "ON"]
     except ServiceError as exc:
         return _failed(turn, reply, exc, "list")
+
+
+def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+    reminders = _active_reminders(handler_input, turn, reply)
+    if isinstance(reminders, Reply):
+        return reminders
     if not reminders:
         stored(turn)["items"] = []
         reply.speech.sentence(turn.text("reminder.none"))
@@ -258,16 +266,9 @@ def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: dict[str, A
 
 
 def list_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
-    api = api_of(handler_input)
-    if api is not None and not api.consent:
-        reply.speech.sentence(turn.text("reminder.no_permission.list"))
-        return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
-    if api is None:
-        return _failed(turn, reply, ServiceError("no Alexa API", 0, "unreachable"), "list")
-    try:
-        reminders = [r for r in _client(api).list() if r.status == "ON"]
-    except ServiceError as exc:
-        return _failed(turn, reply, exc, "list")
+    reminders = _active_reminders(handler_input, turn, reply)
+    if isinstance(reminders, Reply):
+        return reminders
     items = [_item(r, _routine_of(turn, r)) for r in reminders]
     stored(turn)["items"] = items  # the API is the truth: reminders deleted in the app go
     if not items:
