@@ -67,11 +67,13 @@ class SessionRecorder:
         event = turn.notes["finished"]
         if not turn.user.extra.get("time_zone"):
             learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
+        user_id = user_id_key(handler_input.request_envelope)
+        today = stats.local_day(turn.now, zone_of(turn))
         self.store.record_session(
-            user_id_key(handler_input.request_envelope),
+            user_id,
             attributes=turn.user.to_attributes(),
             routine_id=event.routine_id,
-            local_date=stats.local_day(turn.now, zone_of(turn)),
+            local_date=today,
             finished_at=turn.now,
             duration_s=int(event.planned_s),
             exercises_done=list(event.exercises_done),
@@ -79,10 +81,7 @@ class SessionRecorder:
             mode=str(turn.notes.get("mode", "step")),
         )
         # Retention (docs/privacy.md): history older than HISTORY_DAYS is deleted, not just unread.
-        today = stats.local_day(turn.now, zone_of(turn))
-        self.store.prune_sessions(
-            today - timedelta(days=HISTORY_DAYS), user_id=user_id_key(handler_input.request_envelope)
-        )
+        self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)
 
 
 def routine_kinds(catalogue: Catalogue) -> dict[str, frozenset[str]]:
