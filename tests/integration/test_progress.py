@@ -76,6 +76,18 @@ def a_week_of_sessions(app: Flask, alexa: VoiceClient) -> None:
     record(app, alexa, "strength", datetime(2025, 3, 12, 14, 0, tzinfo=UTC))  # Wed 10:00
 
 
+def finish_quick_routine_at(alexa: VoiceClient, when: datetime) -> Heard:
+    """Launch, start the quick routine for both feet and say "next" to the end, all at ``when``."""
+    at(alexa, when, alexa.device.launch())
+    alexa.say("start the quick routine")
+    heard = alexa.say("both")
+    for _ in range(40):
+        if heard.ends_session:
+            break
+        heard = at(alexa, when, alexa.device.intent("AMAZON.NextIntent"))
+    return heard
+
+
 def test_how_am_i_doing_after_a_week(app: Flask, alexa: VoiceClient) -> None:
     a_week_of_sessions(app, alexa)
     heard = say_at(alexa, NOW, "ProgressIntent")
@@ -105,13 +117,7 @@ def test_no_sessions_yet(alexa: VoiceClient) -> None:
 def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceClient) -> None:
     say_at(alexa, NOW, "ProgressIntent")  # reads and remembers the device's time zone
     late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
-    at(alexa, late, alexa.device.launch())
-    alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = at(alexa, late, alexa.device.intent("AMAZON.NextIntent"))
+    heard = finish_quick_routine_at(alexa, late)
     assert "That's the end of the quick routine" in heard.text
     [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
     assert session.routine_id == "quick"
@@ -124,13 +130,7 @@ def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceC
 def test_the_first_finished_routine_learns_the_time_zone(app: Flask, alexa: VoiceClient,
                                                         fake: FakeAlexaApi) -> None:
     late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
-    at(alexa, late, alexa.device.launch())
-    alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = at(alexa, late, alexa.device.intent("AMAZON.NextIntent"))
+    finish_quick_routine_at(alexa, late)
     [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
     assert session.local_date == date(2025, 3, 12)  # New York's day, not UTC's Thursday
     state = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)
