@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.errors import ContentError
+from skill.json_data import copy_json
 
 if TYPE_CHECKING:  # PyYAML is imported only when a file has to be parsed
     import yaml
@@ -66,7 +67,7 @@ def read_yaml(root: Path, relative: str) -> object:
     raw = path.read_bytes()
     entry = _compiled_files(root).get(relative)
     if entry is not None and entry.get("sha256") == hashlib.sha256(raw).hexdigest():
-        return _copy(entry["data"])  # callers get their own copy
+        return copy_json(entry["data"])  # callers get their own copy
     return parse_yaml(raw.decode("utf-8"), relative)
 
 
@@ -84,14 +85,6 @@ def _compiled_files(root: Path) -> dict[str, Any]:
             files = {}  # unreadable: parse everything, as without the file
         cached = _compiled[str(path)] = (mtime, files if isinstance(files, dict) else {})
     return cached[1]
-
-
-def _copy(value: Any) -> Any:
-    if type(value) is dict:
-        return {key: _copy(item) for key, item in value.items()}
-    if type(value) is list:
-        return [_copy(item) for item in value]
-    return value
 
 
 def parse_yaml(text: str, relative: str) -> object:

@@ -13,6 +13,7 @@ from skill.catalogue.model import Focus
 from skill.engine.plan import Foot
 from skill.engine.state import RoutineState
 from skill.errors import EngineError
+from skill.json_data import copy_json
 
 
 @dataclass
@@ -62,13 +63,3 @@ def _enum(kind: Any, value: object) -> Any:
         return kind(value) if value is not None else None
     except ValueError:
         return None
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON-shaped data (dicts, lists, scalars): ten times cheaper than deepcopy,
-    which matters because it runs on every request."""
-    if type(value) is dict:
-        return {key: copy_json(item) for key, item in value.items()}
-    if type(value) is list:
-        return [copy_json(item) for item in value]
-    return value
