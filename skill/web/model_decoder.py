@@ -69,9 +69,9 @@ class ModelDecoder:
         so a model that refers to itself gets a working decoder."""
         decoder: Decoder
         if (match := _LIST.match(spec)) and "," not in match.group(1):
-            decoder = self._list(spec, match.group(1).strip())
+            decoder = self._container(spec, list, match.group(1).strip())
         elif match := _DICT.match(spec):
-            decoder = self._dict(spec, match.group(2))
+            decoder = self._container(spec, dict, match.group(2))
         elif spec in _PRIMITIVES:
             decoder = self._primitive(spec, _PRIMITIVES[spec])
         elif spec == "object":
@@ -89,31 +89,22 @@ class ModelDecoder:
         sdk = self._sdk
         return lambda value: sdk(value, spec)
 
-    def _list(self, spec: str, item_spec: str) -> Decoder:
+    def _container(self, spec: str, kind: type, item_spec: str) -> Decoder:
+        """``list[X]`` or ``dict(str, X)``: each item (or value) through X's decoder, made on
+        first use; anything but that JSON container goes to the SDK."""
         sdk = self._sdk
         items: Decoder | None = None
 
         def decode(value: Any) -> Any:
             nonlocal items
-            if type(value) is not list:
+            if type(value) is not kind:
                 return None if value is None else sdk(value, spec)
             if items is None:
                 items = self.decoder(item_spec)
-            return [items(item) for item in value]
-
-        return decode
-
-    def _dict(self, spec: str, value_spec: str) -> Decoder:
-        sdk = self._sdk
-        values: Decoder | None = None
-
-        def decode(value: Any) -> Any:
-            nonlocal values
-            if type(value) is not dict:
-                return None if value is None else sdk(value, spec)
-            if values is None:
-                values = self.decoder(value_spec)
-            return {key: values(item) for key, item in value.items()}
+            found: Any = value  # a list or a dict, checked above
+            if kind is list:
+                return [items(item) for item in found]
+            return {key: items(item) for key, item in found.items()}
 
         return decode
 
