@@ -28,6 +28,8 @@ HOLD_TOLERANCE_S = 0.1
 LOUD = 120
 BLOCK_S = 0.005
 FRAME_S = 576 / 16000
+MANIFEST_ROUNDING_S = 0.0005
+SPEECH_AT_ENDS_EXCESS_S = 0.110  # documented in skill.audio.mp3.encode_pcm
 
 
 class CountingEngine:
@@ -97,7 +99,11 @@ def test_every_quick_track_is_compliant_and_times_each_hold_within_100_ms(
         assert check(data, ALEXA_SSML_AUDIO) == []
         info = inspect(data)
         assert (info.bitrate_kbps, info.sample_rate_hz, info.mpeg_version) == (48, 16000, 2.0)
-        assert abs(info.duration_s - entry.duration_s) <= FRAME_S  # the encoder rounds to whole frames
+        # encode_pcm's contract: never cut, whole frames, and up to ~110 ms longer when speech
+        # reaches both ends of the clip (eSpeak's trailing quiet varies from run to run).
+        # The manifest rounds the PCM duration to the millisecond.
+        excess = info.duration_s - entry.duration_s
+        assert -FRAME_S <= excess <= SPEECH_AT_ENDS_EXCESS_S + MANIFEST_ROUNDING_S
         loud = loud_blocks(decode(data, sample_rate=16000, channels=1))
         runs = silent_runs(entry.layout)
         assert sum(end - start for start, end, _ in runs) >= quick[entry.id].planned_silence_s() - 0.01
