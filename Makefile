@@ -23,6 +23,7 @@ test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill tests benchmarks
+	$(BIN)/ruff format --check skill tests benchmarks
 typecheck: $(STAMP)
 	$(BIN)/mypy
 unit: $(STAMP)

@@ -22,7 +22,7 @@ CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 def file_chain_fetcher(chain_pem: bytes) -> Any:
     """A CertificateFetcher that serves the test chain from memory (the one "download") and
     counts fetches."""
-    from skill.web.certificates import CertificateFetcher
+    from heel_coach.web.certificates import CertificateFetcher
 
     class FileChainFetcher(CertificateFetcher):
         def __init__(self) -> None:
@@ -89,18 +89,24 @@ def build_app(variant: str, material: Material, tag: str = "") -> Flask:
         from benchmarks.baselines import sdk_app
 
         return sdk_app()
-    from skill.settings import Settings
-    from skill.web.app import create_app
-    from skill.web.verification import RequestVerifier
+    from heel_coach.settings import Settings
+    from heel_coach.web.app import create_app
+    from heel_coach.web.verification import RequestVerifier
 
     verified = variant == "heel_verified"
-    settings = Settings(db_path=material.db(variant, tag), verify_signatures=verified,
-                        verify_timestamps=True,
-                        trusted_roots_file=material.roots if verified else None)
+    settings = Settings(
+        db_path=material.db(variant, tag),
+        verify_signatures=verified,
+        verify_timestamps=True,
+        trusted_roots_file=material.roots if verified else None,
+    )
     verifier = None
     if verified:
-        verifier = RequestVerifier(verify_signatures=True, trust_roots_file=str(material.roots),
-                                   fetcher=file_chain_fetcher(material.chain.read_bytes()))
+        verifier = RequestVerifier(
+            verify_signatures=True,
+            trust_roots_file=str(material.roots),
+            fetcher=file_chain_fetcher(material.chain.read_bytes()),
+        )
     app = create_app(settings, verifier=verifier)
     app.extensions["heelcoach"].store.open()  # migrate now, not inside the first timing
     return app

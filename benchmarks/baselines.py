@@ -5,7 +5,7 @@
 (b) ``sdk_app``: ask-sdk-core's canonical hello-world skill (the template's handler set)
     behind one Flask route doing what ``flask_ask_sdk``'s SkillAdapter does minus
     verification (which cannot be imported on this OpenSSL): DefaultSerializer
-    deserialize -> ``skill.invoke`` -> serialize -> JSON.
+    deserialize -> ``heel_coach.invoke`` -> serialize -> JSON.
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from flask import Response as FlaskResponse
 
 FIXED_RESPONSE = {
     "version": "1.0",
-    "response": {"outputSpeech": {"type": "PlainText", "text": "Hello."},
-                 "shouldEndSession": True},
+    "response": {"outputSpeech": {"type": "PlainText", "text": "Hello."}, "shouldEndSession": True},
 }
 
 
@@ -74,8 +73,10 @@ class HelpIntentHandler(AbstractRequestHandler):
 
 class CancelOrStopIntentHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(ask_utils.is_intent_name("AMAZON.CancelIntent")(handler_input)
-                    or ask_utils.is_intent_name("AMAZON.StopIntent")(handler_input))
+        return bool(
+            ask_utils.is_intent_name("AMAZON.CancelIntent")(handler_input)
+            or ask_utils.is_intent_name("AMAZON.StopIntent")(handler_input)
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return handler_input.response_builder.speak("Goodbye!").response
@@ -122,9 +123,15 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
 def sdk_skill() -> CustomSkill:
     sb = SkillBuilder()
-    for handler in (LaunchRequestHandler, HelloWorldIntentHandler, HelpIntentHandler,
-                    CancelOrStopIntentHandler, FallbackIntentHandler,
-                    SessionEndedRequestHandler, IntentReflectorHandler):
+    for handler in (
+        LaunchRequestHandler,
+        HelloWorldIntentHandler,
+        HelpIntentHandler,
+        CancelOrStopIntentHandler,
+        FallbackIntentHandler,
+        SessionEndedRequestHandler,
+        IntentReflectorHandler,
+    ):
         sb.add_request_handler(handler())
     sb.add_exception_handler(CatchAllExceptionHandler())
     return sb.create()

@@ -38,11 +38,28 @@ class Plan:
     startup_repeats: int
 
 
-QUICK = Plan(rounds=4, batch=40, warmup=20, verify_iterations=2000, serializer_iterations=300,
-             load_rounds=2, load_per_round=160, threads=8, startup_repeats=3)
-FULL = Plan(rounds=10, batch=150, warmup=50, verify_iterations=20000,
-            serializer_iterations=2000, load_rounds=6, load_per_round=600, threads=8,
-            startup_repeats=7)
+QUICK = Plan(
+    rounds=4,
+    batch=40,
+    warmup=20,
+    verify_iterations=2000,
+    serializer_iterations=300,
+    load_rounds=2,
+    load_per_round=160,
+    threads=8,
+    startup_repeats=3,
+)
+FULL = Plan(
+    rounds=10,
+    batch=150,
+    warmup=50,
+    verify_iterations=20000,
+    serializer_iterations=2000,
+    load_rounds=6,
+    load_per_round=600,
+    threads=8,
+    startup_repeats=7,
+)
 
 TARGET_RATIO = 1.5
 STARTUP_RATIO = 1.3
@@ -69,24 +86,26 @@ def run(*, quick: bool, out: Path, profile: bool = False) -> int:
         material = Material.create(Path(tmp))
         bodies = Bodies(material, mid_position())
         _say("in-process cost per request (Flask test client) ...")
-        per_request = inprocess.per_request_cost(material, bodies, plan.rounds, plan.batch,
-                                                 plan.warmup)
+        per_request = inprocess.per_request_cost(material, bodies, plan.rounds, plan.batch, plan.warmup)
         _say("signature verification ...")
         verification = inprocess.verification_cost(material, bodies, plan.verify_iterations)
         _say("SDK (de)serialisation ...")
         serialisation = inprocess.sdk_serialisation_cost(bodies, plan.serializer_iterations)
         _say(f"HTTP load: {plan.threads} client threads, {plan.load_rounds} rounds ...")
-        load = http_load.load(material, bodies, VARIANTS, plan.load_rounds, plan.load_per_round,
-                              plan.threads)
+        load = http_load.load(material, bodies, VARIANTS, plan.load_rounds, plan.load_per_round, plan.threads)
         _say("start-up to first response ...")
-        startup = http_load.startup_times(material, bodies, ("sdk", "heel", "heel_verified"),
-                                          plan.startup_repeats)
+        startup = http_load.startup_times(
+            material, bodies, ("sdk", "heel", "heel_verified"), plan.startup_repeats
+        )
         phases = http_load.startup_phases(material, ("sdk", "heel_verified"), plan.startup_repeats)
         profile_text = inprocess.profile_heel(material, bodies, plan.batch) if profile else ""
     results: dict[str, Any] = {
         "mode": "quick" if quick else "default",
-        "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "plan": plan.__dict__,
         "per_request": per_request,
         "verification": verification,
@@ -120,30 +139,58 @@ def check_targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
 
     def add(name: str, value: float, limit: float, unit: str, why: str = "") -> None:
-        targets.append({"target": name, "value": round(value, 3), "limit": limit, "unit": unit,
-                        "pass": value <= limit, "note": why})
+        targets.append(
+            {
+                "target": name,
+                "value": round(value, 3),
+                "limit": limit,
+                "unit": unit,
+                "pass": value <= limit,
+                "note": why,
+            }
+        )
 
     for kind, per_variant in r["per_request"].items():
-        add(f"in-process median cost, {kind} (x sdk)",
+        add(
+            f"in-process median cost, {kind} (x sdk)",
             _ratio(per_variant[CHECKED]["median_us"], per_variant["sdk"]["median_us"]),
-            TARGET_RATIO, "ratio")
+            TARGET_RATIO,
+            "ratio",
+        )
     load = r["load"]
-    add("server CPU per request under load (x sdk)",
+    add(
+        "server CPU per request under load (x sdk)",
         _ratio(load[CHECKED]["server_cpu_us_per_request"], load["sdk"]["server_cpu_us_per_request"]),
-        TARGET_RATIO, "ratio")
-    add("p99 latency under load (x sdk)", _ratio(load[CHECKED]["p99_ms"], load["sdk"]["p99_ms"]),
-        TARGET_RATIO, "ratio")
-    add("signature verification, key cached (median)",
-        r["verification"]["cached"]["median_us"], VERIFY_US, "us")
-    add("start-up to first response (x sdk)",
+        TARGET_RATIO,
+        "ratio",
+    )
+    add(
+        "p99 latency under load (x sdk)",
+        _ratio(load[CHECKED]["p99_ms"], load["sdk"]["p99_ms"]),
+        TARGET_RATIO,
+        "ratio",
+    )
+    add(
+        "signature verification, key cached (median)",
+        r["verification"]["cached"]["median_us"],
+        VERIFY_US,
+        "us",
+    )
+    add(
+        "start-up to first response (x sdk)",
         _ratio(r["startup"][CHECKED]["median_ms"], r["startup"]["sdk"]["median_ms"]),
-        STARTUP_RATIO, "ratio")
+        STARTUP_RATIO,
+        "ratio",
+    )
     return targets
 
 
 def render(r: dict[str, Any]) -> str:
-    lines = [f"Heel Coach benchmark ({r['mode']} mode, {r['machine']['cpus']} CPUs, "
-             f"Python {r['machine']['python']}, {r['elapsed_s']} s)", ""]
+    lines = [
+        f"Heel Coach benchmark ({r['mode']} mode, {r['machine']['cpus']} CPUs, "
+        f"Python {r['machine']['python']}, {r['elapsed_s']} s)",
+        "",
+    ]
     head = f"{'figure':<34}" + "".join(f"{v:>15}" for v in VARIANTS) + f"{'x sdk':>8}{'x floor':>9}"
     lines += ["(1) in-process cost per request, median / p99 (us)", head]
     for kind, pv in r["per_request"].items():
@@ -154,50 +201,65 @@ def render(r: dict[str, Any]) -> str:
     server = os.environ.get("HEELCOACH_BENCH_SERVER", "gunicorn")
     model = "Werkzeug threaded" if server == "werkzeug" else "gunicorn 1 gthread worker x 4"
     lines += ["", f"(2,3,6) HTTP on loopback, {threads} client threads, {model}", head]
-    for key, label in (("rps", "requests/s"), ("p50_ms", "p50 latency (ms)"),
-                       ("p99_ms", "p99 latency (ms)"),
-                       ("server_cpu_us_per_request", "server CPU per request (us)"),
-                       ("peak_rss_mb", "peak RSS per process (MB)")):
+    for key, label in (
+        ("rps", "requests/s"),
+        ("p50_ms", "p50 latency (ms)"),
+        ("p99_ms", "p99 latency (ms)"),
+        ("server_cpu_us_per_request", "server CPU per request (us)"),
+        ("peak_rss_mb", "peak RSS per process (MB)"),
+    ):
         lines.append(_row(f"  {label}", {v: load[v][key] for v in VARIANTS}))
     errors = {v: load[v]["errors"] for v in VARIANTS}
     if any(errors.values()):
         lines.append(f"  non-200 responses: {errors}")
     ver = r["verification"]
-    lines += ["", "(4) signature verification",
-              f"  cached key (RequestVerifier.verify_signature): median "
-              f"{ver['cached']['median_us']:.1f} us, p99 {ver['cached']['p99_us']:.1f} us",
-              f"  chain validated every request (stock-SDK style): median "
-              f"{ver['chain_each_time']['median_us']:.1f} us "
-              f"({_ratio(ver['chain_each_time']['median_us'], ver['cached']['median_us']):.0f}x)",
-              "", "(5) start-up to first response (fresh process, median ms)"]
+    lines += [
+        "",
+        "(4) signature verification",
+        f"  cached key (RequestVerifier.verify_signature): median "
+        f"{ver['cached']['median_us']:.1f} us, p99 {ver['cached']['p99_us']:.1f} us",
+        f"  chain validated every request (stock-SDK style): median "
+        f"{ver['chain_each_time']['median_us']:.1f} us "
+        f"({_ratio(ver['chain_each_time']['median_us'], ver['cached']['median_us']):.0f}x)",
+        "",
+        "(5) start-up to first response (fresh process, median ms)",
+    ]
     st = r["startup"]
     for v in st:
-        lines.append(f"  {v:<14} {st[v]['median_ms']:8.1f}   x sdk "
-                     f"{_ratio(st[v]['median_ms'], st['sdk']['median_ms']):.2f}"
-                     f"   (best of {len(st[v]['samples_ms'])}: {st[v]['min_ms']:.1f} ms, x sdk "
-                     f"{_ratio(st[v]['min_ms'], st['sdk']['min_ms']):.2f})")
+        lines.append(
+            f"  {v:<14} {st[v]['median_ms']:8.1f}   x sdk "
+            f"{_ratio(st[v]['median_ms'], st['sdk']['median_ms']):.2f}"
+            f"   (best of {len(st[v]['samples_ms'])}: {st[v]['min_ms']:.1f} ms, x sdk "
+            f"{_ratio(st[v]['min_ms'], st['sdk']['min_ms']):.2f})"
+        )
     phases = r.get("startup_phases") or {}
     if phases:
         lines.append("  where it goes (median ms, in-process phases after interpreter start):")
         for v, p in phases.items():
             lines.append(f"  {v:<14} " + "  ".join(f"{k} {ms:.0f}" for k, ms in p.items()))
-    lines += ["", "SDK's own cost per request (median us): deserialize envelope / serialize "
-              "response / Heel parse+check+deserialize / json.loads"]
+    lines += [
+        "",
+        "SDK's own cost per request (median us): deserialize envelope / serialize "
+        "response / Heel parse+check+deserialize / json.loads",
+    ]
     for kind, s in r["sdk_serialisation"].items():
-        lines.append(f"  {kind:<8} {s['sdk_deserialize']['median_us']:8.1f} "
-                     f"{s['sdk_serialize_response']['median_us']:8.1f} "
-                     f"{s['heel_parse_check_deserialize']['median_us']:8.1f} "
-                     f"{s['json_loads']['median_us']:8.1f}")
+        lines.append(
+            f"  {kind:<8} {s['sdk_deserialize']['median_us']:8.1f} "
+            f"{s['sdk_serialize_response']['median_us']:8.1f} "
+            f"{s['heel_parse_check_deserialize']['median_us']:8.1f} "
+            f"{s['json_loads']['median_us']:8.1f}"
+        )
     lines += ["", f"Targets (checked for {CHECKED}: Heel Coach with full verification)"]
     for t in r["targets"]:
         verdict = "PASS" if t["pass"] else "FAIL"
         unit = "x" if t["unit"] == "ratio" else f" {t['unit']}"
-        lines.append(f"  {verdict}  {t['target']:<46} {t['value']:.2f}{unit} "
-                     f"(limit {t['limit']}{unit})")
+        lines.append(f"  {verdict}  {t['target']:<46} {t['value']:.2f}{unit} (limit {t['limit']}{unit})")
     return "\n".join(lines)
 
 
 def _row(label: str, values: dict[str, float]) -> str:
     cells = "".join(f"{values[v]:>15.1f}" for v in VARIANTS)
-    return (f"{label:<34}{cells}{_ratio(values[CHECKED], values['sdk']):>8.2f}"
-            f"{_ratio(values[CHECKED], values['floor']):>9.2f}")
+    return (
+        f"{label:<34}{cells}{_ratio(values[CHECKED], values['sdk']):>8.2f}"
+        f"{_ratio(values[CHECKED], values['floor']):>9.2f}"
+    )

@@ -66,18 +66,19 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def spawn(variant: str, material: Material, first: Request, tag: str,
-          timeout_s: float = 60.0) -> Server:
+def spawn(variant: str, material: Material, first: Request, tag: str, timeout_s: float = 60.0) -> Server:
     """Start a server and time process start -> first 200 to ``first`` (figure 5)."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env = {k: v for k, v in env.items()
-           if not k.startswith("HEELCOACH_") or k == "HEELCOACH_BENCH_SERVER"}
+    env = {k: v for k, v in env.items() if not k.startswith("HEELCOACH_") or k == "HEELCOACH_BENCH_SERVER"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.serve_variant", variant, str(port),
-         str(material.workdir), tag],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "benchmarks.serve_variant", variant, str(port), str(material.workdir), tag],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = Server(variant, port, process, started)
     body, headers = first
     deadline = started + timeout_s
@@ -86,8 +87,7 @@ def spawn(variant: str, material: Material, first: Request, tag: str,
             if process.poll() is not None:
                 raise RuntimeError(f"{variant} server exited with {process.returncode}")
             try:
-                response = session.post(f"{server.url}/alexa", data=body, headers=headers,
-                                        timeout=10)
+                response = session.post(f"{server.url}/alexa", data=body, headers=headers, timeout=10)
                 if response.status_code != 200:
                     raise RuntimeError(f"{variant}: first request {response.status_code}")
                 break
@@ -100,28 +100,40 @@ def spawn(variant: str, material: Material, first: Request, tag: str,
     return server
 
 
-def startup_times(material: Material, bodies: Bodies, variants: tuple[str, ...],
-                  repeats: int) -> dict[str, Any]:
+def startup_times(
+    material: Material, bodies: Bodies, variants: tuple[str, ...], repeats: int
+) -> dict[str, Any]:
     """Figure 5, interleaved: fresh interpreter, create the app, serve one LaunchRequest."""
     samples: dict[str, list[float]] = {v: [] for v in variants}
     for i in range(repeats):
-        for variant in variants[i % 2:] + variants[:i % 2]:
+        for variant in variants[i % 2 :] + variants[: i % 2]:
             first = bodies.make(variant, "launch", 1)[0]
             server = spawn(variant, material, first, f"-start{i}")
             samples[variant].append(server.first_response_s)
             server.stop()
-    return {v: {"median_ms": sorted(s)[len(s) // 2] * 1000, "min_ms": min(s) * 1000,
-                "samples_ms": [x * 1000 for x in s]} for v, s in samples.items()}
+    return {
+        v: {
+            "median_ms": sorted(s)[len(s) // 2] * 1000,
+            "min_ms": min(s) * 1000,
+            "samples_ms": [x * 1000 for x in s],
+        }
+        for v, s in samples.items()
+    }
 
 
 def startup_phases(material: Material, variants: tuple[str, ...], repeats: int) -> dict[str, Any]:
     """Where start-up goes (``benchmarks.startup_phases``), median ms per phase, interleaved."""
     samples: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     for i in range(repeats):
-        for variant in variants[i % 2:] + variants[:i % 2]:
+        for variant in variants[i % 2 :] + variants[: i % 2]:
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.startup_phases", variant, str(material.workdir)],
-                cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
+            )
             samples[variant].append(json.loads(done.stdout))
     out: dict[str, Any] = {}
     for variant, runs in samples.items():
@@ -166,11 +178,11 @@ def _drive(url: str, requests_: list[Request], threads: int) -> tuple[list[float
     return latencies, time.perf_counter() - started, errors
 
 
-def load(material: Material, bodies: Bodies, variants: tuple[str, ...], rounds: int,
-         per_round: int, threads: int) -> dict[str, Any]:
+def load(
+    material: Material, bodies: Bodies, variants: tuple[str, ...], rounds: int, per_round: int, threads: int
+) -> dict[str, Any]:
     """Figures 2, 3, 6: a launch/next mix, ``threads`` concurrent clients, rounds rotated."""
-    servers = {v: spawn(v, material, bodies.make(v, "launch", 1, "-load")[0], "-load")
-               for v in variants}
+    servers = {v: spawn(v, material, bodies.make(v, "launch", 1, "-load")[0], "-load") for v in variants}
     latencies: dict[str, list[float]] = {v: [] for v in variants}
     wall = dict.fromkeys(variants, 0.0)
     cpu = dict.fromkeys(variants, 0.0)
@@ -180,7 +192,7 @@ def load(material: Material, bodies: Bodies, variants: tuple[str, ...], rounds: 
         for variant, server in servers.items():  # warm-up round, not counted
             _drive(f"{server.url}/alexa", _mix(bodies, variant, per_round // 4), threads)
         for round_no in range(rounds):
-            order = variants[round_no % len(variants):] + variants[:round_no % len(variants)]
+            order = variants[round_no % len(variants) :] + variants[: round_no % len(variants)]
             prepared = {v: _mix(bodies, v, per_round) for v in order}
             for variant in order:
                 server = servers[variant]
@@ -199,9 +211,12 @@ def load(material: Material, bodies: Bodies, variants: tuple[str, ...], rounds: 
     for v in variants:
         stats = summary(latencies[v])
         out[v] = {
-            "requests": count[v], "errors": errors[v], "threads": threads,
+            "requests": count[v],
+            "errors": errors[v],
+            "threads": threads,
             "rps": count[v] / wall[v] if wall[v] else 0.0,
-            "p50_ms": stats["median_us"] / 1000, "p99_ms": stats["p99_us"] / 1000,
+            "p50_ms": stats["median_us"] / 1000,
+            "p99_ms": stats["p99_us"] / 1000,
             "server_cpu_us_per_request": cpu[v] / count[v] * 1e6 if count[v] else 0.0,
             "peak_rss_mb": memory[v] / 1024,
         }

@@ -27,8 +27,12 @@ def summary(samples: Iterable[float]) -> dict[str, float]:
     if not ordered:
         return {"n": 0}
     p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
-    return {"n": len(ordered), "median_us": ordered[len(ordered) // 2] * 1e6,
-            "p99_us": p99 * 1e6, "mean_us": sum(ordered) / len(ordered) * 1e6}
+    return {
+        "n": len(ordered),
+        "median_us": ordered[len(ordered) // 2] * 1e6,
+        "p99_us": p99 * 1e6,
+        "mean_us": sum(ordered) / len(ordered) * 1e6,
+    }
 
 
 def _post_all(app: Flask, requests: list[tuple[bytes, dict[str, str]]]) -> list[float]:
@@ -39,13 +43,15 @@ def _post_all(app: Flask, requests: list[tuple[bytes, dict[str, str]]]) -> list[
         response = client.post("/alexa", data=body, headers=headers)
         out.append(time.perf_counter() - started)
         if response.status_code != 200:
-            raise RuntimeError(f"benchmark request failed: {response.status_code} "
-                               f"{response.get_data()[:300]!r}")
+            raise RuntimeError(
+                f"benchmark request failed: {response.status_code} {response.get_data()[:300]!r}"
+            )
     return out
 
 
-def per_request_cost(material: Material, bodies: Bodies, rounds: int, batch: int,
-                     warmup: int) -> dict[str, dict[str, dict[str, float]]]:
+def per_request_cost(
+    material: Material, bodies: Bodies, rounds: int, batch: int, warmup: int
+) -> dict[str, dict[str, dict[str, float]]]:
     """Figure 1: for each kind, each variant; rounds rotate the variant order."""
     apps = {v: build_app(v, material, "-inproc") for v in VARIANTS}
     samples: dict[str, dict[str, list[float]]] = {k: {v: [] for v in VARIANTS} for k in KINDS}
@@ -53,7 +59,7 @@ def per_request_cost(material: Material, bodies: Bodies, rounds: int, batch: int
         for kind in KINDS:
             _post_all(app, bodies.make(variant, kind, warmup, "-inproc"))
     for round_no in range(rounds):
-        order = VARIANTS[round_no % len(VARIANTS):] + VARIANTS[:round_no % len(VARIANTS)]
+        order = VARIANTS[round_no % len(VARIANTS) :] + VARIANTS[: round_no % len(VARIANTS)]
         for kind in KINDS:
             prepared = {v: bodies.make(v, kind, batch, "-inproc") for v in order}
             gc.collect()
@@ -66,8 +72,9 @@ def per_request_cost(material: Material, bodies: Bodies, rounds: int, batch: int
     return {k: {v: summary(s) for v, s in per_kind.items()} for k, per_kind in samples.items()}
 
 
-def profile_heel(material: Material, bodies: Bodies, batch: int, top: int = 25,
-                 sort: str = "cumulative") -> str:
+def profile_heel(
+    material: Material, bodies: Bodies, batch: int, top: int = 25, sort: str = "cumulative"
+) -> str:
     """cProfile of Heel Coach (verified) over launch+next+audio; the top by cumulative time."""
     app = build_app("heel_verified", material, "-profile")
     for kind in KINDS:
@@ -100,12 +107,11 @@ def verification_cost(material: Material, bodies: Bodies, iterations: int) -> di
     this OpenSSL, so its per-request work is reproduced with our validator: parse the PEM,
     validate the chain to the trusted root, then the RSA check.
     """
-    from skill.web.certificates import SigningKeyCache
-    from skill.web.verification import RequestVerifier
+    from heel_coach.web.certificates import SigningKeyCache
+    from heel_coach.web.verification import RequestVerifier
 
     fetcher = file_chain_fetcher(material.chain.read_bytes())
-    verifier = RequestVerifier(verify_signatures=True, trust_roots_file=str(material.roots),
-                               fetcher=fetcher)
+    verifier = RequestVerifier(verify_signatures=True, trust_roots_file=str(material.roots), fetcher=fetcher)
     body, headers = bodies.make("heel_verified", "launch", 1)[0]
     verifier.verify_signature(headers, body)  # the one fetch + chain validation
     cached = _loop(lambda: verifier.verify_signature(headers, body), iterations)
@@ -126,21 +132,25 @@ def verification_cost(material: Material, bodies: Bodies, iterations: int) -> di
         key.verify(base64.b64decode(signature_b64), body, padding.PKCS1v15(), hashes.SHA256())
 
     chain_each_time = _loop(uncached, max(20, iterations // 20))
-    return {"cached": summary(cached), "chain_each_time": summary(chain_each_time),
-            "fetches": fetcher.fetches, "cert_url": CERT_URL}
+    return {
+        "cached": summary(cached),
+        "chain_each_time": summary(chain_each_time),
+        "fetches": fetcher.fetches,
+        "cert_url": CERT_URL,
+    }
 
 
 def sdk_serialisation_cost(bodies: Bodies, iterations: int) -> dict[str, Any]:
     """Where the SDK itself is the cost: model deserialise of the envelope, response serialise.
 
     Both variants (b) and (c) pay these on every request; Heel Coach also json-parses the body
-    first to check its shape (``skill.web.envelope``), which is measured here too.
+    first to check its shape (``heel_coach.web.envelope``), which is measured here too.
     """
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
+    from heel_coach.web.envelope import check_shape, parse_json, to_envelope
 
     from benchmarks.baselines import sdk_skill
-    from skill.web.envelope import check_shape, parse_json, to_envelope
 
     serializer = DefaultSerializer()
     out: dict[str, Any] = {}
@@ -157,10 +167,10 @@ def sdk_serialisation_cost(bodies: Bodies, iterations: int) -> dict[str, Any]:
             to_envelope(data)
 
         out[kind] = {
-            "sdk_deserialize": summary(_loop(
-                lambda t=text: serializer.deserialize(t, RequestEnvelope), iterations)),
-            "sdk_serialize_response": summary(_loop(
-                lambda r=response: serializer.serialize(r), iterations)),
+            "sdk_deserialize": summary(
+                _loop(lambda t=text: serializer.deserialize(t, RequestEnvelope), iterations)
+            ),
+            "sdk_serialize_response": summary(_loop(lambda r=response: serializer.serialize(r), iterations)),
             "heel_parse_check_deserialize": summary(_loop(heel_parse, iterations)),
             "json_loads": summary(_loop(lambda b=body: json.loads(b), iterations)),
         }

@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request dev-server lines
     if variant in HEEL:
         # Production logging (one JSON line per request), to a file nobody reads.
-        from skill.web.logging_setup import configure_logging
+        from heel_coach.web.logging_setup import configure_logging
 
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         configure_logging("INFO")
@@ -37,8 +37,7 @@ def main(argv: list[str]) -> int:
     def stats() -> Response:
         times = os.times()
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        return jsonify(cpu_s=times.user + times.system, maxrss_kb=usage.ru_maxrss,
-                       pid=os.getpid())
+        return jsonify(cpu_s=times.user + times.system, maxrss_kb=usage.ru_maxrss, pid=os.getpid())
 
     if os.environ.get("HEELCOACH_BENCH_SERVER", "gunicorn") == "werkzeug":
         from werkzeug.serving import make_server
@@ -55,9 +54,15 @@ def _gunicorn(app: Any, port: int) -> None:
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            for key, value in {"bind": f"127.0.0.1:{port}", "workers": 1,
-                               "worker_class": "gthread", "threads": 4, "accesslog": None,
-                               "control_socket_disable": True, "loglevel": "warning"}.items():
+            for key, value in {
+                "bind": f"127.0.0.1:{port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": 4,
+                "accesslog": None,
+                "control_socket_disable": True,
+                "loglevel": "warning",
+            }.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:

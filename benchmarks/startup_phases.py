@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
 
     t1 = time.perf_counter()
     if variant in ("heel", "heel_verified"):
-        import skill.web.app  # noqa: F401
+        import heel_coach.web.app  # noqa: F401
     else:
         import benchmarks.baselines  # noqa: F401
     t2 = time.perf_counter()
@@ -41,8 +41,12 @@ def main(argv: list[str]) -> int:
     t4 = time.perf_counter()
     status = app.test_client().post("/alexa", data=body, headers=headers).status_code
     t5 = time.perf_counter()
-    phases = {"common_imports": t1 - t0, "app_imports": t2 - t1, "build_app": t3 - t2,
-              "first_request": t5 - t4}
+    phases = {
+        "common_imports": t1 - t0,
+        "app_imports": t2 - t1,
+        "build_app": t3 - t2,
+        "first_request": t5 - t4,
+    }
     print(json.dumps({"status": status, **{name: s * 1000 for name, s in phases.items()}}))
     return 0 if status == 200 else 1
 

@@ -14,9 +14,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from heel_coach.console.envelopes import Device
+from heel_coach.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER
+
 from benchmarks.apps import CERT_URL, HEEL, VARIANTS, Material, build_app, file_chain_fetcher
-from skill.console.envelopes import Device
-from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER
 
 MID_ROUTINE = "full"
 Request = tuple[bytes, dict[str, str]]
@@ -24,18 +25,30 @@ Request = tuple[bytes, dict[str, str]]
 
 def mid_routine_attributes(position: int) -> dict[str, Any]:
     return {
-        "profile": {"foot": "both", "focus": "sole", "disclaimer_given": True,
-                    "contraindications_given": True},
-        "routine": {"v": 1, "routine": MID_ROUTINE, "foot": "both", "focus": "sole",
-                    "position": position, "paused": False, "offset_ms": 0,
-                    "done": list(range(position)), "skipped": []},
+        "profile": {
+            "foot": "both",
+            "focus": "sole",
+            "disclaimer_given": True,
+            "contraindications_given": True,
+        },
+        "routine": {
+            "v": 1,
+            "routine": MID_ROUTINE,
+            "foot": "both",
+            "focus": "sole",
+            "position": position,
+            "paused": False,
+            "offset_ms": 0,
+            "done": list(range(position)),
+            "skipped": [],
+        },
     }
 
 
 def mid_position() -> int:
-    from skill.catalogue import load_catalogue
-    from skill.catalogue.model import Focus
-    from skill.engine.plan import Foot, build_plan
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.catalogue.model import Focus
+    from heel_coach.engine.plan import Foot, build_plan
 
     plan = build_plan(load_catalogue().routines[MID_ROUTINE], Foot.BOTH, Focus.SOLE)
     return len(plan.steps) // 2
@@ -48,7 +61,8 @@ def seed_users(db_path: Path, user_ids: list[str], position: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(
             "INSERT OR REPLACE INTO users (user_id, attributes, updated_at) VALUES (?, ?, ?)",
-            [(u, payload, "2026-01-01T00:00:00+00:00") for u in user_ids])
+            [(u, payload, "2026-01-01T00:00:00+00:00") for u in user_ids],
+        )
         conn.execute("COMMIT")
 
 
@@ -61,16 +75,15 @@ class Bodies:
         self._key = material.signing_key()
 
     def make(self, variant: str, kind: str, count: int, tag: str = "") -> list[Request]:
-        devices = [Device(user_id=f"amzn1.ask.account.BENCH{uuid.uuid4().hex}")
-                   for _ in range(count)]
+        devices = [Device(user_id=f"amzn1.ask.account.BENCH{uuid.uuid4().hex}") for _ in range(count)]
         if kind == "next" and variant in HEEL:
-            seed_users(self.material.db(variant, tag), [d.user_id for d in devices],
-                       self.position)
+            seed_users(self.material.db(variant, tag), [d.user_id for d in devices], self.position)
         build: Callable[[Device], dict[str, Any]] = {
             "launch": lambda d: d.launch(),
             "next": _next,
-            "audio": lambda d: d.audio_event("AudioPlayer.PlaybackNearlyFinished",
-                                             token="heelcoach.step.1", offset_ms=25_000),
+            "audio": lambda d: d.audio_event(
+                "AudioPlayer.PlaybackNearlyFinished", token="heelcoach.step.1", offset_ms=25_000
+            ),
         }[kind]
         bodies = [json.dumps(build(d)).encode() for d in devices]
         return [(body, self.headers(variant, body)) for body in bodies]
@@ -90,5 +103,15 @@ def _next(device: Device) -> dict[str, Any]:
     return device.intent("AMAZON.NextIntent")
 
 
-__all__ = ["CERT_URL", "HEEL", "VARIANTS", "Bodies", "Material", "Request", "build_app",
-           "file_chain_fetcher", "mid_position", "seed_users"]
+__all__ = [
+    "CERT_URL",
+    "HEEL",
+    "VARIANTS",
+    "Bodies",
+    "Material",
+    "Request",
+    "build_app",
+    "file_chain_fetcher",
+    "mid_position",
+    "seed_users",
+]

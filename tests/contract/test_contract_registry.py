@@ -8,17 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
-
-from skill.catalogue.compiled import write_compiled
-from skill.catalogue.model import Catalogue
-from skill.console.envelopes import Device
-from skill.voice import skill_factory
-from skill.voice.handlers import builtins
-from skill.voice.model_sync import sync_model
-from skill.voice.prompts import load_prompts
+from heel_coach.catalogue.compiled import write_compiled
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.envelopes import Device
+from heel_coach.resources import model_locales, model_path
+from heel_coach.voice import skill_factory
+from heel_coach.voice.handlers import builtins
+from heel_coach.voice.model_sync import sync_model
+from heel_coach.voice.prompts import load_prompts
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = sorted((ROOT / "interaction_models").glob("*.json"))
+MODELS = [model_path(locale) for locale in model_locales()]
 
 
 def model_intents(path: Path) -> list[str]:
@@ -37,7 +37,7 @@ def test_handler_order_is_pinned() -> None:
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
 def test_every_intent_in_every_locale_has_a_handler_other_than_the_catch_all(model: Path, app) -> None:  # type: ignore[no-untyped-def]
-    from skill.console.client import VoiceClient, flask_transport
+    from heel_coach.console.client import VoiceClient, flask_transport
 
     client = VoiceClient(flask_transport(app), device=Device(locale=model.stem))
     client.launch()
@@ -102,7 +102,7 @@ def test_every_prompt_key_used_in_code_exists_in_every_locale(catalogue: Catalog
 
 
 def test_cue_keys_from_the_engine_exist(catalogue: Catalogue) -> None:
-    from skill.engine import timing
+    from heel_coach.engine import timing
 
     source = Path(timing.__file__).read_text()
     for key in set(re.findall(r'"(cue\.[a-z_]+)"', source)):
@@ -120,9 +120,9 @@ def test_every_routine_and_exercise_has_text_in_every_locale(catalogue: Catalogu
 
 
 def test_invocation_name_and_required_phrases() -> None:
-    from skill.simulator import Matcher, load_interaction_model
+    from heel_coach.simulator import Matcher, load_interaction_model
 
-    model = load_interaction_model(ROOT / "interaction_models" / "en-US.json")
+    model = load_interaction_model(model_path("en-US"))
     assert model.invocation_name == "heel coach"
     matcher = Matcher(model)
     expected = {

@@ -3,7 +3,7 @@ progression the seeds describe is offered and then spoken when that exercise com
 
 from __future__ import annotations
 
-from skill.console.client import VoiceClient
+from heel_coach.console.client import VoiceClient
 
 
 def test_effort_question_then_progression_is_spoken_next_time(alexa: VoiceClient) -> None:

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.client import Heard, VoiceClient
 
-from skill.catalogue.model import Catalogue
-from skill.console.client import Heard, VoiceClient
 from tests.helpers import timed_work_seconds
 
 
@@ -35,7 +35,7 @@ def work_per_exercise(catalogue_json: dict, routine_id: str, focus: str, feet: i
 @pytest.fixture(scope="module")
 def catalogue_json() -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "skill", "catalog", "--json"], check=True, capture_output=True, text=True
+        [sys.executable, "-m", "heel_coach", "catalog", "--json"], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout)
 

@@ -93,8 +93,14 @@ class FakeAlexaApi:
     ``fail_next`` / ``delay_next``; inspect with ``reminders_for`` and ``requests``.
     """
 
-    def __init__(self, certfile: str | Path | None = None, keyfile: str | Path | None = None,
-                 *, port: int = 0, default_time_zone: str | None = None):
+    def __init__(
+        self,
+        certfile: str | Path | None = None,
+        keyfile: str | Path | None = None,
+        *,
+        port: int = 0,
+        default_time_zone: str | None = None,
+    ):
         self._port = port
         # The zone of any device without its own (the runnable fake); None answers 204.
         self._default_zone = default_time_zone
@@ -121,8 +127,10 @@ class FakeAlexaApi:
     def start(self) -> None:
         self._server = _Server(("127.0.0.1", self._port), _Handler, self)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="fake-alexa-api", daemon=True,
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-alexa-api",
+            daemon=True,
         )
         self._thread.start()
 
@@ -167,14 +175,10 @@ class FakeAlexaApi:
             else:
                 self._state.time_zones[device_id] = time_zone
 
-    def fail_next(
-        self, path_prefix: str, status: int, code: str, times: int = 1, message: str = ""
-    ) -> None:
+    def fail_next(self, path_prefix: str, status: int, code: str, times: int = 1, message: str = "") -> None:
         """Answer the next ``times`` requests under ``path_prefix`` with {code, message}."""
         with self._lock:
-            self._state.faults.append(
-                _Fault(path_prefix, status, code, message or f"injected {code}", times)
-            )
+            self._state.faults.append(_Fault(path_prefix, status, code, message or f"injected {code}", times))
 
     def delay_next(self, seconds: float, times: int = 1) -> None:
         """Hold the next ``times`` requests for ``seconds`` (cut short when the fake closes)."""
@@ -221,12 +225,15 @@ class FakeAlexaApi:
 
     def _user(self, recorded: RecordedRequest, scope: str | None) -> str:
         auth = recorded.headers.get("authorization", "")
-        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else ""
         with self._lock:
             grant = self._state.tokens.get(token)
         if grant is None:
-            raise _Reject(401, "INVALID_TOKEN" if scope is None else "UNAUTHORIZED",
-                          "The authentication token is malformed or invalid.")
+            raise _Reject(
+                401,
+                "INVALID_TOKEN" if scope is None else "UNAUTHORIZED",
+                "The authentication token is malformed or invalid.",
+            )
         user, scopes = grant
         if scope is not None and scope not in scopes:
             # ask-sdk-model: 401 "UserAuthenticationException ... does not have permission"
@@ -281,8 +288,12 @@ class FakeAlexaApi:
             else:
                 created, version = mine[token]["createdTime"], int(mine[token]["version"]) + 1
             stored = mine[token] = {
-                "alertToken": token, "createdTime": created, "updatedTime": now,
-                "status": "ON", "trigger": body["trigger"], "alertInfo": body["alertInfo"],
+                "alertToken": token,
+                "createdTime": created,
+                "updatedTime": now,
+                "status": "ON",
+                "trigger": body["trigger"],
+                "alertInfo": body["alertInfo"],
                 "pushNotification": body.get("pushNotification", {"status": "ENABLED"}),
                 "version": str(version),
             }
@@ -293,14 +304,17 @@ class FakeAlexaApi:
 # --- body validation ----------------------------------------------------------------
 # Status 400 is documented; the INVALID_* code names below are this fake's choice.
 
+
 def _bad(code: str, message: str) -> _Reject:
     return _Reject(400, code, message)
 
 
 def _local_time(value: Any, field_name: str) -> None:
     if not isinstance(value, str) or not _LOCAL_TIME.match(value):
-        raise _bad("INVALID_TRIGGER_SCHEDULED_TIME_FORMAT",
-                   f"{field_name} must be local ISO-8601 without a zone suffix: {value!r}")
+        raise _bad(
+            "INVALID_TRIGGER_SCHEDULED_TIME_FORMAT",
+            f"{field_name} must be local ISO-8601 without a zone suffix: {value!r}",
+        )
 
 
 def _check_rule(rule: Any) -> None:
@@ -370,19 +384,22 @@ def _validate(rec: RecordedRequest) -> dict[str, Any]:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise _bad("INVALID_TIMEZONE_ID", f"unknown timeZoneId {zone!r}") from exc
     content = ((body.get("alertInfo") or {}).get("spokenInfo") or {}).get("content")
-    if not isinstance(content, list) or not content or not all(
-        isinstance(c, dict) and c.get("locale") and (c.get("text") or c.get("ssml"))
-        for c in content
+    if (
+        not isinstance(content, list)
+        or not content
+        or not all(
+            isinstance(c, dict) and c.get("locale") and (c.get("text") or c.get("ssml")) for c in content
+        )
     ):
         raise _bad("INVALID_ALERT_INFO", "alertInfo.spokenInfo.content needs locale + text")
     push = body.get("pushNotification")
-    if push is not None and (not isinstance(push, dict)
-                             or push.get("status") not in {"ENABLED", "DISABLED"}):
+    if push is not None and (not isinstance(push, dict) or push.get("status") not in {"ENABLED", "DISABLED"}):
         raise _bad("INVALID_PUSH_NOTIFICATION_STATUS", "pushNotification.status is invalid")
     return body
 
 
 # --- HTTP plumbing ----------------------------------------------------------------------
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = False  # joined on close so nothing outlives the test

@@ -32,13 +32,19 @@ USER = "console-user"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakes.alexa_api", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fakes.alexa_api",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--time-zone", default="Europe/Berlin", help="System.timeZone of every device")
     parser.add_argument("--token", default="console-token", help="apiAccessToken without the scope")
-    parser.add_argument("--state-dir", type=Path,
-                        help="where to write the TLS files and CA bundle (default: a temporary folder)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="where to write the TLS files and CA bundle (default: a temporary folder)",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -56,19 +62,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             state_dir = args.state_dir
             state_dir.mkdir(parents=True, exist_ok=True)
         cert, key, bundle = tls_files(state_dir)
-        api = stack.enter_context(
-            FakeAlexaApi(cert, key, port=args.port, default_time_zone=args.time_zone))
+        api = stack.enter_context(FakeAlexaApi(cert, key, port=args.port, default_time_zone=args.time_zone))
         granted = args.token + GRANTED_SUFFIX
         api.grant(args.token, scopes=(), user_id=USER)
         api.grant(granted, scopes=(REMINDERS_SCOPE,), user_id=USER)
-        facts = {"endpoint": api.endpoint, "ca_bundle": str(bundle.resolve()), "token": args.token,
-                 "granted_token": granted, "time_zone": args.time_zone}
+        facts = {
+            "endpoint": api.endpoint,
+            "ca_bundle": str(bundle.resolve()),
+            "token": args.token,
+            "granted_token": granted,
+            "time_zone": args.time_zone,
+        }
         for name, value in facts.items():
             print(f"{name}={value}")
         print("ready", flush=True)
-        print(f"Fake Alexa API ready. In another terminal:\n  heel-coach chat --api-endpoint "
-              f"{api.endpoint} --ca-bundle {facts['ca_bundle']}\nCtrl-C stops it.",
-              file=sys.stderr, flush=True)
+        print(
+            f"Fake Alexa API ready. In another terminal:\n  heel-coach chat --api-endpoint "
+            f"{api.endpoint} --ca-bundle {facts['ca_bundle']}\nCtrl-C stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
         while not stop.wait(0.5):
             pass
     return 0

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs
 
-from skill.audio.mp3 import concat_pcm, encode, silence_pcm, tone_pcm
-from skill.audio.spec import AudioSpec
+from heel_coach.audio.mp3 import concat_pcm, encode, silence_pcm, tone_pcm
+from heel_coach.audio.spec import AudioSpec
+
 from tests.fakes.intercepting_proxy import DROP, ProxyRequest, RawResponse, Reply, Response
 
 __all__ = ["BATCHEXECUTE_PATH", "GOOGLE_LIKE_SPEC", "FakeGTTS", "GttsCall", "Mode", "tone_speech"]
@@ -35,9 +36,7 @@ GOOGLE_LIKE_SPEC = AudioSpec(mpeg_version=2, layer=3, bitrate_kbps=32, sample_ra
                              channels=1)  # fmt: skip
 SECONDS_PER_CHAR = 0.06  # roughly speaking pace, so decoded length tracks the text
 
-Mode = Literal[
-    "ok", "http500", "timeout", "drop", "garbage", "not_http", "no_audio", "bad_audio"
-]
+Mode = Literal["ok", "http500", "timeout", "drop", "garbage", "not_http", "no_audio", "bad_audio"]
 
 
 @dataclass(frozen=True)

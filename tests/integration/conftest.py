@@ -92,26 +92,38 @@ def live_server_factory(tmp_path: Path) -> Iterator[LiveServerFactory]:
     """Start gunicorn with a temp DB (verification off unless ``env`` says otherwise)."""
     started: list[LiveServer] = []
 
-    def start(workers: int = 2, env: Mapping[str, str] | None = None,
-              db_path: Path | None = None) -> LiveServer:
+    def start(
+        workers: int = 2, env: Mapping[str, str] | None = None, db_path: Path | None = None
+    ) -> LiveServer:
         port = free_port()
         db = db_path or tmp_path / f"server-{port}" / "heelcoach.sqlite3"
         log_path = tmp_path / f"server-{port}.log"
-        child_env = {k: v for k, v in os.environ.items()
-                     if not k.startswith("HEELCOACH_") and k not in CLEAR_ENV}
+        child_env = {
+            k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_") and k not in CLEAR_ENV
+        }
         for key in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
             child_env.pop(key, None)
-        child_env.update({
-            "HEELCOACH_DB_PATH": str(db), "HEELCOACH_HOST": "127.0.0.1",
-            "HEELCOACH_PORT": str(port), "HEELCOACH_WORKERS": str(workers),
-            "HEELCOACH_VERIFY_SIGNATURES": "false", "HEELCOACH_LOG_LEVEL": "INFO",
-            "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1",
-        })
+        child_env.update(
+            {
+                "HEELCOACH_DB_PATH": str(db),
+                "HEELCOACH_HOST": "127.0.0.1",
+                "HEELCOACH_PORT": str(port),
+                "HEELCOACH_WORKERS": str(workers),
+                "HEELCOACH_VERIFY_SIGNATURES": "false",
+                "HEELCOACH_LOG_LEVEL": "INFO",
+                "PYTHONPATH": str(REPO),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         child_env.update(env or {})
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "skill", "serve"], cwd=REPO, env=child_env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [sys.executable, "-m", "heel_coach", "serve"],
+                cwd=REPO,
+                env=child_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         server = LiveServer(port, db, log_path, process, dict(env or {}))
         started.append(server)
@@ -151,8 +163,9 @@ ChainRoutes = dict[str, Callable[[ProxyRequest], object]]
 
 
 @pytest.fixture
-def cert_proxy(signing_setup: SigningSetup,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[InterceptingProxy, ChainRoutes]]:
+def cert_proxy(
+    signing_setup: SigningSetup, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[InterceptingProxy, ChainRoutes]]:
     """The proxy serving s3.amazonaws.com; this process's ``requests`` goes through it.
 
     Tests add per-path handlers to the returned dict; the default path serves the good chain.

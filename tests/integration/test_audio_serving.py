@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
-from skill.audio.silence import render_silence_clip
-from skill.settings import Settings
+from heel_coach.audio.silence import render_silence_clip
+from heel_coach.settings import Settings
 
 NAME = "0123456789abcdef01234567.mp3"
 

@@ -32,8 +32,7 @@ DAILY_8 = "FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"
 
 def child_env(**extra: str) -> dict[str, str]:
     """No HEELCOACH_* from the developer's shell, and never a proxy between us and loopback."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("HEELCOACH_") and "proxy" not in k.lower()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_") and "proxy" not in k.lower()}
     env.update(PYTHONUNBUFFERED="1", **extra)
     return env
 
@@ -50,8 +49,12 @@ class FakeApi:
     def get(self, path: str = "/v1/alerts/reminders") -> Any:
         with requests.Session() as session:
             session.trust_env = False
-            response = session.get(self.endpoint + path, verify=self.ca_bundle, timeout=5,
-                                   headers={"Authorization": f"Bearer {self.granted_token}"})
+            response = session.get(
+                self.endpoint + path,
+                verify=self.ca_bundle,
+                timeout=5,
+                headers={"Authorization": f"Bearer {self.granted_token}"},
+            )
             response.raise_for_status()
             return response.json()
 
@@ -63,9 +66,12 @@ class FakeApi:
         with requests.Session() as session:
             session.trust_env = False
             for alert in self.reminders():
-                session.delete(f"{self.endpoint}/v1/alerts/reminders/{alert['alertToken']}",
-                               verify=self.ca_bundle, timeout=5,
-                               headers={"Authorization": f"Bearer {self.granted_token}"})
+                session.delete(
+                    f"{self.endpoint}/v1/alerts/reminders/{alert['alertToken']}",
+                    verify=self.ca_bundle,
+                    timeout=5,
+                    headers={"Authorization": f"Bearer {self.granted_token}"},
+                )
 
 
 def read_facts(stream: TextIO) -> queue.Queue[str | None]:
@@ -86,10 +92,20 @@ def read_facts(stream: TextIO) -> queue.Queue[str | None]:
 @pytest.fixture(scope="module")
 def fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeApi]:
     state = tmp_path_factory.mktemp("fake-alexa-state")
-    command = [sys.executable, "-m", "tests.fakes.alexa_api", "--port", "0",
-               "--time-zone", ZONE, "--state-dir", str(state)]
-    with subprocess.Popen(command, cwd=REPO, env=child_env(), stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True) as process:
+    command = [
+        sys.executable,
+        "-m",
+        "tests.fakes.alexa_api",
+        "--port",
+        "0",
+        "--time-zone",
+        ZONE,
+        "--state-dir",
+        str(state),
+    ]
+    with subprocess.Popen(
+        command, cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
         assert process.stdout is not None
         try:
             lines, facts = read_facts(process.stdout), {}
@@ -98,8 +114,7 @@ def fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeApi]:
                 facts[key] = value
             assert line == "ready", facts
             assert facts["time_zone"] == ZONE
-            yield FakeApi(facts["endpoint"], facts["ca_bundle"], facts["token"],
-                          facts["granted_token"])
+            yield FakeApi(facts["endpoint"], facts["ca_bundle"], facts["token"], facts["granted_token"])
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -126,9 +141,14 @@ class Chat:
     def __init__(self, args: list[str], db: Path, log: Path) -> None:
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "chat", *args], cwd=REPO,
-            env=child_env(HEELCOACH_DB_PATH=str(db)), stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._log, bufsize=0)
+            [sys.executable, "-m", "heel_coach", "chat", *args],
+            cwd=REPO,
+            env=child_env(HEELCOACH_DB_PATH=str(db)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            bufsize=0,
+        )
         self._out = bytearray()
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._pump, daemon=True)
@@ -146,8 +166,8 @@ class Chat:
 
     def _until_prompt(self, start: int) -> str:
         def ready() -> bool:
-            return (len(self._out) > start and self._out.endswith(PROMPT)) \
-                or self.process.poll() is not None
+            return (len(self._out) > start and self._out.endswith(PROMPT)) or self.process.poll() is not None
+
         with self._changed:
             if not self._changed.wait_for(ready, timeout=TIMEOUT_S):
                 raise AssertionError(f"no prompt in {TIMEOUT_S} s:\n{self._out.decode()[-3000:]}")
@@ -190,8 +210,17 @@ def chat(fake: FakeApi, tmp_path: Path) -> Iterator[ChatFactory]:
     started: list[Chat] = []
 
     def start(user: str, *extra: str) -> Chat:
-        args = ["--user", user, "--api-endpoint", fake.endpoint, "--ca-bundle", fake.ca_bundle,
-                "--api-token", fake.token, *extra]
+        args = [
+            "--user",
+            user,
+            "--api-endpoint",
+            fake.endpoint,
+            "--ca-bundle",
+            fake.ca_bundle,
+            "--api-token",
+            fake.token,
+            *extra,
+        ]
         console = Chat(args, tmp_path / "heel-coach.sqlite3", tmp_path / f"chat-{len(started)}.log")
         started.append(console)
         return console
@@ -221,15 +250,17 @@ def rows_mentioning(db: Path, user: str) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
-            found = sum(1 for row in conn.execute(f'SELECT * FROM "{table}"')
-                        if any(isinstance(v, str) and user in v for v in row))
+            found = sum(
+                1
+                for row in conn.execute(f'SELECT * FROM "{table}"')
+                if any(isinstance(v, str) and user in v for v in row)
+            )
             counts[table] = found
     conn.close()
     return counts
 
 
-def test_reminders_asked_for_denied_then_granted(chat: ChatFactory, fake: FakeApi,
-                                                tmp_path: Path) -> None:
+def test_reminders_asked_for_denied_then_granted(chat: ChatFactory, fake: FakeApi, tmp_path: Path) -> None:
     user = "amzn1.ask.account.chat-new-user"
     alexa = chat(user)
     assert ":grant / :revoke" in alexa.transcript and ":disable" in alexa.transcript
@@ -247,8 +278,10 @@ def test_reminders_asked_for_denied_then_granted(chat: ChatFactory, fake: FakeAp
     assert "[Alexa asks: Allow Heel Coach to create reminders?" in alexa.say("yes")
     out = alexa.say("no")
     assert "(Connections.Response: DENIED)" in out
-    assert "Okay, I haven't set a reminder. If you change your mind, you can allow reminders " \
-           "for Heel Coach in the Alexa app" in out
+    assert (
+        "Okay, I haven't set a reminder. If you change your mind, you can allow reminders "
+        "for Heel Coach in the Alexa app" in out
+    )
     assert "[card shown in the Alexa app: allow Heel Coach to create reminders]" in out
     assert fake.reminders() == []
     assert stored(tmp_path / "heel-coach.sqlite3", user)["reminders"] == {"items": []}
@@ -269,8 +302,7 @@ def test_reminders_asked_for_denied_then_granted(chat: ChatFactory, fake: FakeAp
     out = alexa.say("move my reminder to eight")
     assert "Shall I move your reminder for your morning routine to every day at 8 AM?" in out
     assert rule(fake.reminders()[0]) == DAILY_7  # not before yes
-    assert "Done. Your reminder for your morning routine is now every day at 8 AM." \
-        in alexa.say("yes")
+    assert "Done. Your reminder for your morning routine is now every day at 8 AM." in alexa.say("yes")
     [moved] = fake.reminders()
     assert rule(moved) == DAILY_8 and moved["alertToken"] == reminder["alertToken"]
     out = alexa.say("cancel my reminder")
@@ -335,8 +367,12 @@ def test_how_am_i_doing_after_a_simulated_week(chat: ChatFactory, tmp_path: Path
     assert "You're on a four-day streak." in out  # Wed-Sat in Berlin; UTC would say three
     assert "today you've stretched twice" in out
     with sqlite3.connect(tmp_path / "heel-coach.sqlite3") as conn:
-        finished = [f for (f,) in conn.execute(
-            "SELECT finished_at FROM sessions WHERE user_id = ? ORDER BY finished_at", (user,))]
+        finished = [
+            f
+            for (f,) in conn.execute(
+                "SELECT finished_at FROM sessions WHERE user_id = ? ORDER BY finished_at", (user,)
+            )
+        ]
     conn.close()
     assert len(finished) == 7 and finished[0].startswith("2026-11-08T12:00")
     assert finished[-1].startswith("2026-11-14T17:00")
@@ -349,8 +385,7 @@ def test_how_am_i_doing_after_a_simulated_week(chat: ChatFactory, tmp_path: Path
     assert "Today is a good day to start a new streak." in out
 
 
-def test_disabling_the_skill_deletes_every_row(chat: ChatFactory, fake: FakeApi,
-                                               tmp_path: Path) -> None:
+def test_disabling_the_skill_deletes_every_row(chat: ChatFactory, fake: FakeApi, tmp_path: Path) -> None:
     user = "amzn1.ask.account.chat-leaving-user"
     db = tmp_path / "heel-coach.sqlite3"
     alexa = chat(user, "--grant-reminders")

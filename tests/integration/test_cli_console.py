@@ -23,7 +23,7 @@ def chat(lines: list[str], db: Path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
     env["HEELCOACH_DB_PATH"] = str(db)
     result = subprocess.run(
-        [sys.executable, "-m", "skill", "chat"],
+        [sys.executable, "-m", "heel_coach", "chat"],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -57,7 +57,7 @@ def test_chat_remembers_the_user_between_runs(tmp_path: Path) -> None:
 
 def test_catalog_json_has_every_exercise_with_figures_and_sources() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "skill", "catalog", "--json"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "heel_coach", "catalog", "--json"], capture_output=True, text=True, check=True
     ).stdout
     data = json.loads(out)
     assert len(data["exercises"]) >= 20

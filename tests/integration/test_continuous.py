@@ -8,18 +8,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-
-from skill.audio.render import render_tracks
-from skill.audio.tracks import wanted_tracks
-from skill.audio.tts import EspeakEngine
-from skill.catalogue.model import Catalogue
-from skill.console.client import Heard, VoiceClient, http_transport
-from skill.console.envelopes import Device
-from skill.settings import Settings
-from skill.voice.playback import Token
-from skill.voice.prompts import load_prompts
-from skill.voice.speech import Speaker
-from skill.web.app import create_app
+from heel_coach.audio.render import render_tracks
+from heel_coach.audio.tracks import wanted_tracks
+from heel_coach.audio.tts import EspeakEngine
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.client import Heard, VoiceClient, http_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.settings import Settings
+from heel_coach.voice.playback import Token
+from heel_coach.voice.prompts import load_prompts
+from heel_coach.voice.speech import Speaker
+from heel_coach.web.app import create_app
 
 BASE_URL = "https://coach.example.com/audio"
 
@@ -233,7 +232,7 @@ def test_a_device_without_audio_player_gets_step_by_step(live_url: str) -> None:
 
 
 def test_without_rendered_audio_play_falls_back_to_step_by_step(tmp_path: Path, catalogue: Catalogue) -> None:
-    from skill.console.client import flask_transport
+    from heel_coach.console.client import flask_transport
 
     for audio_dir, base in ((tmp_path / "empty", BASE_URL), (tmp_path / "empty", "")):
         alexa = VoiceClient.for_locale(

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from heel_coach.console.client import Heard, VoiceClient, flask_transport, http_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.services.api_client import ApiTimeout, TimeoutApiClient
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 
-from skill.console.client import Heard, VoiceClient, flask_transport, http_transport
-from skill.console.envelopes import Device
-from skill.persistence.sqlite_store import SqliteStore
-from skill.services.api_client import ApiTimeout, TimeoutApiClient
-from skill.settings import Settings
-from skill.web.app import create_app
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.fakes.intercepting_proxy import InterceptingProxy, RawResponse, Response
 from tests.fakes.pki import sign_alexa_request
@@ -52,10 +52,10 @@ class FullDiskStore(SqliteStore):
         SqliteStore._upsert(conn, user_id, payload)
 
 
-def in_process(tmp_path: Path, store: SqliteStore | None = None,
-               **overrides: Any) -> tuple[Flask, VoiceClient]:
-    settings = Settings(db_path=tmp_path / "db" / "heelcoach.sqlite3", verify_signatures=False,
-                        **overrides)
+def in_process(
+    tmp_path: Path, store: SqliteStore | None = None, **overrides: Any
+) -> tuple[Flask, VoiceClient]:
+    settings = Settings(db_path=tmp_path / "db" / "heelcoach.sqlite3", verify_signatures=False, **overrides)
     app = create_app(settings, store=store)
     return app, VoiceClient.for_locale(flask_transport(app))
 
@@ -133,8 +133,7 @@ def test_disk_full_keeps_previous_state(tmp_path: Path) -> None:
         store.close()
 
 
-def test_sigterm_lets_the_in_flight_request_finish(live_server_factory: LiveServerFactory
-                                                   ) -> None:
+def test_sigterm_lets_the_in_flight_request_finish(live_server_factory: LiveServerFactory) -> None:
     server = live_server_factory(workers=1)
     alexa = VoiceClient.for_locale(http_transport(server.alexa_url, timeout_s=20))
     start_quick(alexa)
@@ -156,9 +155,12 @@ def test_sigterm_lets_the_in_flight_request_finish(live_server_factory: LiveServ
 
 
 def test_certificate_download_faults_give_fast_400s(
-        live_server_factory: LiveServerFactory, signing_setup: SigningSetup,
-        cert_proxy: tuple[InterceptingProxy, ChainRoutes]) -> None:
+    live_server_factory: LiveServerFactory,
+    signing_setup: SigningSetup,
+    cert_proxy: tuple[InterceptingProxy, ChainRoutes],
+) -> None:
     proxy, routes = cert_proxy
+
     def slow(_: object) -> Response:
         proxy.wait(10)
         return Response(200, {}, b"")
@@ -166,21 +168,28 @@ def test_certificate_download_faults_give_fast_400s(
     routes["/echo.api/slow.pem"] = slow
     routes["/echo.api/garbage.pem"] = lambda _: Response(200, {}, b"\x00not a certificate\xff")
     routes["/echo.api/broken.pem"] = lambda _: RawResponse(b"HTTP/1.1 2\x00\r\nZZZ")
-    env = {**proxy.client_env(signing_setup.roots_file), "HEELCOACH_VERIFY_SIGNATURES": "true",
-           "HEELCOACH_TRUSTED_ROOTS": str(signing_setup.roots_file),
-           "HEELCOACH_CERT_TIMEOUT_S": "1.0"}
+    env = {
+        **proxy.client_env(signing_setup.roots_file),
+        "HEELCOACH_VERIFY_SIGNATURES": "true",
+        "HEELCOACH_TRUSTED_ROOTS": str(signing_setup.roots_file),
+        "HEELCOACH_CERT_TIMEOUT_S": "1.0",
+    }
     server = live_server_factory(workers=1, env=env)
     key = signing_setup.signing.key
 
     def signed(url: str) -> VoiceClient:
         def sign(body: bytes) -> dict[str, str]:
             return {"SignatureCertChainUrl": url, "Signature-256": sign_alexa_request(body, key)}
-        return VoiceClient.for_locale(http_transport(server.alexa_url, timeout_s=15),
-                                      device=Device(), sign=sign)
 
-    for name, reason in (("slow.pem", "cert_download_failed"),
-                         ("garbage.pem", "cert_parse_failed"),
-                         ("broken.pem", "cert_download_failed")):
+        return VoiceClient.for_locale(
+            http_transport(server.alexa_url, timeout_s=15), device=Device(), sign=sign
+        )
+
+    for name, reason in (
+        ("slow.pem", "cert_download_failed"),
+        ("garbage.pem", "cert_parse_failed"),
+        ("broken.pem", "cert_download_failed"),
+    ):
         started = time.monotonic()
         heard = signed(f"https://s3.amazonaws.com/echo.api/{name}").launch()
         elapsed = time.monotonic() - started
@@ -200,8 +209,9 @@ def test_alexa_api_stall_is_bounded() -> None:
     with FakeAlexaApi() as api:
         api.delay_next(10)
         client = TimeoutApiClient(timeout_s=0.5, allow_http_hosts=frozenset({"127.0.0.1"}))
-        request = ApiClientRequest(method="GET", url=f"{api.endpoint}/v1/alerts/reminders",
-                                   headers=[("Authorization", "Bearer x")])
+        request = ApiClientRequest(
+            method="GET", url=f"{api.endpoint}/v1/alerts/reminders", headers=[("Authorization", "Bearer x")]
+        )
         started = time.monotonic()
         with pytest.raises(ApiTimeout):
             client.invoke(request)

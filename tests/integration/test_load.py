@@ -15,12 +15,12 @@ from contextlib import closing
 from dataclasses import dataclass
 
 import pytest
+from heel_coach.catalogue import load_catalogue
+from heel_coach.catalogue.model import Focus
+from heel_coach.console.client import VoiceClient, http_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.engine.plan import Foot, build_plan
 
-from skill.catalogue import load_catalogue
-from skill.catalogue.model import Focus
-from skill.console.client import VoiceClient, http_transport
-from skill.console.envelopes import Device
-from skill.engine.plan import Foot, build_plan
 from tests.integration.conftest import LiveServer, LiveServerFactory
 
 pytestmark = pytest.mark.slow
@@ -59,8 +59,15 @@ def run_user(url: str, index: int) -> Outcome:
         if reply.ends_session:
             finished = True
             break
-    return Outcome(device.user_id, foot, device.permissions_token or "", device.api_access_token,
-                   [h.status for h in heard], [h.text for h in heard], finished)
+    return Outcome(
+        device.user_id,
+        foot,
+        device.permissions_token or "",
+        device.api_access_token,
+        [h.status for h in heard],
+        [h.text for h in heard],
+        finished,
+    )
 
 
 def stored_users(server: LiveServer) -> dict[str, dict[str, object]]:
@@ -69,8 +76,7 @@ def stored_users(server: LiveServer) -> dict[str, dict[str, object]]:
     return {user_id: json.loads(attributes) for user_id, attributes in rows}
 
 
-def test_concurrent_users_each_finish_their_own_routine(
-        live_server_factory: LiveServerFactory) -> None:
+def test_concurrent_users_each_finish_their_own_routine(live_server_factory: LiveServerFactory) -> None:
     server = live_server_factory(workers=3)
     with ThreadPoolExecutor(max_workers=USERS) as pool:
         futures = [pool.submit(run_user, server.alexa_url, i) for i in range(USERS)]
@@ -91,9 +97,15 @@ def test_concurrent_users_each_finish_their_own_routine(
         plan = build_plan(catalogue.routines["quick"], Foot(outcome.foot), Focus(routine["focus"]))
         steps = len(plan.steps)
         assert routine == {
-            "v": 1, "routine": "quick", "foot": outcome.foot, "focus": routine["focus"],
-            "position": steps, "paused": False, "offset_ms": 0,
-            "done": list(range(steps)), "skipped": [],
+            "v": 1,
+            "routine": "quick",
+            "foot": outcome.foot,
+            "focus": routine["focus"],
+            "position": steps,
+            "paused": False,
+            "offset_ms": 0,
+            "done": list(range(steps)),
+            "skipped": [],
         }, outcome.user_id
         profile = stored[outcome.user_id]["profile"]
         assert isinstance(profile, dict) and profile["foot"] == outcome.foot
@@ -113,8 +125,11 @@ def test_request_log_lines_are_structured(live_server: LiveServer) -> None:
     assert alexa.launch().status == 200
     assert alexa.say("start the quick routine").status == 200
     live_server.stop()
-    lines = [json.loads(line) for line in live_server.log_text().splitlines()
-             if line.startswith("{") and '"heelcoach.request"' in line and "alexa request" in line]
+    lines = [
+        json.loads(line)
+        for line in live_server.log_text().splitlines()
+        if line.startswith("{") and '"heelcoach.request"' in line and "alexa request" in line
+    ]
     assert len(lines) == 2
     first, second = lines
     assert first["type"] == "LaunchRequest" and first["status"] == 200 and first["outcome"] == "ok"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.client import Heard, VoiceClient, flask_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.services.api_client import TimeoutApiClient
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 
-from skill.catalogue.model import Catalogue
-from skill.console.client import Heard, VoiceClient, flask_transport
-from skill.console.envelopes import Device
-from skill.services.api_client import TimeoutApiClient
-from skill.settings import Settings
-from skill.web.app import create_app
 from tests.fakes.alexa_api import FakeAlexaApi, tls_files
 
 TOKEN = "secret-api-access-token-1234"
@@ -43,22 +43,26 @@ def app(settings: Settings, catalogue: Catalogue, tls: tuple[Path, Path, Path]) 
 
 @pytest.fixture
 def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
-    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN,
-                    permissions_token=CONSENT)
+    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN, permissions_token=CONSENT)
     fake.set_time_zone(device.device_id, "Pacific/Auckland")
     return VoiceClient.for_locale(flask_transport(app), device=device)
 
 
 def rows(db: Path, user_id: str) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
-        return {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?",
-                                    (user_id,)).fetchone()[0]
-                for table in ("users", "sessions")}
+        return {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0]
+            for table in ("users", "sessions")
+        }
 
 
 def event(alexa: VoiceClient, kind: str) -> Heard:
-    body = {"type": f"AlexaSkillEvent.{kind}", "eventCreationTime": "2025-03-12T15:00:00Z",
-            "eventPublishingTime": "2025-03-12T15:00:01Z", "body": {}}
+    body = {
+        "type": f"AlexaSkillEvent.{kind}",
+        "eventCreationTime": "2025-03-12T15:00:00Z",
+        "eventPublishingTime": "2025-03-12T15:00:01Z",
+        "body": {},
+    }
     return alexa.send(alexa.device.raw(body, session=False))
 
 
@@ -74,8 +78,7 @@ def finish_quick_routine(alexa: VoiceClient) -> Heard:
     return heard
 
 
-def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient,
-                                             settings: Settings) -> None:
+def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient, settings: Settings) -> None:
     finish_quick_routine(alexa)
     user = alexa.device.user_id
     assert rows(settings.db_path, user) == {"users": 1, "sessions": 1}
@@ -84,8 +87,7 @@ def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient,
     assert rows(settings.db_path, user) == {"users": 0, "sessions": 0}
 
 
-def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient,
-                                                        settings: Settings) -> None:
+def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient, settings: Settings) -> None:
     for kind in ("SkillEnabled", "SkillPermissionAccepted", "SkillPermissionChanged"):
         heard = event(alexa, kind)
         assert heard.status == 200 and "outputSpeech" not in heard.response
@@ -105,18 +107,34 @@ def test_delete_my_data_asks_first(alexa: VoiceClient, settings: Settings) -> No
     assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
 
 
-def test_nothing_identifying_is_logged(alexa: VoiceClient, app: Flask, fake: FakeAlexaApi,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_nothing_identifying_is_logged(
+    alexa: VoiceClient, app: Flask, fake: FakeAlexaApi, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     store = app.extensions["heelcoach"].store
-    store.record_session(alexa.device.user_id, routine_id="strength", local_date=datetime.now(
-        UTC).date(), finished_at=datetime.now(UTC), duration_s=60, exercises_done=["toe-raise"],
-        exercises_skipped=[])
+    store.record_session(
+        alexa.device.user_id,
+        routine_id="strength",
+        local_date=datetime.now(UTC).date(),
+        finished_at=datetime.now(UTC),
+        duration_s=60,
+        exercises_done=["toe-raise"],
+        exercises_skipped=[],
+    )
     finish_quick_routine(alexa)
     alexa.launch()
-    for text in ("how am I doing", "remind me every day at seven am", "yes",
-                 "what reminders do I have", "move my reminder to eight am", "yes",
-                 "that was easy", "yes", "cancel my reminder", "yes"):
+    for text in (
+        "how am I doing",
+        "remind me every day at seven am",
+        "yes",
+        "what reminders do I have",
+        "move my reminder to eight am",
+        "yes",
+        "that was easy",
+        "yes",
+        "cancel my reminder",
+        "yes",
+    ):
         alexa.say(text)
     fake.fail_next("/v1/alerts/reminders", 500, "INTERNAL_ERROR")
     alexa.say("remind me every day at seven am")
@@ -125,8 +143,16 @@ def test_nothing_identifying_is_logged(alexa: VoiceClient, app: Flask, fake: Fak
     alexa.say("yes")
     event(alexa, "SkillDisabled")
     assert caplog.records  # the request log is there, so we did capture
-    secrets = (alexa.device.user_id, alexa.device.device_id, TOKEN, CONSENT, "amzn1.ask.account",
-               "toe-raise", "sole-roll", "Pacific/Auckland")
+    secrets = (
+        alexa.device.user_id,
+        alexa.device.device_id,
+        TOKEN,
+        CONSENT,
+        "amzn1.ask.account",
+        "toe-raise",
+        "sole-roll",
+        "Pacific/Auckland",
+    )
     for record in caplog.records:
         if record.levelno < logging.INFO:
             continue

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.client import Heard, VoiceClient, flask_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.services.api_client import TimeoutApiClient
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 
-from skill.catalogue.model import Catalogue
-from skill.console.client import Heard, VoiceClient, flask_transport
-from skill.console.envelopes import Device
-from skill.services.api_client import TimeoutApiClient
-from skill.settings import Settings
-from skill.web.app import create_app
 from tests.fakes.alexa_api import FakeAlexaApi, tls_files
 
 TOKEN = "in-session-api-token"
@@ -39,8 +39,12 @@ def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
 
 @pytest.fixture
 def app(tmp_path: Path, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
-    settings = Settings(db_path=tmp_path / "heel-coach.sqlite3", verify_signatures=False,
-                        verify_timestamps=False, audio_dir=tmp_path / "audio")
+    settings = Settings(
+        db_path=tmp_path / "heel-coach.sqlite3",
+        verify_signatures=False,
+        verify_timestamps=False,
+        audio_dir=tmp_path / "audio",
+    )
     with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
         yield create_app(settings, catalogue=catalogue, api_client=client)
 
@@ -63,8 +67,14 @@ def say_at(alexa: VoiceClient, when: datetime, intent: str, **slots: Any) -> Hea
 
 def record(app: Flask, alexa: VoiceClient, routine: str, finished_at: datetime) -> None:
     app.extensions["heelcoach"].store.record_session(
-        alexa.device.user_id, routine_id=routine, local_date=finished_at.date(),
-        finished_at=finished_at, duration_s=300, exercises_done=["x"], exercises_skipped=[])
+        alexa.device.user_id,
+        routine_id=routine,
+        local_date=finished_at.date(),
+        finished_at=finished_at,
+        duration_s=300,
+        exercises_done=["x"],
+        exercises_skipped=[],
+    )
 
 
 def a_week_of_sessions(app: Flask, alexa: VoiceClient) -> None:
@@ -93,8 +103,10 @@ def test_how_am_i_doing_after_a_week(app: Flask, alexa: VoiceClient) -> None:
     heard = say_at(alexa, NOW, "ProgressIntent")
     assert "This week you've finished four routines on three days." in heard.text
     assert "You're on a four-day streak." in heard.text
-    assert ("The exercise guides suggest strengthening three to five times a week; "
-            "so far this week you've done twice.") in heard.text
+    assert (
+        "The exercise guides suggest strengthening three to five times a week; "
+        "so far this week you've done twice."
+    ) in heard.text
     assert "today you've stretched once" in heard.text
     assert "six to eight weeks" in heard.text
     assert not heard.ends_session
@@ -104,8 +116,7 @@ def test_streak_counts_yesterday_but_not_the_day_before(app: Flask, alexa: Voice
     record(app, alexa, "quick", datetime(2025, 3, 11, 16, 0, tzinfo=UTC))  # Tue
     assert "one-day streak" in say_at(alexa, NOW, "ProgressIntent").text
     later = datetime(2025, 3, 13, 16, 0, tzinfo=UTC)  # Thursday: Tuesday is too long ago
-    assert "Today is a good day to start a new streak." in say_at(alexa, later,
-                                                                    "ProgressIntent").text
+    assert "Today is a good day to start a new streak." in say_at(alexa, later, "ProgressIntent").text
 
 
 def test_no_sessions_yet(alexa: VoiceClient) -> None:
@@ -127,8 +138,9 @@ def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceC
     assert state["routine"]["position"] > 0  # saved in the same transaction as the session
 
 
-def test_the_first_finished_routine_learns_the_time_zone(app: Flask, alexa: VoiceClient,
-                                                        fake: FakeAlexaApi) -> None:
+def test_the_first_finished_routine_learns_the_time_zone(
+    app: Flask, alexa: VoiceClient, fake: FakeAlexaApi
+) -> None:
     late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
     finish_quick_routine_at(alexa, late)
     [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
@@ -145,16 +157,15 @@ def test_weekly_summary_once_a_week_at_launch(app: Flask, alexa: VoiceClient) ->
     say_at(alexa, NOW, "ProgressIntent")  # launch uses the zone last read (no API call)
     heard = at(alexa, NOW, alexa.device.launch())
     assert "Last week you finished two routines on two days." in heard.text
-    assert heard.text.endswith("Which routine would you like today? "
-                               "Say 'start my foot routine', or 'list routines'.")
+    assert heard.text.endswith(
+        "Which routine would you like today? Say 'start my foot routine', or 'list routines'."
+    )
     assert "Last week" not in at(alexa, NOW, alexa.device.launch()).text
     next_week = datetime(2025, 3, 17, 15, 0, tzinfo=UTC)
-    assert "Last week you finished four routines" in at(alexa, next_week,
-                                                          alexa.device.launch()).text
+    assert "Last week you finished four routines" in at(alexa, next_week, alexa.device.launch()).text
 
 
-def test_easy_offers_the_seeds_progression_and_remembers_it(app: Flask,
-                                                           alexa: VoiceClient) -> None:
+def test_easy_offers_the_seeds_progression_and_remembers_it(app: Flask, alexa: VoiceClient) -> None:
     alexa.launch()
     heard = alexa.say("that was easy")
     assert "toe raises" in heard.text and "try it on one foot" in heard.text

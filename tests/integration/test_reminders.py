@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.console.client import Heard, VoiceClient, flask_transport
+from heel_coach.console.envelopes import Device
+from heel_coach.services.api_client import TimeoutApiClient
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 
-from skill.catalogue.model import Catalogue
-from skill.console.client import Heard, VoiceClient, flask_transport
-from skill.console.envelopes import Device
-from skill.services.api_client import TimeoutApiClient
-from skill.settings import Settings
-from skill.web.app import create_app
 from tests.fakes.alexa_api import FakeAlexaApi, tls_files
 
 TOKEN = "in-session-api-token"
@@ -75,12 +75,18 @@ def stored_items(app: Flask, alexa: VoiceClient) -> list[dict[str, Any]]:
 
 
 def permission_answer(alexa: VoiceClient, status: str, card_thrown: bool = False) -> Heard:
-    return alexa.send(alexa.device.raw({
-        "type": "Connections.Response", "name": "AskFor",
-        "status": {"code": "200", "message": "OK"},
-        "payload": {"status": status, "isCardThrown": card_thrown},
-        "token": "heelcoach-reminder",
-    }, session=True))
+    return alexa.send(
+        alexa.device.raw(
+            {
+                "type": "Connections.Response",
+                "name": "AskFor",
+                "status": {"code": "200", "message": "OK"},
+                "payload": {"status": status, "isCardThrown": card_thrown},
+                "token": "heelcoach-reminder",
+            },
+            session=True,
+        )
+    )
 
 
 def rules(fake: FakeAlexaApi) -> list[str]:
@@ -132,8 +138,11 @@ def test_without_permission_asks_by_voice_then_creates(app: Flask, fake: FakeAle
     heard = alexa.say("yes")
     directive = heard.directive("Connections.SendRequest")
     assert directive is not None and directive["name"] == "AskFor"
-    assert directive["payload"] == {"@type": "AskForPermissionsConsentRequest", "@version": "1",
-                                    "permissionScope": "alexa::alerts:reminders:skill:readwrite"}
+    assert directive["payload"] == {
+        "@type": "AskForPermissionsConsentRequest",
+        "@version": "1",
+        "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+    }
     assert heard.ssml == "" and heard.reprompt == ""
     assert heard.response.get("shouldEndSession") is None
     # The user grants the permission in Alexa's own dialogue.
@@ -145,8 +154,7 @@ def test_without_permission_asks_by_voice_then_creates(app: Flask, fake: FakeAle
 
 
 @pytest.mark.parametrize("status", ["DENIED", "NOT_ANSWERED"])
-def test_permission_denied_sends_card_and_guidance(app: Flask, fake: FakeAlexaApi,
-                                                   status: str) -> None:
+def test_permission_denied_sends_card_and_guidance(app: Flask, fake: FakeAlexaApi, status: str) -> None:
     fake.grant(TOKEN, scopes=())
     alexa = client_for(app, fake, consent=None)
     alexa.say("remind me every day at seven am")
@@ -155,14 +163,14 @@ def test_permission_denied_sends_card_and_guidance(app: Flask, fake: FakeAlexaAp
     assert "I haven't set a reminder" in heard.text and "Alexa app" in heard.text
     assert heard.response["card"] == {
         "type": "AskForPermissionsConsent",
-        "permissions": ["alexa::alerts:reminders:skill:readwrite"]}
+        "permissions": ["alexa::alerts:reminders:skill:readwrite"],
+    }
     assert fake.reminders_for(TOKEN) == []
     attributes = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)
     assert "pending" not in attributes["reminders"]
 
 
-def test_cancel_without_permission_says_so_instead_of_claiming_none(app: Flask,
-                                                                    fake: FakeAlexaApi) -> None:
+def test_cancel_without_permission_says_so_instead_of_claiming_none(app: Flask, fake: FakeAlexaApi) -> None:
     fake.grant(TOKEN, scopes=())
     alexa = client_for(app, fake, consent=None)
     heard = alexa.say("cancel my reminder")
@@ -186,8 +194,7 @@ def test_list_move_and_cancel(app: Flask, fake: FakeAlexaApi) -> None:
     alexa.say("remind me every day at seven am")
     alexa.say("yes")
     heard = alexa.say("what reminders do I have")
-    assert "You have one Heel Coach reminder: every day at 7 AM for your morning routine." \
-        in heard.text
+    assert "You have one Heel Coach reminder: every day at 7 AM for your morning routine." in heard.text
     heard = alexa.say("move my reminder to eight am")
     assert "Shall I move your reminder for your morning routine to every day at 8 AM?" in heard.text
     heard = alexa.say("yes")
@@ -217,19 +224,29 @@ def test_reminder_deleted_in_the_app_is_reported_gone(app: Flask, fake: FakeAlex
     assert stored_items(app, alexa) == []
 
 
-@pytest.mark.parametrize(("status", "code", "sentence"), [
-    (401, "UNAUTHORIZED", "doesn't have permission to use reminders"),
-    (403, "FORBIDDEN", "doesn't have permission to use reminders"),
-    (429, "RATE_EXCEEDED",
-     "busy right now, so I haven't set your reminder. Please try again in a few minutes."),
-    (500, "INTERNAL_ERROR",
-     "couldn't reach the reminder service just now, so I haven't set your reminder. "
-     "Please try again later."),
-    (503, "SERVICE_UNAVAILABLE", "couldn't reach the reminder service just now"),
-    (400, "INVALID_TRIGGER", "didn't accept that reminder, so I haven't set your reminder."),
-])
+@pytest.mark.parametrize(
+    ("status", "code", "sentence"),
+    [
+        (401, "UNAUTHORIZED", "doesn't have permission to use reminders"),
+        (403, "FORBIDDEN", "doesn't have permission to use reminders"),
+        (
+            429,
+            "RATE_EXCEEDED",
+            "busy right now, so I haven't set your reminder. Please try again in a few minutes.",
+        ),
+        (
+            500,
+            "INTERNAL_ERROR",
+            "couldn't reach the reminder service just now, so I haven't set your reminder. "
+            "Please try again later.",
+        ),
+        (503, "SERVICE_UNAVAILABLE", "couldn't reach the reminder service just now"),
+        (400, "INVALID_TRIGGER", "didn't accept that reminder, so I haven't set your reminder."),
+    ],
+)
 def test_api_errors_give_the_right_sentence_and_store_nothing(
-        app: Flask, fake: FakeAlexaApi, status: int, code: str, sentence: str) -> None:
+    app: Flask, fake: FakeAlexaApi, status: int, code: str, sentence: str
+) -> None:
     alexa = client_for(app, fake)
     alexa.say("remind me every day at seven am")
     fake.fail_next("/v1/alerts/reminders", status, code)
@@ -242,8 +259,7 @@ def test_api_errors_give_the_right_sentence_and_store_nothing(
         assert heard.response["card"]["type"] == "AskForPermissionsConsent"
 
 
-def test_timeout_gives_try_later(app: Flask, fake: FakeAlexaApi,
-                                 api_client: SlowRemindersClient) -> None:
+def test_timeout_gives_try_later(app: Flask, fake: FakeAlexaApi, api_client: SlowRemindersClient) -> None:
     alexa = client_for(app, fake)
     alexa.say("remind me every day at seven am")
     api_client.fake = fake
@@ -271,9 +287,14 @@ def test_list_errors_are_explained(app: Flask, fake: FakeAlexaApi) -> None:
 def test_when_should_i_do_this(app: Flask, fake: FakeAlexaApi) -> None:
     alexa = client_for(app, fake)
     heard = alexa.say("when should I do this")
-    for figure in ("two to three times a day", "before your first steps",
-                   "three to five times a week", "evening massage every evening",
-                   "six to eight weeks", "exercise guides suggest"):
+    for figure in (
+        "two to three times a day",
+        "before your first steps",
+        "three to five times a week",
+        "evening massage every evening",
+        "six to eight weeks",
+        "exercise guides suggest",
+    ):
         assert figure in heard.text
     assert heard.text.endswith("Shall I remind you every day at 7 AM to do your morning routine?")
     heard = alexa.say("yes")

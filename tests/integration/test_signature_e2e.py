@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from heel_coach.console.envelopes import Device
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 
-from skill.console.envelopes import Device
-from skill.settings import Settings
-from skill.web.app import create_app
 from tests.fakes.intercepting_proxy import InterceptingProxy, Response
 from tests.fakes.pki import IssuedCert, TestPKI, sign_alexa_request
 from tests.integration.conftest import CERT_URL, ChainRoutes, SigningSetup
@@ -36,14 +36,18 @@ def users_dump(db: Path) -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, signing_setup: SigningSetup,
-             cert_proxy: tuple[InterceptingProxy, ChainRoutes]) -> Iterator[Callable[..., Flask]]:
+def make_app(
+    tmp_path: Path, signing_setup: SigningSetup, cert_proxy: tuple[InterceptingProxy, ChainRoutes]
+) -> Iterator[Callable[..., Flask]]:
     apps: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
-        settings = Settings(db_path=tmp_path / f"app{len(apps)}" / "db.sqlite3",
-                            verify_signatures=True, trusted_roots_file=signing_setup.roots_file,
-                            **overrides)
+        settings = Settings(
+            db_path=tmp_path / f"app{len(apps)}" / "db.sqlite3",
+            verify_signatures=True,
+            trusted_roots_file=signing_setup.roots_file,
+            **overrides,
+        )
         app = create_app(settings)
         apps.append(app)
         return app
@@ -62,8 +66,15 @@ class Caller:
         self.key = key
         self.device = device or Device(application_id=SKILL_ID)
 
-    def post(self, envelope: dict[str, Any] | None = None, *, cert_url: str | None = CERT_URL,
-             signature: str | None = None, key: Any = None, tamper: bool = False) -> Any:
+    def post(
+        self,
+        envelope: dict[str, Any] | None = None,
+        *,
+        cert_url: str | None = CERT_URL,
+        signature: str | None = None,
+        key: Any = None,
+        tamper: bool = False,
+    ) -> Any:
         body = json.dumps(envelope or self.device.launch()).encode()
         headers = {"Content-Type": "application/json"}
         if cert_url is not None:
@@ -106,9 +117,9 @@ def reject_and_compare(caller: Caller, reason: str, **kwargs: Any) -> None:
     assert users_dump(caller.db) == before
 
 
-def test_correctly_signed_request_is_answered(caller: Caller,
-                                              cert_proxy: tuple[InterceptingProxy, ChainRoutes]
-                                              ) -> None:
+def test_correctly_signed_request_is_answered(
+    caller: Caller, cert_proxy: tuple[InterceptingProxy, ChainRoutes]
+) -> None:
     response = caller.post(caller.device.intent("AMAZON.HelpIntent"))
     assert response.status_code == 200
     assert response.get_json()["response"]["outputSpeech"]
@@ -121,16 +132,20 @@ def test_missing_headers(caller: Caller) -> None:
     reject_and_compare(caller, "missing_signature_headers", signature="")
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "cert_url_scheme"),
-    ("https://notamazon.com/echo.api/echo-api-cert.pem", "cert_url_host"),
-    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "cert_url_port"),
-])
-def test_bad_certificate_urls(caller: Caller, url: str, reason: str,
-                              cert_proxy: tuple[InterceptingProxy, ChainRoutes]) -> None:
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "cert_url_scheme"),
+        ("https://notamazon.com/echo.api/echo-api-cert.pem", "cert_url_host"),
+        ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "cert_url_port"),
+    ],
+)
+def test_bad_certificate_urls(
+    caller: Caller, url: str, reason: str, cert_proxy: tuple[InterceptingProxy, ChainRoutes]
+) -> None:
     proxy, _ = cert_proxy
     fetched = len(proxy.requests)
     reject_and_compare(caller, reason, cert_url=url)
@@ -143,17 +158,20 @@ def _serve(cert_proxy: tuple[InterceptingProxy, ChainRoutes], name: str, cert: I
     return f"{CERT_BASE}/{name}"
 
 
-def test_expired_certificate(caller: Caller, signing_setup: SigningSetup,
-                             cert_proxy: tuple[InterceptingProxy, ChainRoutes]) -> None:
+def test_expired_certificate(
+    caller: Caller, signing_setup: SigningSetup, cert_proxy: tuple[InterceptingProxy, ChainRoutes]
+) -> None:
     now = datetime.now(UTC)
     expired = signing_setup.pki.issue_alexa_signing_cert(
-        not_before=now - timedelta(days=60), not_after=now - timedelta(days=1))
+        not_before=now - timedelta(days=60), not_after=now - timedelta(days=1)
+    )
     url = _serve(cert_proxy, "expired.pem", expired)
     reject_and_compare(caller, "cert_expired", cert_url=url, key=expired.key)
 
 
-def test_wrong_san(caller: Caller, signing_setup: SigningSetup,
-                   cert_proxy: tuple[InterceptingProxy, ChainRoutes]) -> None:
+def test_wrong_san(
+    caller: Caller, signing_setup: SigningSetup, cert_proxy: tuple[InterceptingProxy, ChainRoutes]
+) -> None:
     wrong = signing_setup.pki.issue_leaf(["echo-api.example.com"])
     url = _serve(cert_proxy, "wrong-san.pem", wrong)
     reject_and_compare(caller, "cert_san_mismatch", cert_url=url, key=wrong.key)
@@ -178,8 +196,7 @@ def test_bad_base64(caller: Caller) -> None:
     reject_and_compare(caller, "bad_signature_encoding", signature="not*base64!")
 
 
-@pytest.mark.parametrize(("shift", "reason"), [(-600, "stale_timestamp"),
-                                               (600, "future_timestamp")])
+@pytest.mark.parametrize(("shift", "reason"), [(-600, "stale_timestamp"), (600, "future_timestamp")])
 def test_timestamps(caller: Caller, shift: int, reason: str) -> None:
     envelope = Device(application_id=SKILL_ID).launch()
     when = datetime.now(UTC) + timedelta(seconds=shift)

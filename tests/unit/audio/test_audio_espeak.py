@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from skill.audio import tts
-from skill.audio.mp3 import Pcm, check, concat_pcm, encode, inspect, silence_pcm
-from skill.audio.spec import ALEXA_SSML_AUDIO
-from skill.audio.tts import EspeakEngine, GTTSEngine, choose_engine
-from skill.errors import SpeechEngineError
+from heel_coach.audio import tts
+from heel_coach.audio.mp3 import Pcm, check, concat_pcm, encode, inspect, silence_pcm
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.tts import EspeakEngine, GTTSEngine, choose_engine
+from heel_coach.errors import SpeechEngineError
 
 SENTENCE = "Stand facing a wall and press your heel down. Hold for thirty seconds."
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from skill.audio.manifest import load_manifest
-from skill.audio.mp3 import check, inspect
-from skill.audio.spec import ALEXA_SSML_AUDIO
-from skill.cli import main
+from heel_coach.audio.manifest import load_manifest
+from heel_coach.audio.mp3 import check, inspect
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.cli import main
 
 
 def test_render_then_export_the_quick_routine_with_chapters(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from skill.audio.mp3 import check, inspect
-from skill.audio.spec import ALEXA_SSML_AUDIO
-from skill.audio.tts import EspeakEngine, GTTSEngine, choose_engine
-from skill.errors import SpeechEngineError
+from heel_coach.audio.mp3 import check, inspect
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.tts import EspeakEngine, GTTSEngine, choose_engine
+from heel_coach.errors import SpeechEngineError
 from tests.fakes.gtts_server import (
     BATCHEXECUTE_PATH,
     GOOGLE_LIKE_SPEC,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.audio.mp3 import (
+from heel_coach.audio.mp3 import (
     Pcm,
     check,
     concat_pcm,
@@ -16,8 +16,8 @@ from skill.audio.mp3 import (
     silence_pcm,
     tone_pcm,
 )
-from skill.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
-from skill.errors import AudioError
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
+from heel_coach.errors import AudioError
 
 SPEC = ALEXA_SSML_AUDIO
 RATE, CH = SPEC.sample_rate_hz, SPEC.channels

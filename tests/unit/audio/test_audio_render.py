@@ -12,24 +12,24 @@ from typing import Any
 
 import pytest
 
-from skill.audio.manifest import load_manifest, manifest_path
-from skill.audio.mp3 import Pcm, check, decode, inspect
-from skill.audio.render import ProgressBar, render_tracks, synthesize_with_retry
-from skill.audio.spec import ALEXA_SSML_AUDIO
-from skill.audio.tracks import TrackPlan, wanted_tracks
-from skill.audio.tts import EspeakEngine
-from skill.catalogue import load_catalogue
-from skill.catalogue.model import Catalogue
-from skill.errors import SpeechEngineError
-from skill.voice.prompts import load_prompts
-from skill.voice.speech import Speaker
+from heel_coach.audio.manifest import load_manifest, manifest_path
+from heel_coach.audio.mp3 import Pcm, check, decode, inspect
+from heel_coach.audio.render import ProgressBar, render_tracks, synthesize_with_retry
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.tracks import TrackPlan, wanted_tracks
+from heel_coach.audio.tts import EspeakEngine
+from heel_coach.catalogue import load_catalogue
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.errors import SpeechEngineError
+from heel_coach.voice.prompts import load_prompts
+from heel_coach.voice.speech import Speaker
 
 HOLD_TOLERANCE_S = 0.1
 LOUD = 120
 BLOCK_S = 0.005
 FRAME_S = 576 / 16000
 MANIFEST_ROUNDING_S = 0.0005
-SPEECH_AT_ENDS_EXCESS_S = 0.110  # documented in skill.audio.mp3.encode_pcm
+SPEECH_AT_ENDS_EXCESS_S = 0.110  # documented in heel_coach.audio.mp3.encode_pcm
 
 
 class CountingEngine:

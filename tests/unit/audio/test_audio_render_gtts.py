@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from skill.audio.manifest import load_manifest
-from skill.audio.mp3 import check
-from skill.audio.render import render_tracks
-from skill.audio.spec import ALEXA_SSML_AUDIO
-from skill.audio.tracks import wanted_tracks
-from skill.audio.tts import EspeakEngine, GTTSEngine
-from skill.catalogue import load_catalogue
-from skill.voice.prompts import load_prompts
-from skill.voice.speech import Speaker
+from heel_coach.audio.manifest import load_manifest
+from heel_coach.audio.mp3 import check
+from heel_coach.audio.render import render_tracks
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.tracks import wanted_tracks
+from heel_coach.audio.tts import EspeakEngine, GTTSEngine
+from heel_coach.catalogue import load_catalogue
+from heel_coach.voice.prompts import load_prompts
+from heel_coach.voice.speech import Speaker
 from tests.fakes.gtts_server import FakeGTTS
 from tests.fakes.intercepting_proxy import CLEAR_ENV, InterceptingProxy
 from tests.fakes.pki import TestPKI

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skill.audio import silence
-from skill.audio.mp3 import check, inspect
-from skill.audio.silence import (
+from heel_coach.audio import silence
+from heel_coach.audio.mp3 import check, inspect
+from heel_coach.audio.silence import (
     MAX_CLIP_S,
     SILENCE_CLIP_SECONDS,
     plan_silence,
@@ -19,8 +19,8 @@ from skill.audio.silence import (
     render_silence_clips,
     silence_clip_name,
 )
-from skill.audio.spec import ALEXA_SSML_AUDIO, MAX_SPEECH_AUDIO_S
-from skill.errors import AudioError
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO, MAX_SPEECH_AUDIO_S
+from heel_coach.errors import AudioError
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from skill.catalogue import _fields as fields
-from skill.catalogue import load_catalogue
-from skill.catalogue.compiled import compiled_path, write_compiled
-from skill.catalogue.loader import default_content_root
-from skill.errors import ContentError
+from heel_coach.catalogue import _fields as fields
+from heel_coach.catalogue import load_catalogue
+from heel_coach.catalogue.compiled import compiled_path, write_compiled
+from heel_coach.catalogue.loader import default_content_root
+from heel_coach.errors import ContentError
 
 
 @pytest.fixture
@@ -31,11 +30,18 @@ def test_the_catalogue_is_the_same_with_and_without_the_compiled_copy(content: P
 
 
 def test_start_up_reads_the_compiled_copy_without_importing_yaml() -> None:
-    code = ("import sys; from skill.catalogue import load_catalogue; "
-            "from skill.voice.prompts import load_prompts; load_catalogue(); load_prompts('en-US'); "
-            "print('yaml' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parents[3])
+    code = (
+        "import sys; from heel_coach.catalogue import load_catalogue; "
+        "from heel_coach.voice.prompts import load_prompts; load_catalogue(); load_prompts('en-US'); "
+        "print('yaml' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
     assert done.stdout.strip() == "False"
 
 
@@ -43,8 +49,7 @@ def test_an_edited_file_is_parsed_again(content: Path) -> None:
     names = content / "locales" / "en-US" / "routines.yaml"
     assert load_catalogue(content).routines["full"].text["en-US"].name == "full heel routine"
     text = names.read_text(encoding="utf-8")
-    names.write_text(text.replace("name: full heel routine", "name: whole heel routine", 1),
-                     encoding="utf-8")
+    names.write_text(text.replace("name: full heel routine", "name: whole heel routine", 1), encoding="utf-8")
     assert load_catalogue(content).routines["full"].text["en-US"].name == "whole heel routine"
 
 

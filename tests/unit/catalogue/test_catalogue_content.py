@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from skill.catalogue import (
+from heel_coach.catalogue import (
     SEED_FILES,
     Catalogue,
     Category,
@@ -85,14 +84,21 @@ def test_calf_stretch_variants(catalogue: Catalogue) -> None:
 def test_sole_roll(catalogue: Catalogue) -> None:
     roll = catalogue.exercise("sole-roll")
     assert (roll.category, roll.sides, roll.focus, roll.is_massage) == (
-        Category.RELEASE, Sides.EACH, (Focus.SOLE,), True,
+        Category.RELEASE,
+        Sides.EACH,
+        (Focus.SOLE,),
+        True,
     )
     default, arch = roll.variants
     assert (default.sources, span(default.duration_s), span(default.sets)) == (
-        (S000,), r(60, 120), r(1, 1),
+        (S000,),
+        r(60, 120),
+        r(1, 1),
     )
     assert (arch.sources, span(arch.duration_s), arch.frequency) == (
-        (S002,), r(60, 120), per(1, 2, "day"),
+        (S002,),
+        r(60, 120),
+        per(1, 2, "day"),
     )
 
 
@@ -116,7 +122,9 @@ def test_bouncing_from_000_and_002(catalogue: Catalogue) -> None:
     assert bouncing.sources == (S000, S002)
     for v in bouncing.variants:
         assert (span(v.duration_s), span(v.sets), v.frequency) == (
-            r(60, 90), r(3, 3), per(3, 5, "week"),
+            r(60, 90),
+            r(3, 3),
+            per(3, 5, "week"),
         )
 
 
@@ -135,7 +143,10 @@ def test_toe_raises(catalogue: Catalogue) -> None:
 def test_towel_crunch(catalogue: Catalogue) -> None:
     v = variant(catalogue, "towel-crunch")
     assert (v.sources, span(v.reps), span(v.sets), v.frequency) == (
-        (S001,), r(10, 10), r(3, 3), per(1, 1, "day"),
+        (S001,),
+        r(10, 10),
+        r(3, 3),
+        per(1, 1, "day"),
     )
     assert v.hold_s is None and v.rep_pace_s == 3
     steps = catalogue.exercise("towel-crunch").text["en-US"].steps
@@ -159,7 +170,10 @@ def test_hamstring_and_short_foot(catalogue: Catalogue) -> None:
     assert (ham.sources, span(ham.hold_s), span(ham.reps)) == ((S001,), r(20, 30), r(2, 3))
     short = variant(catalogue, "short-foot")
     assert (short.sources, span(short.reps), span(short.sets), short.frequency) == (
-        (S002,), r(10, 15), r(3, 3), per(1, 1, "day"),
+        (S002,),
+        r(10, 15),
+        r(3, 3),
+        per(1, 1, "day"),
     )
 
 
@@ -306,8 +320,22 @@ def test_safety_text(catalogue: Catalogue) -> None:
     assert any("sleep" in flag for flag in safety.red_flags)
     joined = " ".join(safety.massage_contraindications)
     for condition in (
-        "wounds", "radiotherapy", "blood supply", "tuberculosis", "fungal", "cancer", "diabetes",
-        "fracture", "joint", "heart", "varicose", "thrombosis", "epilepsy", "thyroid",
-        "pregnancy", "hernia", "flaring up",
+        "wounds",
+        "radiotherapy",
+        "blood supply",
+        "tuberculosis",
+        "fungal",
+        "cancer",
+        "diabetes",
+        "fracture",
+        "joint",
+        "heart",
+        "varicose",
+        "thrombosis",
+        "epilepsy",
+        "thyroid",
+        "pregnancy",
+        "hernia",
+        "flaring up",
     ):
         assert condition in joined, condition

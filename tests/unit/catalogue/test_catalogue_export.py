@@ -6,12 +6,26 @@ import json
 from typing import Any
 
 import pytest
-
-from skill.catalogue import Catalogue, Routine, catalogue_as_json
+from heel_coach.catalogue import Catalogue, Routine, catalogue_as_json
 
 EXERCISE_KEYS = {
-    "id", "name", "category", "sides", "hold_s", "duration_s", "reps", "sets", "sources",
-    "equipment", "focus", "is_massage", "frequency", "variants", "steps", "position", "cautions",
+    "id",
+    "name",
+    "category",
+    "sides",
+    "hold_s",
+    "duration_s",
+    "reps",
+    "sets",
+    "sources",
+    "equipment",
+    "focus",
+    "is_massage",
+    "frequency",
+    "variants",
+    "steps",
+    "position",
+    "cautions",
 }
 VARIANT_KEYS = {"id", "sources", "hold_s", "duration_s", "reps", "sets", "rest_s", "frequency"}
 ROUTINE_KEYS = {"id", "name", "exercise_ids", "total_s", "description", "exercise_ids_by_focus", "entries"}
@@ -55,7 +69,10 @@ def test_is_plain_json(exported: dict[str, Any]) -> None:
 def test_top_level_figures_are_the_default_variant(exported: dict[str, Any]) -> None:
     calf = by_id(exported["exercises"], "calf-stretch")
     assert (calf["hold_s"], calf["sets"], calf["reps"], calf["duration_s"]) == (
-        [30, 45], [3, 3], None, None,
+        [30, 45],
+        [3, 3],
+        None,
+        None,
     )
     assert calf["frequency"] == {"low": 2, "high": 3, "per": "day"}
     assert calf["sources"] == ["002_9aeb6e47313bb0f3.txt", "001_13e5ced50b626fc8.txt"]

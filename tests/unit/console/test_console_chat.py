@@ -9,17 +9,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from heel_coach.console.account import Account, Clock, parse_moment
+from heel_coach.console.chat import run
+from heel_coach.console.client import VoiceClient
+from heel_coach.console.envelopes import Device
 
-from skill.console.account import Account, Clock, parse_moment
-from skill.console.chat import run
-from skill.console.client import VoiceClient
-from skill.console.envelopes import Device
-
-ASK_FOR = {"type": "Connections.SendRequest", "name": "AskFor", "token": "tok-42",
-           "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
-                       "permissionScope": "alexa::alerts:reminders:skill:readwrite"}}
-CARD = {"type": "AskForPermissionsConsent",
-        "permissions": ["alexa::alerts:reminders:skill:readwrite"]}
+ASK_FOR = {
+    "type": "Connections.SendRequest",
+    "name": "AskFor",
+    "token": "tok-42",
+    "payload": {
+        "@type": "AskForPermissionsConsentRequest",
+        "@version": "1",
+        "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+    },
+}
+CARD = {"type": "AskForPermissionsConsent", "permissions": ["alexa::alerts:reminders:skill:readwrite"]}
 
 
 class StubSkill:
@@ -67,9 +72,15 @@ def test_accepted_sends_the_response_and_switches_to_the_granted_token() -> None
     assert "permissions" not in skill.sent[1]["context"]["System"]["user"]
 
 
-@pytest.mark.parametrize(("typed", "status"), [
-    (["no"], "DENIED"), ([""], "NOT_ANSWERED"), (["what", "pardon"], "NOT_ANSWERED"), ([], "NOT_ANSWERED"),
-])
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        (["no"], "DENIED"),
+        ([""], "NOT_ANSWERED"),
+        (["what", "pardon"], "NOT_ANSWERED"),
+        ([], "NOT_ANSWERED"),
+    ],
+)
 def test_other_answers_keep_the_permission_off(typed: list[str], status: str) -> None:
     skill, out, client = chat(["yes", *typed])
     [answer] = answers(skill)
@@ -79,14 +90,28 @@ def test_other_answers_keep_the_permission_off(typed: list[str], status: str) ->
 
 
 def test_date_moves_the_request_timestamps_and_now_resets() -> None:
-    skill, out, _ = chat([":date 2026-11-14T08:00", "open heel coach", ":date 2026-11-15",
-                          "next", ":date 2026-11-16T08:00+01:00", "next", ":date now", "next"])
+    skill, out, _ = chat(
+        [
+            ":date 2026-11-14T08:00",
+            "open heel coach",
+            ":date 2026-11-15",
+            "next",
+            ":date 2026-11-16T08:00+01:00",
+            "next",
+            ":date now",
+            "next",
+        ]
+    )
     stamps = [e["request"]["timestamp"] for e in skill.sent]
     assert stamps[0].startswith("2026-11-14T08:0") and stamps[0].endswith("Z")
     assert stamps[1].startswith("2026-11-15T12:0")
     assert stamps[2].startswith("2026-11-16T07:0")
-    assert abs(datetime.strptime(stamps[3], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-               - datetime.now(UTC)).total_seconds() < 60
+    assert (
+        abs(
+            datetime.strptime(stamps[3], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) - datetime.now(UTC)
+        ).total_seconds()
+        < 60
+    )
     assert skill.sent[0]["session"]["sessionId"] != skill.sent[1]["session"]["sessionId"]
     assert "[clock: Sat 14 Nov 2026 08:00 UTC; new session]" in out
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.engine import machine
+from heel_coach.engine.machine import Command, RoutineFinished, StepStarted
+from heel_coach.engine.plan import STEP_TIMED_BUDGET_S, Foot, build_plan
+from heel_coach.engine.state import RoutineState
+from heel_coach.errors import EngineError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from skill.catalogue.model import Catalogue, Focus
-from skill.engine import machine
-from skill.engine.machine import Command, RoutineFinished, StepStarted
-from skill.engine.plan import STEP_TIMED_BUDGET_S, Foot, build_plan
-from skill.engine.state import RoutineState
-from skill.errors import EngineError
 
 COMMANDS = st.sampled_from(list(Command))
 FEET = st.sampled_from(list(Foot))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from heel_coach.catalogue.model import Catalogue, Category
+from heel_coach.engine.plan import STEP_TIMED_BUDGET_S, Foot, Segment, Work, WorkKind, _split
+from heel_coach.engine.timing import Cue, Pause, step_timing, timed_silence, total_pause_s
 from hypothesis import given
 from hypothesis import strategies as st
-
-from skill.catalogue.model import Catalogue, Category
-from skill.engine.plan import STEP_TIMED_BUDGET_S, Foot, Segment, Work, WorkKind, _split
-from skill.engine.timing import Cue, Pause, step_timing, timed_silence, total_pause_s
 
 
 @given(st.integers(min_value=1, max_value=900))
@@ -34,8 +33,8 @@ def test_long_work_is_split_into_parts_that_fit_one_response(
 
 
 def test_cues_for_sides_sets_and_last_set(catalogue: Catalogue) -> None:
-    from skill.catalogue.model import Focus
-    from skill.engine.plan import build_plan
+    from heel_coach.catalogue.model import Focus
+    from heel_coach.engine.plan import build_plan
 
     plan = build_plan(catalogue.routine("full"), Foot.BOTH, Focus.SOLE)
     keys = [i.key for step in plan.steps for i in step_timing(step) if isinstance(i, Cue)]
@@ -55,7 +54,7 @@ def test_cues_for_sides_sets_and_last_set(catalogue: Catalogue) -> None:
 
 def test_reps_are_untimed_and_wait_for_the_user() -> None:
     seg = Segment(0, 0, "toe-raise", Category.STRENGTH, 1, 3, None, Work(WorkKind.REPS, 0, 10, 30))
-    from skill.engine.plan import Step
+    from heel_coach.engine.plan import Step
 
     items = step_timing(Step(0, 0, "toe-raise", (seg,), True, False))
     assert total_pause_s(items) == 0

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from skill.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.sqlite_store import SqliteStore
 
 
 @pytest.fixture

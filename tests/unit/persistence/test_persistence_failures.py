@@ -9,9 +9,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
-from skill.errors import StorageError
-from skill.persistence.sqlite_store import SqliteStore, StoreError
+from heel_coach.errors import StorageError
+from heel_coach.persistence.sqlite_store import SqliteStore, StoreError
 
 USER = "amzn1.ask.account.TEST"
 
@@ -110,9 +109,7 @@ def test_path_is_a_directory(tmp_path: Path) -> None:
         store.close()
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions"
-)
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions")
 def test_unwritable_directory(tmp_path: Path) -> None:
     locked_dir = tmp_path / "ro"
     locked_dir.mkdir()

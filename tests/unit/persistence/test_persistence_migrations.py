@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-
-from skill.errors import StorageError
-from skill.persistence.migrations import (
+from heel_coach.errors import StorageError
+from heel_coach.persistence.migrations import (
     MIGRATIONS,
     Migration,
     StoreError,
@@ -19,7 +18,8 @@ from skill.persistence.migrations import (
     migrate,
     split_statements,
 )
-from skill.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.sqlite_store import SqliteStore
+
 from tests.unit.persistence.persistence_helpers import raw_rows
 
 NAMES = [m.name for m in MIGRATIONS]
@@ -126,9 +126,7 @@ def test_upgrade_from_0001_keeps_user_data(tmp_path: Path) -> None:
         assert len(store.list_sessions("amzn1.ask.account.OLD")) == 1
     finally:
         store.close()
-    assert [r[0] for r in raw_rows(path, "SELECT name FROM schema_migrations ORDER BY name")] == (
-        NAMES
-    )
+    assert [r[0] for r in raw_rows(path, "SELECT name FROM schema_migrations ORDER BY name")] == (NAMES)
 
 
 def test_migrate_refuses_a_connection_in_a_transaction(conn: sqlite3.Connection) -> None:

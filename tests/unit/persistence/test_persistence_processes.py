@@ -12,15 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from skill.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.sqlite_store import SqliteStore
 
 PROCESSES = 4
 INCREMENTS = 50
 
 WORKER = """
 import sys
-from skill.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.sqlite_store import SqliteStore
 
 path, worker, increments = sys.argv[1], sys.argv[2], int(sys.argv[3])
 

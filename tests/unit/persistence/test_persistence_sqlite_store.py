@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
 
-from skill.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
 from tests.unit.persistence.persistence_helpers import raw_exec, raw_rows
 
 USER = "amzn1.ask.account.TEST"
@@ -248,14 +248,21 @@ def test_threads_get_their_own_connections_and_lose_no_updates(store: SqliteStor
 def test_prune_sessions_removes_only_old_history_of_that_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, date, datetime
 
-    from skill.persistence.sqlite_store import SqliteStore
+    from heel_coach.persistence.sqlite_store import SqliteStore
 
     store = SqliteStore(tmp_path / "prune.sqlite3")
     try:
         for user, day in (("a", date(2024, 1, 1)), ("a", date(2026, 1, 1)), ("b", date(2024, 1, 1))):
-            store.record_session(user, routine_id="quick", local_date=day,
-                                 finished_at=datetime(2026, 1, 1, tzinfo=UTC), duration_s=60,
-                                 exercises_done=["sole-roll"], exercises_skipped=[], mode="step")
+            store.record_session(
+                user,
+                routine_id="quick",
+                local_date=day,
+                finished_at=datetime(2026, 1, 1, tzinfo=UTC),
+                duration_s=60,
+                exercises_done=["sole-roll"],
+                exercises_skipped=[],
+                mode="step",
+            )
         assert store.prune_sessions(date(2025, 1, 1), user_id="a") == 1
         assert [s.local_date for s in store.list_sessions("a")] == [date(2026, 1, 1)]
         assert len(store.list_sessions("b")) == 1

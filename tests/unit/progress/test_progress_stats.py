@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from heel_coach.progress import stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from skill.progress import stats
 
 ZONES = [ZoneInfo(z) for z in ("America/New_York", "Europe/Berlin", "Pacific/Auckland", "UTC")]
 KINDS = {"strength": frozenset({stats.STRENGTH}), "morning": frozenset({stats.STRETCH})}
@@ -29,10 +28,10 @@ days_2024_2026 = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 3
 
 
 @settings(max_examples=200, deadline=None)
-@given(today=days_2024_2026, length=st.integers(0, 60), gap=st.booleans(),
-       zone=st.sampled_from(ZONES))
+@given(today=days_2024_2026, length=st.integers(0, 60), gap=st.booleans(), zone=st.sampled_from(ZONES))
 def test_streak_is_the_run_of_days_ending_today_or_yesterday(
-        today: date, length: int, gap: bool, zone: ZoneInfo) -> None:
+    today: date, length: int, gap: bool, zone: ZoneInfo
+) -> None:
     end = today - timedelta(days=1) if gap else today
     days = [end - timedelta(days=i) for i in range(length)]
     sessions = [S("morning", local_noon(d, zone)) for d in days]
@@ -48,8 +47,12 @@ def test_a_gap_of_two_days_breaks_the_streak(today: date, zone: ZoneInfo) -> Non
 
 
 @settings(max_examples=200, deadline=None)
-@given(moment=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31),
-                           timezones=st.just(UTC)), zone=st.sampled_from(ZONES))
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(ZONES),
+)
 def test_week_start_is_a_monday_at_most_six_days_back(moment: datetime, zone: ZoneInfo) -> None:
     day = stats.local_day(moment, zone)
     start = stats.week_start(day)
@@ -58,10 +61,10 @@ def test_week_start_is_a_monday_at_most_six_days_back(moment: datetime, zone: Zo
 
 
 @settings(max_examples=200, deadline=None)
-@given(today=days_2024_2026, zone=st.sampled_from(ZONES),
-       offsets=st.lists(st.integers(0, 20), max_size=30))
+@given(today=days_2024_2026, zone=st.sampled_from(ZONES), offsets=st.lists(st.integers(0, 20), max_size=30))
 def test_this_week_counts_exactly_the_sessions_since_monday(
-        today: date, zone: ZoneInfo, offsets: list[int]) -> None:
+    today: date, zone: ZoneInfo, offsets: list[int]
+) -> None:
     sessions = [S("strength", local_noon(today - timedelta(days=o), zone)) for o in offsets]
     progress = stats.summarise(sessions, local_noon(today, zone), zone, KINDS)
     monday = stats.week_start(today)

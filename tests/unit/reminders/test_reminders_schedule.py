@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from skill.reminders.schedule import (
+from heel_coach.reminders.schedule import (
     PERIODS,
     SUGGESTIONS,
     LocalTime,
@@ -14,13 +11,24 @@ from skill.reminders.schedule import (
     parse_time,
     routine_for,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("07:00", LocalTime(7, 0)), ("19:30", LocalTime(19, 30)), ("7:05", LocalTime(7, 5)),
-    ("MO", LocalTime(7, 0)), ("EV", LocalTime(19, 0)), ("ev", LocalTime(19, 0)),
-    ("AF", LocalTime(14, 0)), ("NI", LocalTime(21, 0)), ("00:00", LocalTime(0, 0)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("07:00", LocalTime(7, 0)),
+        ("19:30", LocalTime(19, 30)),
+        ("7:05", LocalTime(7, 5)),
+        ("MO", LocalTime(7, 0)),
+        ("EV", LocalTime(19, 0)),
+        ("ev", LocalTime(19, 0)),
+        ("AF", LocalTime(14, 0)),
+        ("NI", LocalTime(21, 0)),
+        ("00:00", LocalTime(0, 0)),
+    ],
+)
 def test_parse_time(value: str, expected: LocalTime) -> None:
     assert parse_time(value) == expected
 

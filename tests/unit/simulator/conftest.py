@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from skill.simulator import InteractionModel, Matcher, parse_interaction_model
+from heel_coach.simulator import InteractionModel, Matcher, parse_interaction_model
 
 MODEL: dict[str, Any] = {
     "interactionModel": {

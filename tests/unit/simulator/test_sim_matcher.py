@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from heel_coach.simulator import Matcher, SlotValue, Utterance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from skill.simulator import Matcher, SlotValue, Utterance
 
 Build = Callable[[list[dict[str, Any]], list[dict[str, Any]]], Matcher]
 
@@ -27,8 +26,14 @@ def intent(name: str | None, new: bool = False, **slots: SlotValue) -> Utterance
 @pytest.mark.parametrize(
     "text",
     [
-        "open heel coach", "Open Heel Coach.", "launch heel coach", "start heel coach",
-        "alexa open heel coach", "Alexa, open heel coach!", "ask heel coach", "talk to heel coach",
+        "open heel coach",
+        "Open Heel Coach.",
+        "launch heel coach",
+        "start heel coach",
+        "alexa open heel coach",
+        "Alexa, open heel coach!",
+        "ask heel coach",
+        "talk to heel coach",
         "ask heel coach to",
     ],
 )
@@ -40,23 +45,23 @@ def test_launch_phrases(matcher: Matcher, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ask heel coach to start my foot routine", intent("StartRoutineIntent", True,
-                                                            Routine=FULL)),
+        ("ask heel coach to start my foot routine", intent("StartRoutineIntent", True, Routine=FULL)),
         ("tell heel coach next", intent("AMAZON.NextIntent", True)),
-        ("ask heel coach for the quick routine", intent("StartRoutineIntent", True,
-                                                        Routine=QUICK)),
-        ("open heel coach and start my morning routine", intent(
-            "StartRoutineIntent", True,
-            Routine=SlotValue("morning routine", "full heel routine", "full", True))),
+        ("ask heel coach for the quick routine", intent("StartRoutineIntent", True, Routine=QUICK)),
+        (
+            "open heel coach and start my morning routine",
+            intent(
+                "StartRoutineIntent",
+                True,
+                Routine=SlotValue("morning routine", "full heel routine", "full", True),
+            ),
+        ),
         ("alexa, tell heel coach to skip", intent("SkipExerciseIntent", True)),
-        ("start my foot routine using heel coach", intent("StartRoutineIntent", True,
-                                                          Routine=FULL)),
+        ("start my foot routine using heel coach", intent("StartRoutineIntent", True, Routine=FULL)),
         ("ask heel coach to sing a song", intent("AMAZON.FallbackIntent", True)),
     ],
 )
-def test_one_shot_requests_open_a_session(
-    matcher: Matcher, text: str, expected: Utterance
-) -> None:
+def test_one_shot_requests_open_a_session(matcher: Matcher, text: str, expected: Utterance) -> None:
     assert matcher.recognize_best(text) == expected
 
 
@@ -72,10 +77,8 @@ def test_only_launch_phrases_are_special(matcher: Matcher, text: str) -> None:
     ("text", "slot"),
     [
         ("start my foot routine", FULL),
-        ("Start my FULL heel routine!", SlotValue("full heel routine", "full heel routine",
-                                                  "full", True)),
-        ("alexa, start the short routine", SlotValue("short routine", "quick routine", "quick",
-                                                     True)),
+        ("Start my FULL heel routine!", SlotValue("full heel routine", "full heel routine", "full", True)),
+        ("alexa, start the short routine", SlotValue("short routine", "quick routine", "quick", True)),
         ("start my dance routine", SlotValue("dance routine", None, None, False)),
     ],
 )
@@ -102,9 +105,10 @@ def test_slot_only_sample_needs_a_resolved_value(matcher: Matcher) -> None:
         ("remind me every day at seven am", {"Time": SlotValue("seven am", "07:00")}),
         ("Remind me every day at 7:30 p.m.", {"Time": SlotValue("7:30 pm", "19:30")}),
         ("remind me in the evening", {"Time": SlotValue("in the evening", "EV")}),
-        ("remind me on monday at half past seven", {
-            "Day": SlotValue("monday", "monday"),
-            "Time": SlotValue("half past seven", "07:30")}),
+        (
+            "remind me on monday at half past seven",
+            {"Day": SlotValue("monday", "monday"), "Time": SlotValue("half past seven", "07:30")},
+        ),
     ],
 )
 def test_reminder_times(matcher: Matcher, text: str, slots: dict[str, SlotValue]) -> None:
@@ -115,9 +119,11 @@ def test_reminder_times(matcher: Matcher, text: str, slots: dict[str, SlotValue]
 
 def test_number_and_duration(matcher: Matcher) -> None:
     assert matcher.recognize_best("do twelve reps") == intent(
-        "SetHoldIntent", Count=SlotValue("twelve", "12"))
+        "SetHoldIntent", Count=SlotValue("twelve", "12")
+    )
     assert matcher.recognize_best("hold for a minute and a half") == intent(
-        "SetHoldIntent", Duration=SlotValue("a minute and a half", "PT1M30S"))
+        "SetHoldIntent", Duration=SlotValue("a minute and a half", "PT1M30S")
+    )
 
 
 def test_unparseable_builtin_slot_does_not_match(matcher: Matcher) -> None:
@@ -131,12 +137,18 @@ def test_unparseable_builtin_slot_does_not_match(matcher: Matcher) -> None:
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("help", "AMAZON.HelpIntent"), ("what can I say?", "AMAZON.HelpIntent"),
-        ("stop", "AMAZON.StopIntent"), ("shut up", "AMAZON.StopIntent"),
-        ("cancel", "AMAZON.CancelIntent"), ("never mind", "AMAZON.CancelIntent"),
-        ("yes", "AMAZON.YesIntent"), ("sounds good", "AMAZON.YesIntent"),
-        ("next", "AMAZON.NextIntent"), ("next exercise", "AMAZON.NextIntent"),
-        ("say that again", "AMAZON.RepeatIntent"), ("again", "AMAZON.RepeatIntent"),
+        ("help", "AMAZON.HelpIntent"),
+        ("what can I say?", "AMAZON.HelpIntent"),
+        ("stop", "AMAZON.StopIntent"),
+        ("shut up", "AMAZON.StopIntent"),
+        ("cancel", "AMAZON.CancelIntent"),
+        ("never mind", "AMAZON.CancelIntent"),
+        ("yes", "AMAZON.YesIntent"),
+        ("sounds good", "AMAZON.YesIntent"),
+        ("next", "AMAZON.NextIntent"),
+        ("next exercise", "AMAZON.NextIntent"),
+        ("say that again", "AMAZON.RepeatIntent"),
+        ("again", "AMAZON.RepeatIntent"),
         ("start over", "AMAZON.StartOverIntent"),
     ],
 )
@@ -169,14 +181,11 @@ def test_cancel_exists_undeclared_and_fallback_may_be_absent(build: Build) -> No
         ("next please", intent("AMAZON.NextIntent")),
         ("please skip this one", intent("SkipExerciseIntent")),
         ("help thank you", intent("AMAZON.HelpIntent")),
-        ("my left please", intent("ChooseFootIntent",
-                                  Foot=SlotValue("left", "left foot", "left", True))),
+        ("my left please", intent("ChooseFootIntent", Foot=SlotValue("left", "left foot", "left", True))),
         ("please", intent("AMAZON.FallbackIntent")),
     ],
 )
-def test_politeness_is_ignored_when_it_helps(
-    matcher: Matcher, text: str, expected: Utterance
-) -> None:
+def test_politeness_is_ignored_when_it_helps(matcher: Matcher, text: str, expected: Utterance) -> None:
     assert matcher.recognize_best(text) == expected
 
 
@@ -196,10 +205,16 @@ def test_unresolved_ranks_below_resolved_even_with_more_literals(build: Build) -
     place = [{"name": "PLACE", "values": [{"name": {"value": "the park"}}]}]
     tiny = build(
         [
-            {"name": "LooseIntent", "slots": [{"name": "Place", "type": "PLACE"}],
-             "samples": ["go to the {Place}"]},
-            {"name": "TightIntent", "slots": [{"name": "Place", "type": "PLACE"}],
-             "samples": ["go to {Place}"]},
+            {
+                "name": "LooseIntent",
+                "slots": [{"name": "Place", "type": "PLACE"}],
+                "samples": ["go to the {Place}"],
+            },
+            {
+                "name": "TightIntent",
+                "slots": [{"name": "Place", "type": "PLACE"}],
+                "samples": ["go to {Place}"],
+            },
         ],
         place,
     )
@@ -209,11 +224,9 @@ def test_unresolved_ranks_below_resolved_even_with_more_literals(build: Build) -
 
 
 def test_fewer_slot_words_break_literal_ties(build: Build) -> None:
-    things = [{"name": "THING", "values": [{"name": {"value": "to bed"}},
-                                           {"name": {"value": "bed"}}]}]
+    things = [{"name": "THING", "values": [{"name": {"value": "to bed"}}, {"name": {"value": "bed"}}]}]
     tiny = build(
-        [{"name": "SendIntent", "slots": [{"name": "Thing", "type": "THING"}],
-          "samples": ["{Thing} now"]}],
+        [{"name": "SendIntent", "slots": [{"name": "Thing", "type": "THING"}], "samples": ["{Thing} now"]}],
         things,
     )
     # After "tell heel coach", both "to bed now" and "bed now" are tried (see connectors).
@@ -229,12 +242,10 @@ def test_equal_scores_fall_back_to_intent_order(build: Build) -> None:
     a = {"name": "AIntent", "samples": ["go"]}
     b = {"name": "BIntent", "samples": ["go now"]}
     c = {"name": "CIntent", "slots": [{"name": "When", "type": "WHEN"}], "samples": ["go {When}"]}
-    d = {"name": "DIntent", "slots": [{"name": "Moment", "type": "WHEN"}],
-         "samples": ["go {Moment}"]}
+    d = {"name": "DIntent", "slots": [{"name": "Moment", "type": "WHEN"}], "samples": ["go {Moment}"]}
     when = [{"name": "WHEN", "values": [{"name": {"value": "now"}}]}]
     first = build([a, b, c, d], when)
-    assert [u.intent_name for u in first.recognize_all("go now")] == [
-        "BIntent", "CIntent", "DIntent"]
+    assert [u.intent_name for u in first.recognize_all("go now")] == ["BIntent", "CIntent", "DIntent"]
     second = build([a, d, c], when)
     assert [u.intent_name for u in second.recognize_all("go now")] == ["DIntent", "CIntent"]
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from skill.errors import ContentError
-from skill.simulator import (
+from heel_coach.errors import ContentError
+from heel_coach.simulator import (
     Intent,
     Matcher,
     Slot,
@@ -157,22 +156,35 @@ def test_bad_invocation_name(model_json: dict[str, Any], name: str, problem: str
     [
         (lambda lm: lm["intents"][0].update(name="Start-Routine"), "intents[0].name", "letters"),
         (lambda lm: lm["intents"][5].update(name="AMAZON."), "intents[5].name", "letters"),
-        (lambda lm: lm["intents"][1].update(name="StartRoutineIntent"), "intents[1].name",
-         "duplicate intent"),
-        (lambda lm: lm["intents"][0]["slots"][0].update(name="the routine"),
-         "intents[0].slots[0].name", "letters"),
-        (lambda lm: lm["intents"][0]["slots"][0].update(type="ROUTINE"),
-         "intents[0].slots[0].type", "not a declared slot type"),
-        (lambda lm: lm["intents"][4].update(samples=[]), "intents[4].samples",
-         "at least one sample"),
+        (
+            lambda lm: lm["intents"][1].update(name="StartRoutineIntent"),
+            "intents[1].name",
+            "duplicate intent",
+        ),
+        (
+            lambda lm: lm["intents"][0]["slots"][0].update(name="the routine"),
+            "intents[0].slots[0].name",
+            "letters",
+        ),
+        (
+            lambda lm: lm["intents"][0]["slots"][0].update(type="ROUTINE"),
+            "intents[0].slots[0].type",
+            "not a declared slot type",
+        ),
+        (lambda lm: lm["intents"][4].update(samples=[]), "intents[4].samples", "at least one sample"),
         (lambda lm: lm["types"][0].update(values=[]), "types[0].values", "at least one value"),
         (lambda lm: lm["types"][0].update(name="AMAZON.Food"), "types[0].name", "AMAZON."),
-        (lambda lm: lm["types"][1].update(name="ROUTINE_NAME"), "types[1].name",
-         "duplicate slot type"),
-        (lambda lm: lm["types"][1]["values"][1]["name"].update(value="Left-Foot"),
-         "types[1].values[1].name.value", "duplicate value"),
-        (lambda lm: lm["types"][1]["values"][1]["name"].update(synonyms=["ok", 3]),
-         "types[1].values[1].name.synonyms[1]", "string"),
+        (lambda lm: lm["types"][1].update(name="ROUTINE_NAME"), "types[1].name", "duplicate slot type"),
+        (
+            lambda lm: lm["types"][1]["values"][1]["name"].update(value="Left-Foot"),
+            "types[1].values[1].name.value",
+            "duplicate value",
+        ),
+        (
+            lambda lm: lm["types"][1]["values"][1]["name"].update(synonyms=["ok", 3]),
+            "types[1].values[1].name.synonyms[1]",
+            "string",
+        ),
         (lambda lm: lm.update(intents={}), "intents", "list"),
         (lambda lm: lm["intents"].append("HelpIntent"), "intents[12]", "object"),
     ],

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+from heel_coach.resources import model_locales, model_path
+from heel_coach.simulator import Matcher, load_interaction_model, sample_utterances
 
-from skill.simulator import Matcher, load_interaction_model, sample_utterances
-
-MODELS = sorted((Path(__file__).resolve().parents[3] / "interaction_models").glob("*.json"))
+MODELS = [model_path(locale) for locale in model_locales()]
 AMBIGUITIES = Path(__file__).with_name("known_ambiguities.yaml")
 FIELDS = {"locale", "text", "expected", "reason"}
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from skill.simulator import InteractionModel, Matcher, SlotValue, normalize, sample_utterances
-from skill.simulator.normalize import words
+from heel_coach.simulator import InteractionModel, Matcher, SlotValue, normalize, sample_utterances
+from heel_coach.simulator.normalize import words
 
 
 @pytest.mark.parametrize(
@@ -34,12 +33,15 @@ def test_words_is_a_tuple() -> None:
 def test_expansion_uses_first_value_then_a_synonym(model: InteractionModel) -> None:
     start = [(t, s) for i, t, s in sample_utterances(model) if i == "StartRoutineIntent"]
     assert start[:3] == [
-        ("start my full heel routine", {"Routine": SlotValue(
-            "full heel routine", "full heel routine", "full", True)}),
-        ("start my foot routine", {"Routine": SlotValue(
-            "foot routine", "full heel routine", "full", True)}),
-        ("start the full heel routine", {"Routine": SlotValue(
-            "full heel routine", "full heel routine", "full", True)}),
+        (
+            "start my full heel routine",
+            {"Routine": SlotValue("full heel routine", "full heel routine", "full", True)},
+        ),
+        ("start my foot routine", {"Routine": SlotValue("foot routine", "full heel routine", "full", True)}),
+        (
+            "start the full heel routine",
+            {"Routine": SlotValue("full heel routine", "full heel routine", "full", True)},
+        ),
     ]
     assert ("start a routine", {}) in start
 
@@ -50,8 +52,10 @@ def test_expansion_of_builtin_slots(model: InteractionModel) -> None:
         "remind me on monday at seven am",
         {"Day": SlotValue("monday", "monday"), "Time": SlotValue("seven am", "07:00")},
     )
-    assert ("remind me every day at seven thirty pm",
-            {"Time": SlotValue("seven thirty pm", "19:30")}) in reminders
+    assert (
+        "remind me every day at seven thirty pm",
+        {"Time": SlotValue("seven thirty pm", "19:30")},
+    ) in reminders
 
 
 def test_limit_per_intent(model: InteractionModel) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from skill.voice.ssml import (
+from heel_coach.voice.ssml import (
     MAX_BREAK_S,
     SilenceClips,
     Ssml,
@@ -16,6 +13,8 @@ from skill.voice.ssml import (
     pauses_in,
     to_display_text,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 CLIPS = SilenceClips(
     (1, 2, 5, 10, 15, 20, 30, 45, 60), lambda n: f"https://coach.example/audio/silence/silence-{n}s.mp3"

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import requests
 from cryptography import x509
-
-from skill.errors import VerificationError
-from skill.web.certificates import (
+from heel_coach.errors import VerificationError
+from heel_coach.web.certificates import (
     CertificateFetcher,
     SigningKeyCache,
     load_trust_roots,
     validate_cert_url,
 )
+
 from tests.fakes.intercepting_proxy import (
     CLEAR_ENV,
     DROP,
@@ -83,6 +83,7 @@ def fetcher_of(cache: SigningKeyCache) -> StaticFetcher:
 def reason_of(excinfo: pytest.ExceptionInfo[VerificationError]) -> str:
     return excinfo.value.reason
 
+
 # -- URL rules (Amazon's documented examples) -------------------------------------------------
 
 
@@ -141,8 +142,7 @@ def test_port_563_is_rejected() -> None:
         "https://s3.amazonaws.com:99999/echo.api/cert.pem",
         "https://[::1/echo.api/cert.pem",
     ],
-    ids=["empty", "dot-dot-escape", "no-trailing-slash", "userinfo", "host-suffix",
-         "bad-port", "bad-ipv6"],
+    ids=["empty", "dot-dot-escape", "no-trailing-slash", "userinfo", "host-suffix", "bad-port", "bad-ipv6"],
 )
 def test_other_malformed_urls_are_rejected(url: str) -> None:
     with pytest.raises(VerificationError):
@@ -181,8 +181,9 @@ def test_cache_refetches_after_ttl(pki: TestPKI, signing: IssuedCert) -> None:
 
 
 def test_cache_never_outlives_leaf(pki: TestPKI) -> None:
-    short = pki.issue_alexa_signing_cert(not_before=NOW - timedelta(hours=1),
-                                         not_after=NOW + timedelta(minutes=10))
+    short = pki.issue_alexa_signing_cert(
+        not_before=NOW - timedelta(hours=1), not_after=NOW + timedelta(minutes=10)
+    )
     clock = Clock()
     cache = make_cache(pki, short.chain_pem, clock)
     cache.public_key(CERT_URL)
@@ -193,8 +194,9 @@ def test_cache_never_outlives_leaf(pki: TestPKI) -> None:
 
 
 def test_expired_leaf_is_rejected(pki: TestPKI) -> None:
-    leaf = pki.issue_alexa_signing_cert(not_before=NOW - timedelta(days=30),
-                                        not_after=NOW - timedelta(seconds=1))
+    leaf = pki.issue_alexa_signing_cert(
+        not_before=NOW - timedelta(days=30), not_after=NOW - timedelta(seconds=1)
+    )
     with pytest.raises(VerificationError) as excinfo:
         make_cache(pki, leaf.chain_pem, Clock()).public_key(CERT_URL)
     assert reason_of(excinfo) == "cert_expired"
@@ -263,8 +265,9 @@ def test_download_failures_heal_quickly(pki: TestPKI, signing: IssuedCert) -> No
 
 
 def test_junk_urls_do_not_evict_the_real_key(pki: TestPKI, signing: IssuedCert) -> None:
-    cache = SigningKeyCache(StaticFetcher(signing.chain_pem), trust_roots=[pki.root.cert],
-                            clock=Clock(), max_entries=4)
+    cache = SigningKeyCache(
+        StaticFetcher(signing.chain_pem), trust_roots=[pki.root.cert], clock=Clock(), max_entries=4
+    )
     cache.public_key(CERT_URL)
     fetcher_of(cache).body = b"junk"
     for i in range(10):
@@ -296,17 +299,13 @@ def test_concurrent_misses_fetch_once(pki: TestPKI, signing: IssuedCert) -> None
     assert fetcher_of(cache).calls == 1
 
 
-def test_trust_roots_file_replaces_certifi(pki: TestPKI, signing: IssuedCert,
-                                           tmp_path: Path) -> None:
+def test_trust_roots_file_replaces_certifi(pki: TestPKI, signing: IssuedCert, tmp_path: Path) -> None:
     bundle = pki.write_ca_bundle(tmp_path / "roots.pem")
-    cache = SigningKeyCache(StaticFetcher(signing.chain_pem), trust_roots_file=str(bundle),
-                            clock=Clock())
+    cache = SigningKeyCache(StaticFetcher(signing.chain_pem), trust_roots_file=str(bundle), clock=Clock())
     cache.public_key(CERT_URL)
 
 
-def test_default_trust_roots_are_certifi_and_reject_test_root(
-    pki: TestPKI, signing: IssuedCert
-) -> None:
+def test_default_trust_roots_are_certifi_and_reject_test_root(pki: TestPKI, signing: IssuedCert) -> None:
     assert len(load_trust_roots()) > 50
     cache = SigningKeyCache(StaticFetcher(signing.chain_pem), clock=Clock())
     with pytest.raises(VerificationError) as excinfo:
@@ -325,9 +324,7 @@ def test_unreadable_trust_roots_file_is_a_config_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture()
-def proxy(
-    pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[InterceptingProxy]:
+def proxy(pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InterceptingProxy]:
     bundle = pki.write_ca_bundle(tmp_path / "tls-roots.pem")
     with InterceptingProxy(pki) as running:
         for name in CLEAR_ENV:
@@ -353,8 +350,9 @@ def test_plain_http_proxy_requests_are_routed(proxy: InterceptingProxy) -> None:
     assert proxy.count("/a?b=1") == 1
 
 
-def test_fetch_rejects_untrusted_tls(proxy: InterceptingProxy, monkeypatch: pytest.MonkeyPatch,
-                                     tmp_path: Path) -> None:
+def test_fetch_rejects_untrusted_tls(
+    proxy: InterceptingProxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     other = TestPKI("Other TLS").write_ca_bundle(tmp_path / "other.pem")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(other))
     proxy.route("s3.amazonaws.com", lambda req: Response(200, {}, b"x"))
@@ -376,8 +374,12 @@ def test_fetch_timeout_is_a_verification_error(proxy: InterceptingProxy) -> None
 
 @pytest.mark.parametrize(
     "reply",
-    [RawResponse(b"\x00\x01 not http at all\r\n\r\n"), DROP, Response(404, {}, b"nope"),
-     Response(302, {"Location": "https://evil.example/cert.pem"}, b"")],
+    [
+        RawResponse(b"\x00\x01 not http at all\r\n\r\n"),
+        DROP,
+        Response(404, {}, b"nope"),
+        Response(302, {"Location": "https://evil.example/cert.pem"}, b""),
+    ],
     ids=["garbage", "dropped", "not-found", "redirect"],
 )
 def test_bad_download_replies_are_verification_errors(
@@ -404,11 +406,11 @@ def test_oversize_streamed_body_is_rejected(proxy: InterceptingProxy) -> None:
     assert reason_of(excinfo) == "cert_too_large"
 
 
-def test_cache_over_proxy_downloads_once(proxy: InterceptingProxy, pki: TestPKI,
-                                         signing: IssuedCert) -> None:
+def test_cache_over_proxy_downloads_once(proxy: InterceptingProxy, pki: TestPKI, signing: IssuedCert) -> None:
     proxy.route("s3.amazonaws.com", lambda req: Response(200, {}, signing.chain_pem))
-    cache = SigningKeyCache(CertificateFetcher(), trust_roots=[pki.root.cert],
-                            clock=lambda: datetime.now(UTC))
+    cache = SigningKeyCache(
+        CertificateFetcher(), trust_roots=[pki.root.cert], clock=lambda: datetime.now(UTC)
+    )
     for _ in range(3):
         cache.public_key(CERT_URL)
     assert proxy.count(CERT_PATH) == 1

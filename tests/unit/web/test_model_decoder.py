@@ -13,12 +13,11 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, RequestEnvelope
 from dateutil.tz import UTC as UTC_TZ
+from heel_coach.console.envelopes import Device, SlotFill
+from heel_coach.web.envelope import parse_json, to_envelope
+from heel_coach.web.model_decoder import ModelDecoder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from skill.console.envelopes import Device, SlotFill
-from skill.web.envelope import parse_json, to_envelope
-from skill.web.model_decoder import ModelDecoder
 
 SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 SDK = DefaultSerializer()
@@ -44,15 +43,26 @@ def real_requests() -> list[dict[str, Any]]:
         device.intent("AMAZON.NextIntent"),
         device.intent("ChooseFootIntent", {"foot": slot, "other": SlotFill("x", type_name="T")}),
         device.audio_event("AudioPlayer.PlaybackNearlyFinished", token="t", offset_ms=25_000),
-        device.audio_event("AudioPlayer.PlaybackFailed", token="t",
-                           error={"type": "MEDIA_ERROR_UNKNOWN", "message": "boom"}),
+        device.audio_event(
+            "AudioPlayer.PlaybackFailed", token="t", error={"type": "MEDIA_ERROR_UNKNOWN", "message": "boom"}
+        ),
         device.raw({"type": "PlaybackController.NextCommandIssued"}),
-        device.raw({"type": "Connections.Response", "name": "AskFor",
-                    "status": {"code": "200", "message": "OK"},
-                    "payload": {"status": "ACCEPTED", "permissionScope": "alexa::alerts:reminders"}},
-                   session=True),
-        device.raw({"type": "AlexaSkillEvent.SkillDisabled", "eventCreationTime": "2025-03-12T15:00:00Z",
-                    "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}}),
+        device.raw(
+            {
+                "type": "Connections.Response",
+                "name": "AskFor",
+                "status": {"code": "200", "message": "OK"},
+                "payload": {"status": "ACCEPTED", "permissionScope": "alexa::alerts:reminders"},
+            },
+            session=True,
+        ),
+        device.raw(
+            {
+                "type": "AlexaSkillEvent.SkillDisabled",
+                "eventCreationTime": "2025-03-12T15:00:00Z",
+                "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+            }
+        ),
         device.session_ended("ERROR"),
     ]
 
@@ -84,12 +94,31 @@ def test_the_envelope_edge_uses_the_decoder() -> None:
     assert envelope.request.timestamp <= datetime.now(UTC)
 
 
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(allow_nan=False),
-                      st.text(max_size=8), st.sampled_from(["IntentRequest", "LaunchRequest", "NONE",
-                                                            "2026-01-01T00:00:00Z", "2026-13-01T00:00:00Z",
-                                                            "yesterday", "1700000000"]))
-json_value = st.recursive(json_leaf, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)), max_leaves=8)
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**12),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(
+        [
+            "IntentRequest",
+            "LaunchRequest",
+            "NONE",
+            "2026-01-01T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "yesterday",
+            "1700000000",
+        ]
+    ),
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 
 def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -126,8 +155,12 @@ def mutated_requests(draw: st.DrawFn) -> Any:
             for step in path:
                 target = target[step]
             if isinstance(target, dict):
-                key = draw(st.one_of(st.sampled_from(["request_id", "object_type", "extra", "type"]),
-                                     st.text(min_size=1, max_size=6)))
+                key = draw(
+                    st.one_of(
+                        st.sampled_from(["request_id", "object_type", "extra", "type"]),
+                        st.text(min_size=1, max_size=6),
+                    )
+                )
                 target[key] = draw(json_value)
     return data
 

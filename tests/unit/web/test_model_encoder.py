@@ -11,10 +11,10 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream
 from flask import Flask
+from heel_coach.console.client import VoiceClient, flask_transport
+from heel_coach.web.model_encoder import ModelEncoder
 from hypothesis import HealthCheck, given, settings
 
-from skill.console.client import VoiceClient, flask_transport
-from skill.web.model_encoder import ModelEncoder
 from tests.unit.web.test_model_decoder import mutated_requests, sdk_decode
 
 SDK = DefaultSerializer()
@@ -33,9 +33,20 @@ def test_every_response_of_a_conversation_encodes_as_the_sdk_does(app: Flask) ->
 
     skill.invoke = recording_invoke
     alexa = VoiceClient.for_locale(flask_transport(app))
-    for line in ("open heel coach", "start the quick routine", "both", "next", "say that again",
-                 "pause", "resume", "how long is left", "remind me every day at seven am", "yes",
-                 "play my routine", "stop"):
+    for line in (
+        "open heel coach",
+        "start the quick routine",
+        "both",
+        "next",
+        "say that again",
+        "pause",
+        "resume",
+        "how long is left",
+        "remind me every day at seven am",
+        "yes",
+        "play my routine",
+        "stop",
+    ):
         alexa.say(line)
     assert len(seen) == 12
     encoded = [SDK.serialize(response)["response"] for response in seen]
@@ -46,8 +57,12 @@ def test_every_response_of_a_conversation_encodes_as_the_sdk_does(app: Flask) ->
 
 
 def test_enums_and_odd_values_go_the_sdk_way() -> None:
-    directive = PlayDirective(play_behavior=PlayBehavior.REPLACE_ALL, audio_item=AudioItem(
-        stream=Stream(token="t", url="https://example.com/a.mp3", offset_in_milliseconds=0)))
+    directive = PlayDirective(
+        play_behavior=PlayBehavior.REPLACE_ALL,
+        audio_item=AudioItem(
+            stream=Stream(token="t", url="https://example.com/a.mp3", offset_in_milliseconds=0)
+        ),
+    )
     assert ENCODER.encode(directive) == SDK.serialize(directive)
     assert ENCODER.encode(directive)["playBehavior"] == "REPLACE_ALL"
     odd = {"tuple": (1, PlayBehavior.ENQUEUE), "list": [directive, None]}

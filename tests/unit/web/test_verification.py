@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from heel_coach.errors import VerificationError
+from heel_coach.web.certificates import CertificateFetcher
+from heel_coach.web.verification import RequestVerifier
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.errors import VerificationError
-from skill.web.certificates import CertificateFetcher
-from skill.web.verification import RequestVerifier
 from tests.fakes.intercepting_proxy import CLEAR_ENV, InterceptingProxy, ProxyRequest, Response
 from tests.fakes.pki import IssuedCert, TestPKI, sign_alexa_request
 
@@ -52,8 +52,9 @@ def roots_file(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(pki.write_ca_bundle(tmp_path_factory.mktemp("roots") / "alexa-roots.pem"))
 
 
-def envelope(timestamp: Any = "2026-11-21T18:00:00Z", request_type: str = "LaunchRequest",
-             app_id: str = SKILL_ID) -> dict[str, Any]:
+def envelope(
+    timestamp: Any = "2026-11-21T18:00:00Z", request_type: str = "LaunchRequest", app_id: str = SKILL_ID
+) -> dict[str, Any]:
     return {
         "version": "1.0",
         "session": {"new": True, "application": {"applicationId": app_id}},
@@ -67,17 +68,22 @@ def signed(body_env: dict[str, Any], key: Any) -> tuple[dict[str, str], bytes]:
     return {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign_alexa_request(body, key)}, body
 
 
-def make_verifier(signing: IssuedCert, roots_file: str, *, now: datetime = NOW,
-                  **kwargs: Any) -> tuple[RequestVerifier, ChainFetcher]:
+def make_verifier(
+    signing: IssuedCert, roots_file: str, *, now: datetime = NOW, **kwargs: Any
+) -> tuple[RequestVerifier, ChainFetcher]:
     fetcher = ChainFetcher(signing.chain_pem)
-    verifier = RequestVerifier(verify_signatures=True, skill_ids=frozenset({SKILL_ID}),
-                               trust_roots_file=roots_file, fetcher=fetcher,
-                               clock=lambda: now, **kwargs)
+    verifier = RequestVerifier(
+        verify_signatures=True,
+        skill_ids=frozenset({SKILL_ID}),
+        trust_roots_file=roots_file,
+        fetcher=fetcher,
+        clock=lambda: now,
+        **kwargs,
+    )
     return verifier, fetcher
 
 
-def rejection(verifier: RequestVerifier, headers: dict[str, str], body: bytes,
-              env: Any) -> str:
+def rejection(verifier: RequestVerifier, headers: dict[str, str], body: bytes, env: Any) -> str:
     with pytest.raises(VerificationError) as excinfo:
         verifier.verify(headers, body, env)
     assert excinfo.value.detail and "Traceback" not in excinfo.value.detail
@@ -87,8 +93,7 @@ def rejection(verifier: RequestVerifier, headers: dict[str, str], body: bytes,
 # -- happy path and caching -------------------------------------------------------------------
 
 
-def test_valid_signed_request_passes_and_chain_is_cached(signing: IssuedCert,
-                                                         roots_file: str) -> None:
+def test_valid_signed_request_passes_and_chain_is_cached(signing: IssuedCert, roots_file: str) -> None:
     verifier, fetcher = make_verifier(signing, roots_file)
     env = envelope()
     headers, body = signed(env, signing.key)
@@ -127,8 +132,7 @@ def test_empty_cert_url_is_rejected(signing: IssuedCert, roots_file: str) -> Non
     assert fetcher.calls == 0
 
 
-def test_wrong_cert_url_is_rejected_before_download(signing: IssuedCert,
-                                                    roots_file: str) -> None:
+def test_wrong_cert_url_is_rejected_before_download(signing: IssuedCert, roots_file: str) -> None:
     verifier, fetcher = make_verifier(signing, roots_file)
     env = envelope()
     headers, body = signed(env, signing.key)
@@ -152,16 +156,16 @@ def test_signature_over_other_body_is_rejected(signing: IssuedCert, roots_file: 
     assert rejection(verifier, headers, body, env) == "bad_signature"
 
 
-def test_signature_by_other_key_is_rejected(pki: TestPKI, signing: IssuedCert,
-                                            roots_file: str) -> None:
+def test_signature_by_other_key_is_rejected(pki: TestPKI, signing: IssuedCert, roots_file: str) -> None:
     verifier, _ = make_verifier(signing, roots_file)
     env = envelope()
     headers, body = signed(env, pki.intermediate.key)
     assert rejection(verifier, headers, body, env) == "bad_signature"
 
 
-@pytest.mark.parametrize("value", ["abc", "not base64!", "QUJD\n===", "é"],
-                         ids=["short", "symbols", "bad-padding", "non-ascii"])
+@pytest.mark.parametrize(
+    "value", ["abc", "not base64!", "QUJD\n===", "é"], ids=["short", "symbols", "bad-padding", "non-ascii"]
+)
 def test_bad_base64_is_rejected(signing: IssuedCert, roots_file: str, value: str) -> None:
     verifier, _ = make_verifier(signing, roots_file)
     env = envelope()
@@ -180,8 +184,7 @@ def test_untrusted_chain_is_rejected(signing: IssuedCert, roots_file: str) -> No
 
 
 def test_expired_signing_cert_is_rejected(pki: TestPKI, roots_file: str) -> None:
-    old = pki.issue_alexa_signing_cert(not_before=NOW - timedelta(days=60),
-                                       not_after=NOW - timedelta(days=1))
+    old = pki.issue_alexa_signing_cert(not_before=NOW - timedelta(days=60), not_after=NOW - timedelta(days=1))
     verifier, _ = make_verifier(old, roots_file)
     env = envelope()
     headers, body = signed(env, old.key)
@@ -229,8 +232,11 @@ def test_epoch_millisecond_timestamp_is_accepted() -> None:
     verifier.verify_timestamp(envelope(int(NOW.timestamp() * 1000) - 10_000))
 
 
-@pytest.mark.parametrize("value", [None, "", "yesterday", True, 1.5, 10**30, ["x"]],
-                         ids=["missing", "empty", "words", "bool", "float", "huge", "list"])
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "yesterday", True, 1.5, 10**30, ["x"]],
+    ids=["missing", "empty", "words", "bool", "float", "huge", "list"],
+)
 def test_bad_timestamps_are_rejected(value: Any) -> None:
     verifier = RequestVerifier(verify_signatures=False, clock=lambda: NOW)
     with pytest.raises(VerificationError) as excinfo:
@@ -254,8 +260,7 @@ def test_wrong_skill_id_is_rejected(signing: IssuedCert, roots_file: str) -> Non
 
 
 def test_missing_skill_id_is_rejected_when_ids_configured() -> None:
-    verifier = RequestVerifier(verify_signatures=False, skill_ids=frozenset({SKILL_ID}),
-                               clock=lambda: NOW)
+    verifier = RequestVerifier(verify_signatures=False, skill_ids=frozenset({SKILL_ID}), clock=lambda: NOW)
     env = envelope()
     del env["context"], env["session"]
     with pytest.raises(VerificationError) as excinfo:
@@ -271,8 +276,9 @@ def test_no_configured_ids_accepts_any_skill() -> None:
 
 
 @pytest.fixture()
-def proxy(pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-          signing: IssuedCert) -> Iterator[InterceptingProxy]:
+def proxy(
+    pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signing: IssuedCert
+) -> Iterator[InterceptingProxy]:
     tls_bundle = pki.write_ca_bundle(tmp_path / "tls-roots.pem")
     with InterceptingProxy(pki) as running:
         for name in CLEAR_ENV:
@@ -283,15 +289,16 @@ def proxy(pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         yield running
 
 
-def test_end_to_end_through_proxy(proxy: InterceptingProxy, signing: IssuedCert,
-                                  roots_file: str) -> None:
-    verifier = RequestVerifier(verify_signatures=True, skill_ids=frozenset({SKILL_ID}),
-                               trust_roots_file=roots_file, clock=lambda: NOW)
+def test_end_to_end_through_proxy(proxy: InterceptingProxy, signing: IssuedCert, roots_file: str) -> None:
+    verifier = RequestVerifier(
+        verify_signatures=True,
+        skill_ids=frozenset({SKILL_ID}),
+        trust_roots_file=roots_file,
+        clock=lambda: NOW,
+    )
     env = envelope()
     headers, body = signed(env, signing.key)
-    headers["SignatureCertChainUrl"] = (
-        "https://s3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert.pem"
-    )
+    headers["SignatureCertChainUrl"] = "https://s3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert.pem"
     verifier.verify(headers, body, env)
     verifier.verify(headers, body, env)
     assert proxy.count(CERT_PATH, host="s3.amazonaws.com") == 1
@@ -300,15 +307,18 @@ def test_end_to_end_through_proxy(proxy: InterceptingProxy, signing: IssuedCert,
         verifier.verify(headers, body, env)
 
 
-def test_download_timeout_end_to_end(proxy: InterceptingProxy, signing: IssuedCert,
-                                     roots_file: str) -> None:
+def test_download_timeout_end_to_end(proxy: InterceptingProxy, signing: IssuedCert, roots_file: str) -> None:
     def stall(req: ProxyRequest) -> Response:
         proxy.wait(30)
         return Response(200)
 
     proxy.route("s3.amazonaws.com", stall)
-    verifier = RequestVerifier(verify_signatures=True, trust_roots_file=roots_file,
-                               fetcher=CertificateFetcher(timeout_s=0.3), clock=lambda: NOW)
+    verifier = RequestVerifier(
+        verify_signatures=True,
+        trust_roots_file=roots_file,
+        fetcher=CertificateFetcher(timeout_s=0.3),
+        clock=lambda: NOW,
+    )
     env = envelope()
     headers, body = signed(env, signing.key)
     with pytest.raises(VerificationError) as excinfo:
@@ -320,14 +330,18 @@ def test_download_timeout_end_to_end(proxy: InterceptingProxy, signing: IssuedCe
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
-                                                                max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
-_header_names = st.sampled_from(["SignatureCertChainUrl", "signature-256", "SIGNATURE-256",
-                                 "Signature", "Content-Type"]) | st.text(max_size=12)
-_header_values = st.sampled_from([CERT_URL, "http://s3.amazonaws.com/echo.api/x",
-                                  "https://s3.amazonaws.com:0/echo.api/x", "AAAA", ""]) | st.text()
+_header_names = st.sampled_from(
+    ["SignatureCertChainUrl", "signature-256", "SIGNATURE-256", "Signature", "Content-Type"]
+) | st.text(max_size=12)
+_header_values = (
+    st.sampled_from(
+        [CERT_URL, "http://s3.amazonaws.com/echo.api/x", "https://s3.amazonaws.com:0/echo.api/x", "AAAA", ""]
+    )
+    | st.text()
+)
 _envelopes = _json | st.builds(
     envelope,
     timestamp=st.one_of(st.text(max_size=30), st.integers(), st.datetimes().map(str)),
@@ -337,8 +351,11 @@ _envelopes = _json | st.builds(
 
 
 @settings(max_examples=150, deadline=None)
-@given(headers=st.dictionaries(_header_names, _header_values, max_size=4),
-       body=st.binary(max_size=200), env=_envelopes)
+@given(
+    headers=st.dictionaries(_header_names, _header_values, max_size=4),
+    body=st.binary(max_size=200),
+    env=_envelopes,
+)
 def test_random_input_only_raises_verification_error(
     signing: IssuedCert, roots_file: str, headers: dict[str, str], body: bytes, env: Any
 ) -> None:

@@ -1,0 +1,3 @@
+from heel_coach.cli import main
+
+raise SystemExit(main())

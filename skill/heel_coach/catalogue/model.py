@@ -1,0 +1,198 @@
+"""The exercise catalogue as frozen data: what the seeds say, with where they say it.
+
+Figures (times, reps, sets, frequency) are locale-neutral and live in
+``skill/heel_coach/content/catalogue``; words a person hears live per locale in
+``skill/heel_coach/content/locales/<locale>``. The loader (``heel_coach.catalogue.loader``) builds
+these objects and is the only place that validates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Phase of the routine: seeds 000 and 004 insist on release, then stretch, then strength."""
+
+    RELEASE = "release"
+    STRETCH = "stretch"
+    STRENGTH = "strength"
+
+
+class Sides(StrEnum):
+    """Whether an exercise is done once per foot ("each") or with both feet at once."""
+
+    EACH = "each"
+    BOTH = "both"
+
+
+class Focus(StrEnum):
+    """Seed 000: treat the sole for a spur under the heel, the calf and Achilles for one at the back.
+
+    The skill offers this as the user's choice; it never asks about or infers a condition.
+    """
+
+    SOLE = "sole"
+    CALF = "calf"
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive range from a seed ("one to two minutes" -> 60..120) with our default inside it."""
+
+    low: int
+    high: int
+    default: int
+
+    def contains(self, value: int) -> bool:
+        return self.low <= value <= self.high
+
+    def as_list(self) -> list[int]:
+        return [self.low, self.high]
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a seed says to do something: ``low``..``high`` times per ``per`` ("day" or "week")."""
+
+    low: int
+    high: int
+    per: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One seed's (or several agreeing seeds') prescription of an exercise.
+
+    Where two seeds disagree the exercise has two variants, each with its own sources.
+    """
+
+    id: str
+    sources: tuple[str, ...]
+    """Seed file names, e.g. ``("001_13e5ced50b626fc8.txt",)``."""
+    hold_s: Range | None = None
+    """Length of one static hold, in seconds."""
+    duration_s: Range | None = None
+    """Length of one continuous bout of work (rolling, bouncing), in seconds."""
+    reps: Range | None = None
+    """Repetitions per set (for holds: how many holds per set)."""
+    sets: Range | None = None
+    rest_s: Range | None = None
+    """Rest between sets; None where the seeds give none (the user then says "next")."""
+    frequency: Frequency | None = None
+    progression: tuple[str, ...] = ()
+    """Ids of progressions the seeds describe (e.g. single-leg raises), as prompts keys."""
+    rep_pace_s: int | None = None
+    """Seconds one untimed repetition takes. Only used to estimate totals ("about eight minutes
+    left"), never spoken as an instruction; from a seed where it gives one ("hold for 1 second")."""
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    """What is said about an exercise in one locale."""
+
+    name: str
+    synonyms: tuple[str, ...]
+    position: str
+    """Starting position, one sentence."""
+    steps: tuple[str, ...]
+    """Short spoken steps, read one by one."""
+    cautions: tuple[str, ...] = ()
+    variant_notes: dict[str, str] = field(default_factory=dict)
+    """Per-variant spoken note (e.g. "Seed 001 suggests two holds of thirty seconds")."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    category: Category
+    sides: Sides
+    equipment: tuple[str, ...]
+    focus: tuple[Focus, ...]
+    """Focus variants this exercise belongs to; empty means it suits every focus."""
+    variants: tuple[Variant, ...]
+    """The first variant is the default."""
+    is_massage: bool
+    """True for self-massage (rolling, rubbing): seed 003's contraindications are said first."""
+    text: dict[str, ExerciseText]
+    """Locale -> text."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for variant in self.variants:
+            for source in variant.sources:
+                seen.setdefault(source, None)
+        return tuple(seen)
+
+    def variant(self, variant_id: str | None = None) -> Variant:
+        if variant_id is None:
+            return self.variants[0]
+        for variant in self.variants:
+            if variant.id == variant_id:
+                return variant
+        raise KeyError(f"exercise {self.id!r} has no variant {variant_id!r}")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """The resolved figures a routine uses for one exercise (each within the variant's range)."""
+
+    hold_s: int | None
+    duration_s: int | None
+    reps: int | None
+    sets: int
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    exercise: Exercise
+    variant: Variant
+    dose: Dose
+    focus: Focus | None = None
+    """Only included when the user's chosen focus matches (None: always included)."""
+
+
+@dataclass(frozen=True)
+class RoutineText:
+    name: str
+    synonyms: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    entries: tuple[RoutineEntry, ...]
+    text: dict[str, RoutineText]
+
+    def entries_for(self, focus: Focus) -> tuple[RoutineEntry, ...]:
+        return tuple(e for e in self.entries if e.focus is None or e.focus is focus)
+
+
+@dataclass(frozen=True)
+class SafetyText:
+    """Seed-sourced safety content for one locale."""
+
+    disclaimer: str
+    red_flags: tuple[str, ...]
+    """Seed 002, 'when to seek professional help'."""
+    massage_contraindications: tuple[str, ...]
+    """Seed 003, contraindications to self-massage."""
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    exercises: dict[str, Exercise]
+    routines: dict[str, Routine]
+    safety: dict[str, SafetyText]
+    """Locale -> safety text."""
+    locales: tuple[str, ...]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.exercises[exercise_id]
+
+    def routine(self, routine_id: str) -> Routine:
+        return self.routines[routine_id]

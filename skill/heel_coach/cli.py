@@ -1,0 +1,202 @@
+"""`heel-coach`: serve, catalog, chat, model, audio. Thin: each command calls a factory."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="heel-coach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the skill over HTTP (POST /alexa)")
+    serve.add_argument("--dev", action="store_true", help="single-process development server (make run)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    catalog = sub.add_parser("catalog", help="print the exercise catalogue")
+    catalog.add_argument("--json", action="store_true", help="machine-readable JSON")
+    catalog.add_argument("--locale", default="en-US")
+
+    chat = sub.add_parser("chat", help="talk to the skill by typing")
+    chat.add_argument("--url", help="a running server's /alexa URL (default: in-process)")
+    chat.add_argument("--locale", default="en-US")
+    chat.add_argument("--user", help="user id to act as (default: a stable local user)")
+    chat.add_argument("--no-audio-player", action="store_true", help="simulate a device without AudioPlayer")
+    chat.add_argument("--device-id", help="device id to act as (default: a new one per run)")
+    chat.add_argument("--api-endpoint", help="Alexa API base URL put in each request (e.g. a local fake)")
+    chat.add_argument(
+        "--api-token",
+        default="console-token",
+        help="apiAccessToken Alexa sends before the reminders permission is granted (default: %(default)s)",
+    )
+    chat.add_argument(
+        "--granted-api-token",
+        help="apiAccessToken Alexa sends once reminders are allowed (default: the "
+        "--api-token followed by -reminders)",
+    )
+    chat.add_argument(
+        "--grant-reminders", action="store_true", help="start with the reminders permission already granted"
+    )
+    chat.add_argument(
+        "--ca-bundle", help="PEM file of CAs to trust for the Alexa API (in-process only; default: certifi)"
+    )
+
+    model = sub.add_parser("model", help="interaction model: sync slot values from content")
+    model.add_argument("action", choices=["sync", "check"])
+
+    content = sub.add_parser("content", help="compiled.json: the parsed content start-up reads")
+    content.add_argument("action", choices=["compile", "check"])
+
+    sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
+
+    from heel_coach.audio.cli import add_parser as add_audio_parser
+
+    add_audio_parser(sub)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = {
+        "serve": _serve,
+        "catalog": _catalog,
+        "chat": _chat,
+        "model": _model,
+        "settings": _settings,
+        "content": _content,
+        "audio": _audio,
+    }[args.command]
+    return handler(args)
+
+
+def _audio(args: argparse.Namespace) -> int:
+    from heel_coach.audio.cli import run
+
+    return run(args)
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from heel_coach.settings import Settings
+
+    for key, value in Settings.from_env().documented().items():
+        print(f"{key}={value}")
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.catalogue.export import catalogue_as_json
+    from heel_coach.engine.plan import routine_total_s
+
+    catalogue = load_catalogue()
+    data = catalogue_as_json(catalogue, routine_total_s, locale=args.locale)
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for ex in data["exercises"]:
+        figures = ", ".join(
+            f"{k} {ex[k][0]}-{ex[k][1]}" for k in ("hold_s", "duration_s", "reps", "sets") if ex.get(k)
+        )
+        print(f"{ex['id']:<32} {ex['category']:<9} {ex['sides']:<5} {figures}")
+    print()
+    for r in data["routines"]:
+        print(
+            f"{r['id']:<18} {r['name']:<28} {r['total_s'] // 60} min {r['total_s'] % 60:02d} s"
+            f"  {len(r['exercise_ids'])} exercises"
+        )
+    return 0
+
+
+def _content(args: argparse.Namespace) -> int:
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.catalogue.compiled import compiled_path, write_compiled
+
+    load_catalogue()  # refuse to compile content the loader rejects
+    changed = write_compiled(write=args.action == "compile")
+    if args.action == "check" and changed:
+        print(f"out of date (run `heel-coach content compile`): {compiled_path()}")
+        return 1
+    print(f"updated: {compiled_path()}" if changed else "compiled content is up to date")
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.voice.model_sync import model_path, sync_model
+
+    catalogue = load_catalogue()
+    changed = []
+    for locale in catalogue.locales:
+        path = model_path(locale)
+        if not path.exists():
+            continue
+        if sync_model(catalogue, locale, write=args.action == "sync"):
+            changed.append(str(path))
+    if args.action == "check" and changed:
+        print("out of date (run `heel-coach model sync`): " + ", ".join(changed))
+        return 1
+    print("updated: " + ", ".join(changed) if changed else "interaction models are in sync")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from heel_coach.console.account import Account
+    from heel_coach.console.chat import interactive_lines, piped_lines, run
+    from heel_coach.console.client import VoiceClient, flask_transport, http_transport
+    from heel_coach.console.envelopes import Device
+
+    device = Device(
+        locale=args.locale,
+        audio_player=not args.no_audio_player,
+        user_id=args.user or "amzn1.ask.account.local-console-user",
+    )
+    if args.device_id:
+        device.device_id = args.device_id
+    if args.api_endpoint:
+        device.api_endpoint = args.api_endpoint.rstrip("/")
+    account = Account.for_tokens(args.api_token, args.granted_api_token)
+    account.granted = args.grant_reminders
+    stack = contextlib.ExitStack()
+    if args.url:
+        if args.ca_bundle:
+            print(
+                "--ca-bundle only applies in-process; a --url server reads REQUESTS_CA_BUNDLE",
+                file=sys.stderr,
+            )
+        transport = http_transport(args.url)
+    else:
+        from heel_coach.services.api_client import TimeoutApiClient
+        from heel_coach.settings import Settings
+        from heel_coach.web.app import create_app
+
+        logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
+        # Timestamps unchecked so that `:date` can move the conversation to another day.
+        settings = Settings.from_env(None, verify_signatures=False, verify_timestamps=False)
+        api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s, ca_bundle=args.ca_bundle)
+        stack.callback(api_client.close)
+        transport = flask_transport(create_app(settings, api_client=api_client))
+    client = VoiceClient.for_locale(transport, args.locale, device=device)
+    lines = interactive_lines() if sys.stdin.isatty() else piped_lines(sys.stdin, sys.stdout)
+    with stack:
+        return run(client, lines, account=account)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from heel_coach.settings import Settings
+    from heel_coach.web.server import serve
+
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    return serve(Settings.from_env(None, **overrides), dev=args.dev)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

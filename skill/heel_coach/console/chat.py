@@ -1,0 +1,255 @@
+"""`heel-coach chat`: type what you would say to an Echo; read what Alexa would say.
+
+Lines starting with ``:`` are not speech: they do what Alexa or the Alexa app would do
+(move the clock, grant or withdraw the reminders permission, disable the skill). When the
+skill hands over to Alexa's own permission question (``Connections.SendRequest`` AskFor),
+the console asks it, reads the answer, and sends the ``Connections.Response`` Alexa would.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from heel_coach.console.account import SCOPE_WORDS, Account, Clock, parse_moment
+from heel_coach.console.client import Heard, VoiceClient
+from heel_coach.services.reminders import REMINDERS_SCOPE
+
+COMMANDS = """Lines starting with ":" act as Alexa or the Alexa app instead of your voice:
+  :date 2026-11-14[T08:00]  move the clock requests are stamped with (UTC unless you add an
+                            offset like +01:00; a date alone means noon); :date now resets
+  :grant / :revoke          allow or withdraw the reminders permission in the Alexa app
+  :disable                  disable the skill (Alexa sends SkillDisabled; your data is deleted)
+  :help                     this list
+"""
+BANNER = (
+    """Heel Coach console. Type what you would say to Alexa, e.g. "open heel coach",
+"start my foot routine", "next", "say that again", "how long is left", "stop",
+"remind me every day at seven am", "how am I doing".
+Pauses show as [pause 30 s]. Type "quit" to leave, "new" for a new session.
+"""
+    + COMMANDS
+)
+
+_YES = {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "allow", "yes please"}
+_NO = {"no", "n", "nope", "deny", "don't allow", "no thanks"}
+
+
+def show(heard: Heard, out: TextIO) -> None:
+    if heard.status != 200:
+        out.write(f"  [HTTP {heard.status}] {heard.body}\n")
+        return
+    if heard.utterance is not None and heard.utterance.intent_name:
+        slots = ", ".join(f"{k}={v.value or v.raw}" for k, v in heard.utterance.slots.items())
+        out.write(f"  ({heard.utterance.intent_name}{': ' + slots if slots else ''})\n")
+    text = heard.text
+    out.write(f"Alexa: {text or '(silence)'}\n")
+    for directive in heard.directives:
+        out.write(f"  [{directive.get('type')}]\n")
+    card = heard.response.get("card")
+    if isinstance(card, dict):
+        out.write(f"  [{describe_card(card)}]\n")
+    if heard.reprompt:
+        out.write(f"  (if you say nothing: {heard.reprompt})\n")
+    if heard.ends_session:
+        out.write("  (session ended)\n")
+
+
+def describe_card(card: dict[str, Any]) -> str:
+    """One line for a card, which a real user would only see in the Alexa app."""
+    if card.get("type") == "AskForPermissionsConsent":
+        wanted = ", ".join(SCOPE_WORDS.get(p, p) for p in card.get("permissions") or [])
+        return f"card shown in the Alexa app: allow Heel Coach to {wanted or 'use a permission'}"
+    return f"card shown in the Alexa app: {card.get('title') or card.get('type')}"
+
+
+def ask_for_directive(heard: Heard) -> dict[str, Any] | None:
+    """The skill's AskFor hand-over to Alexa's permission question, if this response has one."""
+    directive = heard.directive("Connections.SendRequest")
+    return directive if directive is not None and directive.get("name") == "AskFor" else None
+
+
+class Console:
+    """One chat: the simulated Echo (``client``), Alexa's clock and the user's permission."""
+
+    def __init__(
+        self,
+        client: VoiceClient,
+        out: TextIO = sys.stdout,
+        account: Account | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.client = client
+        self.out = out
+        device = client.device
+        self.account = account or Account(
+            device.api_access_token, device.api_access_token, granted=device.permissions_token is not None
+        )
+        if account is not None:
+            account.apply(device)
+        self.clock = clock or Clock()
+        device.clock = self.clock
+
+    def run(self, lines: Iterable[str]) -> int:
+        self.out.write(BANNER)
+        feed = iter(lines)
+        for raw in feed:
+            text = raw.strip()
+            if not text:
+                continue
+            if text.lower() in {"quit", "exit", ":q"}:
+                if self.client.device.session_id:
+                    self.client.end()
+                break
+            if text.lower() == "new":
+                self.client.device.end_session()
+            elif text.startswith(":"):
+                self.command(text[1:].strip())
+            else:
+                self.hear(self.client.say(text), feed)
+            self.out.flush()
+        return 0
+
+    def hear(self, heard: Heard, feed: Iterator[str]) -> None:
+        """Show a response; while it hands over to Alexa's permission question, play Alexa."""
+        show(heard, self.out)
+        directive = ask_for_directive(heard)
+        while directive is not None:
+            status = self.consent(directive, feed)
+            if status == "ACCEPTED":
+                self.account.grant(self.client.device)
+                self.out.write(
+                    "  [permission granted: Alexa now sends a consent token and a new API token]\n"
+                )
+            body = self.client.device.permission_answer(status, str(directive.get("token") or ""))
+            heard = self.client.send(body)
+            self.out.write(f"  (Connections.Response: {status})\n")
+            show(heard, self.out)
+            directive = ask_for_directive(heard)
+
+    def consent(self, directive: dict[str, Any], feed: Iterator[str]) -> str:
+        """Alexa's own question; an unclear answer is asked again once, then not answered."""
+        scope = str((directive.get("payload") or {}).get("permissionScope") or "")
+        question = f"Allow Heel Coach to {SCOPE_WORDS.get(scope, 'use ' + scope)}?"
+        for attempt in range(2):
+            again = " again" if attempt else ""
+            self.out.write(f"[Alexa asks{again}: {question} yes / no / (empty = no answer)]\n")
+            self.out.flush()
+            answer = next(feed, "").strip().lower().rstrip(".!")
+            if not answer:
+                return "NOT_ANSWERED"
+            if answer in _YES:
+                return "ACCEPTED"
+            if answer in _NO:
+                return "DENIED"
+        return "NOT_ANSWERED"
+
+    # -- ":" commands ------------------------------------------------------------------------
+    def command(self, line: str) -> None:
+        name, _, arg = line.partition(" ")
+        handler = {
+            "date": self._date,
+            "grant": self._grant,
+            "revoke": self._revoke,
+            "disable": self._disable,
+            "help": self._help,
+        }.get(name.lower())
+        if handler is None:
+            self.out.write(f"  [unknown command :{name}; :help lists the commands]\n")
+            return
+        handler(arg.strip())
+
+    def _help(self, arg: str) -> None:
+        self.out.write(COMMANDS)
+
+    def _date(self, arg: str) -> None:
+        if arg and arg.lower() != "now":
+            try:
+                self.clock.set(parse_moment(arg))
+            except ValueError:
+                self.out.write("  [:date needs a date like 2026-11-14 or 2026-11-14T08:00]\n")
+                return
+        elif arg:
+            self.clock.set(None)
+        else:  # no argument: just say what time it is
+            self.out.write(f"  [clock: {self.clock():%a %d %b %Y %H:%M} UTC]\n")
+            return
+        self.client.device.end_session()  # a session never spans a jump in time
+        shown = self.clock().strftime("%a %d %b %Y %H:%M")
+        self.out.write(f"  [clock: {shown} UTC{'' if self.clock.moved else ' (real time)'}; new session]\n")
+
+    def _grant(self, arg: str) -> None:
+        self.account.grant(self.client.device)
+        heard = self.client.send(
+            self.client.device.skill_event(
+                "SkillPermissionAccepted", {"acceptedPermissions": [{"scope": REMINDERS_SCOPE}]}
+            )
+        )
+        self.out.write(
+            f"  [reminders permission allowed in the Alexa app; Alexa sent "
+            f"SkillPermissionAccepted: HTTP {heard.status}]\n"
+        )
+
+    def _revoke(self, arg: str) -> None:
+        self.account.revoke(self.client.device)
+        heard = self.client.send(
+            self.client.device.skill_event("SkillPermissionChanged", {"acceptedPermissions": []})
+        )
+        self.out.write(
+            f"  [reminders permission withdrawn in the Alexa app; Alexa sent "
+            f"SkillPermissionChanged: HTTP {heard.status}]\n"
+        )
+
+    def _disable(self, arg: str) -> None:
+        device = self.client.device
+        heard = self.client.send(device.skill_event("SkillDisabled"))
+        self.out.write(
+            f"  [Heel Coach disabled in the Alexa app; Alexa sent SkillDisabled: "
+            f"HTTP {heard.status}; the skill deletes your data]\n"
+        )
+        device.end_session()
+        self.account.revoke(device)
+        device.user_id = "amzn1.ask.account." + uuid.uuid4().hex
+        self.out.write(
+            "  [talking again enables the skill afresh: Alexa gives you a new user id "
+            "and the permission must be granted again]\n"
+        )
+
+
+def run(
+    client: VoiceClient,
+    lines: Iterable[str],
+    out: TextIO = sys.stdout,
+    account: Account | None = None,
+    clock: Clock | None = None,
+) -> int:
+    return Console(client, out, account, clock).run(lines)
+
+
+def interactive_lines() -> Iterator[str]:
+    """A terminal: ``input`` shows the prompt; Ctrl-D or Ctrl-C at the prompt leaves."""
+    while True:
+        try:
+            yield input("You: ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+
+
+def piped_lines(stream: TextIO, out: TextIO) -> Iterator[str]:
+    """Scripted input: prompt, then echo each line, so the transcript reads like a terminal.
+
+    The prompt is written (and flushed) before each read, so a program driving the console
+    through pipes knows the previous answer is complete when it sees ``You: ``.
+    """
+    while True:
+        out.write("You: ")
+        out.flush()
+        line = stream.readline()
+        if not line:
+            out.write("\n")
+            return
+        out.write(line.rstrip("\r\n") + "\n")
+        yield line

@@ -1,0 +1,161 @@
+"""Routine transitions: a pure function from (state, command) to (state, events).
+
+The engine never reads a clock and never knows about Alexa: handlers pass commands in,
+and the voice layer turns the emitted events into speech or AudioPlayer directives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from heel_coach.catalogue.model import Focus
+from heel_coach.engine.plan import Foot, Plan, Step
+from heel_coach.engine.state import RoutineState
+
+
+class Command(StrEnum):
+    NEXT = "next"
+    PREVIOUS = "previous"
+    REPEAT = "repeat"
+    SKIP = "skip"
+    START_OVER = "start_over"
+    PAUSE = "pause"
+    RESUME = "resume"
+    REMAINING = "remaining"
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    """Speak (or play) this step; ``repeated`` when the user asked to hear it again."""
+
+    step: Step
+    exercise_number: int
+    exercise_count: int
+    repeated: bool = False
+    resumed: bool = False
+
+
+@dataclass(frozen=True)
+class RoutineStarted:
+    routine_id: str
+    total_s: int
+    exercise_count: int
+    foot: Foot
+    focus: Focus
+
+
+@dataclass(frozen=True)
+class RoutineFinished:
+    routine_id: str
+    exercises_done: tuple[str, ...]
+    exercises_skipped: tuple[str, ...]
+    planned_s: int
+
+
+@dataclass(frozen=True)
+class ExerciseSkipped:
+    exercise_id: str
+
+
+@dataclass(frozen=True)
+class AlreadyAtStart:
+    """ "previous" on the first step: it is repeated instead."""
+
+
+@dataclass(frozen=True)
+class Paused:
+    step: Step
+
+
+@dataclass(frozen=True)
+class Remaining:
+    seconds: int
+    exercises_left: int
+    steps_left: int
+
+
+Event = StepStarted | RoutineStarted | RoutineFinished | ExerciseSkipped | AlreadyAtStart | Paused | Remaining
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: RoutineState
+    events: tuple[Event, ...]
+
+
+def start(plan: Plan) -> Transition:
+    state = RoutineState(plan.routine_id, plan.foot, plan.focus)
+    return Transition(
+        state,
+        (
+            RoutineStarted(plan.routine_id, plan.total_s, plan.exercise_count(), plan.foot, plan.focus),
+            _step_started(plan, 0),
+        ),
+    )
+
+
+def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
+    """Apply one command. A finished routine only answers REMAINING and START_OVER."""
+    state.check(plan)
+    if command is Command.START_OVER:
+        return start(plan)
+    if command is Command.REMAINING:
+        return Transition(state, (_remaining(state, plan),))
+    if state.finished(plan):
+        return Transition(state, (_finished(state, plan),))
+    position = state.position
+    if command is Command.NEXT:
+        new = replace(
+            state.moved_to(position + 1),
+            done=state.done | {position},
+            skipped=state.skipped - {position},
+        )
+        return _arrive(new, plan)
+    if command is Command.SKIP:
+        step = plan.steps[position]
+        end = position
+        while end < len(plan.steps) and plan.steps[end].entry_index == step.entry_index:
+            end += 1
+        passed = frozenset(range(position, end)) - state.done
+        new = replace(state.moved_to(end), skipped=state.skipped | passed)
+        return _arrive(new, plan, (ExerciseSkipped(step.exercise_id),))
+    if command is Command.PREVIOUS:
+        if position == 0:
+            return Transition(state.moved_to(0), (AlreadyAtStart(), _step_started(plan, 0)))
+        target = position - 1
+        new = replace(state.moved_to(target), done=state.done - {target}, skipped=state.skipped - {target})
+        return Transition(new, (_step_started(plan, target),))
+    if command is Command.REPEAT:
+        return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
+    if command is Command.PAUSE:
+        return Transition(replace(state, paused=True), (Paused(plan.steps[position]),))
+    # RESUME
+    return Transition(replace(state, paused=False), (_step_started(plan, position, resumed=True),))
+
+
+def _arrive(state: RoutineState, plan: Plan, before: tuple[Event, ...] = ()) -> Transition:
+    if state.finished(plan):
+        return Transition(state, (*before, _finished(state, plan)))
+    return Transition(state, (*before, _step_started(plan, state.position)))
+
+
+def _step_started(plan: Plan, position: int, *, repeated: bool = False, resumed: bool = False) -> StepStarted:
+    step = plan.steps[position]
+    return StepStarted(step, step.entry_index + 1, plan.exercise_count(), repeated, resumed)
+
+
+def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:
+    done_entries = {plan.steps[i].entry_index for i in state.done}
+    exercises_done = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i in done_entries)
+    exercises_skipped = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i not in done_entries)
+    return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped, plan.total_s)
+
+
+def _remaining(state: RoutineState, plan: Plan) -> Remaining:
+    left = plan.steps[state.position :]
+    return Remaining(
+        seconds=plan.remaining_s(state.position),
+        exercises_left=len({s.entry_index for s in left}),
+        steps_left=len(left),
+    )

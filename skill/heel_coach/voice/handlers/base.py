@@ -1,0 +1,73 @@
+"""Small helpers shared by handlers: predicates, slot reading, turning a Reply into a Response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from heel_coach.voice.coach import Turn
+from heel_coach.voice.speech import Reply
+
+TURN = "heelcoach.turn"
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes[TURN]
+    assert isinstance(turn, Turn)
+    return turn
+
+
+def request_type(handler_input: HandlerInput) -> str:
+    return str(get_request_type(handler_input))
+
+
+def intent_is(handler_input: HandlerInput, *names: str) -> bool:
+    return request_type(handler_input) == "IntentRequest" and get_intent_name(handler_input) in names
+
+
+def pending(handler_input: HandlerInput) -> Any:
+    """The question we asked last turn (read from request attributes: no I/O)."""
+    turn = handler_input.attributes_manager.request_attributes.get(TURN)
+    return turn.session.get("pending") if isinstance(turn, Turn) else None
+
+
+def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None]:
+    """(resolved id, heard text) of a custom slot; id is None when Alexa could not resolve it."""
+    try:
+        slot = get_slot(handler_input, name)
+    except (TypeError, AttributeError):
+        return None, None
+    if slot is None or not slot.value:
+        return None, None
+    resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    for authority in resolutions or []:
+        if (
+            authority.status
+            and authority.status.code == StatusCode.ER_SUCCESS_MATCH
+            and authority.values
+            and authority.values[0].value is not None
+        ):
+            return authority.values[0].value.id, slot.value
+    return None, slot.value
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    """Build the SDK response; remember it so "repeat" can say it again."""
+    builder = handler_input.response_builder
+    turn = turn_of(handler_input)
+    ssml = reply.speech.build() if not reply.speech.is_empty() else ""
+    if ssml:
+        builder.speak(ssml)
+    if reply.reprompt:
+        reprompt = turn.speaker.ssml().sentence(reply.reprompt).build()
+        builder.ask(reprompt)
+        turn.session["last"] = {"ssml": ssml, "reprompt": reply.reprompt}
+    if reply.end_session is not None:
+        builder.set_should_end_session(reply.end_session)
+    for directive in reply.directives:
+        builder.add_directive(directive)
+    return builder.response

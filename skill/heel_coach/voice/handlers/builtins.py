@@ -1,0 +1,135 @@
+"""Built-in intents and requests every skill must answer: help, stop, cancel, fallback, session end."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from heel_coach.voice import coach, phrasing
+from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
+
+
+class HelpHandler(AbstractRequestHandler):
+    """Help that depends on where the user is."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(handler_input, "AMAZON.HelpIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        question = pending(handler_input)
+        if question == coach.ASK_FOOT:
+            reply.speech.sentence(turn.text("help.choosing"))
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", coach.ASK_FOOT))
+        if question == coach.ASK_FOCUS:
+            reply.speech.sentence(turn.text("help.choosing_focus"))
+            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", coach.ASK_FOCUS))
+        plan = turn.active_plan()
+        if plan is not None and turn.user.routine is not None:
+            step = plan.steps[turn.user.routine.position]
+            reply.speech.sentence(
+                turn.text(
+                    "help.routine",
+                    exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
+                    number=phrasing.number_words(step.entry_index + 1),
+                    count=phrasing.number_words(plan.exercise_count()),
+                )
+            )
+            return respond(
+                handler_input,
+                turn.ask(reply, "help.routine.question", "reprompt.step", coach.ASK_CONTINUE),
+            )
+        reply.speech.sentence(turn.text("help.idle"))
+        return respond(
+            handler_input,
+            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+        )
+
+
+class StopCancelHandler(AbstractRequestHandler):
+    """Stop and cancel end the session; the place in the routine is kept for next time."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(
+            handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        plan = turn.active_plan()
+        if plan is not None and turn.user.routine is not None:
+            step = plan.steps[turn.user.routine.position]
+            reply.speech.sentence(
+                turn.text(
+                    "stop.saved",
+                    exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
+                    routine=turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id)),
+                )
+            )
+        else:
+            reply.speech.sentence(turn.text("goodbye"))
+        reply.end_session = True
+        turn.session["pending"] = None
+        return respond(handler_input, reply)
+
+
+class LoopShuffleHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(
+            handler_input,
+            "AMAZON.LoopOnIntent",
+            "AMAZON.LoopOffIntent",
+            "AMAZON.ShuffleOnIntent",
+            "AMAZON.ShuffleOffIntent",
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        reply.speech.sentence(turn.text("loop_shuffle"))
+        return respond(handler_input, _reprompt_for_state(turn, reply))
+
+
+class FallbackHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(handler_input, "AMAZON.FallbackIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        reply.speech.sentence(turn.text("fallback"))
+        return respond(handler_input, _reprompt_for_state(turn, reply))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """Alexa plays nothing for SessionEndedRequest; the position is already saved."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return request_type(handler_input) == "SessionEndedRequest"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return handler_input.response_builder.response
+
+
+class UnhandledRequestHandler(AbstractRequestHandler):
+    """Catch-all, registered last: an intent or request we do not expect gets a polite answer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if request_type(handler_input) not in ("IntentRequest", "LaunchRequest"):
+            return handler_input.response_builder.response
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        reply.speech.sentence(turn.text("fallback"))
+        return respond(handler_input, _reprompt_for_state(turn, reply))
+
+
+def _reprompt_for_state(turn: coach.Turn, reply: coach.Reply) -> coach.Reply:
+    if turn.active_plan() is not None:
+        return turn.ask(reply, "reprompt.step", "reprompt.step", coach.ASK_CONTINUE)
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE)

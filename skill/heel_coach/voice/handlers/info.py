@@ -1,0 +1,48 @@
+"""Safety information on request: red flags (seed 002) and massage contraindications (seed 003)."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from heel_coach.voice.coach import Turn
+from heel_coach.voice.handlers.base import intent_is, respond, turn_of
+from heel_coach.voice.speech import Reply
+
+
+class RedFlagsHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(handler_input, "RedFlagsIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        reply.speech.sentence(turn.speaker.red_flags())
+        reply.speech.sentence(turn.speaker.safety().disclaimer)
+        return respond(handler_input, _follow_up(turn, reply))
+
+
+class MassageSafetyHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(handler_input, "MassageSafetyIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = turn.reply()
+        reply.speech.paragraph(turn.speaker.contraindications())
+        turn.user.contraindications_given = True
+        return respond(handler_input, _follow_up(turn, reply))
+
+
+def _follow_up(turn: Turn, reply: Reply) -> Reply:
+    """After safety information, offer to carry on the routine (or choose one)."""
+    if turn.active_plan() is not None and turn.user.routine is not None:
+        return turn.ask(
+            reply,
+            "safety.question",
+            "reprompt.resume",
+            "continue",
+            routine=turn.speaker.routine_name(turn.catalogue.routine(turn.user.routine.routine_id)),
+        )
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")

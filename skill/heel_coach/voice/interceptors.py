@@ -1,0 +1,70 @@
+"""Load the user's state once before a request and save it once after, only if it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from heel_coach.voice.coach import PlanCache, Turn
+from heel_coach.voice.handlers.base import TURN
+from heel_coach.voice.speech import Speaker
+from heel_coach.voice.user import UserData
+
+SNAPSHOT = "heelcoach.loaded"
+
+
+class LoadTurnInterceptor(AbstractRequestInterceptor):
+    def __init__(self, plans: PlanCache, speakers: Callable[[str | None], Speaker]) -> None:
+        self.plans = plans
+        self.speakers = speakers
+
+    def process(self, handler_input: HandlerInput) -> None:
+        envelope = handler_input.request_envelope
+        request = envelope.request
+        manager = handler_input.attributes_manager
+        stored: dict[str, Any] = manager.persistent_attributes
+        # The loaded dict stays untouched (UserData works on its own copy): it is the snapshot.
+        manager.request_attributes[SNAPSHOT] = stored
+        in_session = envelope.session is not None
+        session = dict(manager.session_attributes or {}) if in_session else {}
+        timestamp = getattr(request, "timestamp", None)
+        now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        manager.request_attributes[TURN] = Turn(
+            speaker=self.speakers(getattr(request, "locale", None)),
+            plans=self.plans,
+            user=UserData.from_attributes(stored),
+            session=session,
+            now=now,
+            in_session=in_session,
+        )
+
+
+class SaveTurnInterceptor(AbstractResponseInterceptor):
+    """The single persistent write of a request (nothing is written when nothing changed)."""
+
+    def __init__(self, on_finished: Callable[[HandlerInput, Turn], None] | None = None) -> None:
+        self.on_finished = on_finished
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        manager = handler_input.attributes_manager
+        turn = manager.request_attributes.get(TURN)
+        if not isinstance(turn, Turn):
+            return
+        if turn.in_session:
+            manager.session_attributes = turn.session
+        if turn.notes.get("skip_save"):
+            return  # data just deleted, or a skill event: never write the user (back)
+        if self.on_finished is not None and "finished" in turn.notes:
+            self.on_finished(handler_input, turn)
+            return
+        new = turn.user.to_attributes()
+        if new != manager.request_attributes.get(SNAPSHOT):
+            manager.persistent_attributes = new
+            manager.save_persistent_attributes()

@@ -1,0 +1,360 @@
+"""Reminder dialogues: confirm in words, ask for permission by voice, then call the Reminders API.
+
+Every reminder is created or changed only after the user said yes to a question that states
+its time and recurrence (certification: explicit consent per reminder). Without the
+reminders permission we send ``Connections.SendRequest``/AskFor and keep the confirmed
+request in persistent attributes until the ``Connections.Response`` arrives. A reminder's
+token is stored only after the API confirmed it; every API failure becomes a sentence that
+says what happened and what to do, never a claim that a reminder exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+from heel_coach.errors import ServiceError
+from heel_coach.reminders.schedule import DAY_SETS, LocalTime, routine_for
+from heel_coach.services.reminders import REMINDERS_SCOPE, Reminder, RemindersClient
+from heel_coach.services.settings_api import get_time_zone
+from heel_coach.voice import phrasing
+from heel_coach.voice.coach import Turn
+from heel_coach.voice.handlers.base import respond, turn_of
+from heel_coach.voice.speech import Reply
+
+_LOG = logging.getLogger(__name__)
+
+ASK_REMINDER = "reminder"
+"""Pending question: yes carries out ``session["reminder"]`` (create, move or cancel)."""
+
+_ERROR_KEYS = {
+    "permission_missing": "reminder.error.permission",
+    "forbidden": "reminder.error.permission",
+    "rate_limited": "reminder.error.busy",
+    "invalid": "reminder.error.invalid",
+    "conflict": "reminder.error.invalid",
+}
+
+
+@dataclass(frozen=True)
+class AlexaApi:
+    """What one request gives us to call the Alexa APIs as this user."""
+
+    client: Any
+    endpoint: str
+    token: str
+    device_id: str
+    consent: str | None
+
+
+def api_of(handler_input: HandlerInput) -> AlexaApi | None:
+    context = handler_input.request_envelope.context
+    system = context.system if context is not None else None
+    factory = handler_input.service_client_factory
+    if factory is None or system is None or not system.api_endpoint or not system.api_access_token:
+        return None
+    permissions = getattr(system.user, "permissions", None)
+    device = getattr(system, "device", None)
+    return AlexaApi(
+        client=factory.api_configuration.api_client,
+        endpoint=system.api_endpoint,
+        token=system.api_access_token,
+        device_id=getattr(device, "device_id", "") or "",
+        consent=getattr(permissions, "consent_token", None) if permissions else None,
+    )
+
+
+def fetch_time_zone(api: AlexaApi, turn: Turn) -> str:
+    """The device's zone from the Settings API, remembered for progress; raises ServiceError."""
+    zone = get_time_zone(api.client, api.endpoint, api.token, api.device_id)
+    turn.user.extra["time_zone"] = zone
+    return zone
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+def say_time(turn: Turn, time: LocalTime) -> str:
+    hour = time.hour % 12 or 12
+    meridiem = turn.text("time.am" if time.hour < 12 else "time.pm")
+    if time.minute == 0:
+        return turn.text("time.hour", hour=hour, meridiem=meridiem)
+    return turn.text("time.hour_minute", hour=hour, minute=f"{time.minute:02d}", meridiem=meridiem)
+
+
+def say_recurrence(turn: Turn, days: tuple[str, ...] | None) -> str:
+    if days is None:
+        return turn.text("recurrence.daily")
+    if days == DAY_SETS["weekdays"]:
+        return turn.text("recurrence.weekdays")
+    if days == DAY_SETS["weekends"]:
+        return turn.text("recurrence.weekends")
+    names = [turn.text(f"day.{d}") for d in days]
+    return turn.text("recurrence.days", days=phrasing.join_list(names))
+
+
+def routine_name(turn: Turn, routine_id: str) -> str:
+    routine = turn.catalogue.routines.get(routine_id) or turn.catalogue.routine("full")
+    return turn.speaker.routine_name(routine)
+
+
+def _params(turn: Turn, item: dict[str, Any]) -> dict[str, str]:
+    days = tuple(item["days"]) if item.get("days") else None
+    return {
+        "time": say_time(turn, LocalTime(item["hour"], item["minute"])),
+        "recurrence": say_recurrence(turn, days),
+        "routine": routine_name(turn, item.get("routine") or "full"),
+    }
+
+
+# -- stored facts ------------------------------------------------------------------------------
+
+
+def stored(turn: Turn) -> dict[str, Any]:
+    """``extra["reminders"]``: ``items`` (confirmed by the API) and ``pending`` (awaiting permission)."""
+    data: dict[str, Any] = turn.user.extra.setdefault("reminders", {})
+    data.setdefault("items", [])
+    return data
+
+
+def _item(reminder: Reminder, routine: str) -> dict[str, Any]:
+    return {
+        "token": reminder.alert_token,
+        "hour": reminder.hour,
+        "minute": reminder.minute,
+        "days": list(reminder.days) if reminder.days else None,
+        "routine": routine,
+    }
+
+
+def _routine_of(turn: Turn, reminder: Reminder) -> str:
+    for item in stored(turn)["items"]:
+        if item.get("token") == reminder.alert_token:
+            return str(item.get("routine") or "full")
+    return routine_for(LocalTime(reminder.hour, reminder.minute))
+
+
+# -- questions -----------------------------------------------------------------------------------
+
+
+def propose(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
+    """Ask for explicit consent, stating time and recurrence; yes carries ``request`` out."""
+    turn.session["reminder"] = request
+    key = {"create": "reminder.confirm", "move": "reminder.move.confirm"}[request["action"]]
+    return turn.ask(reply, key, "reminder.confirm.reprompt", ASK_REMINDER, **_params(turn, request))
+
+
+def _active_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> list[Reminder] | Reply:
+    """The user's reminders that are on, or the reply to give instead: without the permission
+    we cannot see them, so we say so rather than claim there are none."""
+    api = api_of(handler_input)
+    if api is not None and not api.consent:
+        reply.speech.sentence(turn.text("reminder.no_permission.list"))
+        return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+    if api is None:
+        return _failed(turn, reply, ServiceError("no Alexa API", 0, "unreachable"), "list")
+    try:
+        return [r for r in _client(api).list() if r.status == "ON"]
+    except ServiceError as exc:
+        return _failed(turn, reply, exc, "list")
+
+
+def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+    reminders = _active_reminders(handler_input, turn, reply)
+    if isinstance(reminders, Reply):
+        return reminders
+    if not reminders:
+        stored(turn)["items"] = []
+        reply.speech.sentence(turn.text("reminder.none"))
+        return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+    turn.session["reminder"] = {"action": "cancel", "tokens": [r.alert_token for r in reminders]}
+    if len(reminders) > 1:
+        return turn.ask(
+            reply,
+            "reminder.cancel.confirm_all",
+            "reminder.cancel.reprompt",
+            ASK_REMINDER,
+            count=phrasing.number_words(len(reminders)),
+        )
+    item = _item(reminders[0], _routine_of(turn, reminders[0]))
+    return turn.ask(
+        reply, "reminder.cancel.confirm", "reminder.cancel.reprompt", ASK_REMINDER, **_params(turn, item)
+    )
+
+
+def propose_move(turn: Turn, reply: Reply, time: LocalTime | None) -> Reply:
+    items = stored(turn)["items"]
+    if not items:
+        reply.speech.sentence(turn.text("reminder.none"))
+        return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+    if time is None:
+        return turn.ask(reply, "reminder.move.which_time", "reminder.which_time.reprompt", None)
+    current = items[0]
+    return propose(turn, reply, {**current, "action": "move", **time.as_dict()})
+
+
+# -- doing it ------------------------------------------------------------------------------------
+
+
+def carry_out(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+    """The user said yes: do what ``session["reminder"]`` says, asking for permission first."""
+    request = turn.session.pop("reminder", None)
+    turn.session["pending"] = None
+    if not isinstance(request, dict):
+        return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
+    api = api_of(handler_input)
+    if api is not None and not api.consent and request["action"] != "cancel":
+        return ask_permission(turn, reply, request)
+    return execute(api, turn, reply, request)
+
+
+def ask_permission(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
+    """Hand over to Alexa's own permission prompt; no speech, no reprompt (Alexa speaks)."""
+    stored(turn)["pending"] = request
+    reply.directives.append(
+        SendRequestDirective(
+            name="AskFor",
+            payload={
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "1",
+                "permissionScope": REMINDERS_SCOPE,
+            },
+            token="heelcoach-reminder",
+        )
+    )
+    reply.end_session = None
+    return reply
+
+
+def permission_answered(
+    handler_input: HandlerInput, turn: Turn, reply: Reply, status: str, card_thrown: bool
+) -> Reply:
+    """``Connections.Response``: ACCEPTED goes on with the confirmed request; else explain."""
+    request = stored(turn).pop("pending", None)
+    if status == "ACCEPTED" and isinstance(request, dict):
+        return execute(api_of(handler_input), turn, reply, request)
+    if status == "ACCEPTED":
+        return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
+    reply.speech.sentence(turn.text("reminder.permission.denied"))
+    if not card_thrown:
+        turn.notes["consent_card"] = True
+        reply.speech.sentence(turn.text("reminder.permission.card"))
+    return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+
+
+def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
+    action = request["action"]
+    if api is None:
+        return _failed(turn, reply, ServiceError("no Alexa API in this request", 0, "unreachable"), action)
+    client = _client(api)
+    try:
+        if action == "cancel":
+            _cancel(client, turn, request.get("tokens") or [])
+            reply.speech.sentence(turn.text("reminder.cancelled"))
+            return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+        try:
+            zone = fetch_time_zone(api, turn)
+        except ServiceError as exc:
+            _log(exc, "time zone")
+            reply.speech.sentence(
+                turn.text("reminder.error.time_zone", outcome=turn.text(f"reminder.outcome.{action}"))
+            )
+            return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+        routine = request.get("routine") or "full"
+        days = tuple(request["days"]) if request.get("days") else None
+        fields: dict[str, Any] = {
+            "hour": request["hour"],
+            "minute": request["minute"],
+            "days": days,
+            "time_zone": zone,
+            "locale": turn.speaker.locale,
+            "now_local": turn.now,
+            "text": turn.text("reminder.text", routine=routine_name(turn, routine)),
+        }
+        reminder = client.save_daily(request["token"] if action == "move" else None, **fields)
+    except ServiceError as exc:
+        if action == "move" and exc.code == "not_found":
+            _forget(turn, request.get("token"))
+            reply.speech.sentence(turn.text("reminder.gone"))
+            return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+        return _failed(turn, reply, exc, action)
+    _forget(turn, request.get("token"))
+    stored(turn)["items"].append(_item(reminder, routine))
+    reply.speech.sentence(
+        turn.text(
+            "reminder.moved" if action == "move" else "reminder.created",
+            **_params(turn, _item(reminder, routine)),
+        )
+    )
+    return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+
+
+def list_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+    reminders = _active_reminders(handler_input, turn, reply)
+    if isinstance(reminders, Reply):
+        return reminders
+    items = [_item(r, _routine_of(turn, r)) for r in reminders]
+    stored(turn)["items"] = items  # the API is the truth: reminders deleted in the app go
+    if not items:
+        reply.speech.sentence(turn.text("reminder.none"))
+    else:
+        spoken = [turn.text("reminder.list.item", **_params(turn, i)) for i in items]
+        if len(spoken) == 1:
+            reply.speech.sentence(turn.text("reminder.list.one", item=spoken[0]))
+        else:
+            reply.speech.sentence(
+                turn.text(
+                    "reminder.list.many",
+                    items=phrasing.join_list(spoken),
+                    count=phrasing.number_words(len(spoken)),
+                )
+            )
+    return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+
+
+def _client(api: AlexaApi) -> RemindersClient:
+    return RemindersClient(api.client, api.endpoint, api.token)
+
+
+def _cancel(client: RemindersClient, turn: Turn, tokens: list[str]) -> None:
+    for token in tokens:
+        try:
+            client.delete(token)
+        except ServiceError as exc:
+            if exc.code != "not_found":  # already gone counts as cancelled
+                raise
+        _forget(turn, token)
+
+
+def _forget(turn: Turn, token: object) -> None:
+    data = stored(turn)
+    data["items"] = [i for i in data["items"] if i.get("token") != token]
+
+
+def _failed(turn: Turn, reply: Reply, exc: ServiceError, action: str) -> Reply:
+    _log(exc, action)
+    key = _ERROR_KEYS.get(exc.code, "reminder.error.unavailable")
+    reply.speech.sentence(turn.text(key, outcome=turn.text(f"reminder.outcome.{action}")))
+    if key == "reminder.error.permission":
+        turn.notes["consent_card"] = True
+    return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+
+
+def finish(handler_input: HandlerInput, reply: Reply) -> Response:
+    """``respond``, plus the AskForPermissionsConsent card when this turn needs one."""
+    response = respond(handler_input, reply)
+    turn = turn_of(handler_input)
+    if turn.notes.get("consent_card"):
+        handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
+    return response
+
+
+def _log(exc: ServiceError, action: str) -> None:
+    """Codes only: API messages are not logged, and nothing that identifies the user."""
+    _LOG.warning("reminders %s failed: code=%s status=%s", action, exc.code, exc.status)

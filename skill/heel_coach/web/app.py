@@ -1,0 +1,207 @@
+"""The Flask edge: verify, parse, invoke the skill, and answer JSON. Errors become 400s here.
+
+``create_app(settings)`` builds everything; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from flask import Flask, Response, abort, jsonify, request, send_from_directory
+
+from heel_coach.catalogue import load_catalogue
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.errors import RequestRejected, StorageError
+from heel_coach.persistence.adapter import SqlitePersistenceAdapter
+from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.settings import Settings
+from heel_coach.voice.playback import TrackLibrary
+from heel_coach.voice.skill_factory import build_skill
+from heel_coach.voice.ssml import SilenceClips
+from heel_coach.web.certificates import CertificateFetcher
+from heel_coach.web.envelope import check_shape, parse_json, serialize_response, to_envelope
+from heel_coach.web.verification import RequestVerifier
+
+_LOG = logging.getLogger("heelcoach.request")
+_APOLOGY = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "PlainText",
+            "text": "Sorry, something went wrong on my side. Please try again.",
+        },
+        "shouldEndSession": True,
+    },
+}
+HASHED_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass
+class Services:
+    """What the app was built with; tests and the console reach in through ``app.extensions``."""
+
+    settings: Settings
+    catalogue: Catalogue
+    store: SqliteStore
+    skill: CustomSkill
+    verifier: RequestVerifier
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    verifier: RequestVerifier | None = None,
+    store: SqliteStore | None = None,
+    api_client: Any = None,
+    thread_per_request: bool = False,
+) -> Flask:
+    settings = settings or Settings.from_env()
+    catalogue = catalogue or load_catalogue()
+    store = store or SqliteStore(settings.db_path)
+    verifier = verifier or RequestVerifier(
+        verify_signatures=settings.verify_signatures,
+        verify_timestamps=settings.verify_timestamps,
+        skill_ids=settings.skill_ids,
+        trust_roots_file=str(settings.trusted_roots_file) if settings.trusted_roots_file else None,
+        fetcher=CertificateFetcher(timeout_s=settings.cert_timeout_s),
+    )
+    if api_client is None:
+        from heel_coach.services.api_client import TimeoutApiClient
+
+        api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s)
+    skill = build_skill(
+        catalogue,
+        SqlitePersistenceAdapter(store),
+        api_client=api_client,
+        silence=silence_clips(settings),
+        default_locale=settings.default_locale,
+        store=store,
+        tracks=TrackLibrary(settings.audio_dir, settings.audio_base_url),
+    )
+    app = Flask("heelcoach")
+    services = Services(settings, catalogue, store, skill, verifier)
+    app.extensions["heelcoach"] = services
+    if not settings.verify_signatures:
+        _LOG.warning(
+            "!!! Alexa request signature verification is OFF: for local use only. "
+            "Set HEELCOACH_VERIFY_SIGNATURES=true in production. !!!"
+        )
+
+    if thread_per_request:
+
+        @app.teardown_request
+        def _release_connection(_: BaseException | None) -> None:
+            store.release_thread()
+
+    @app.post("/alexa")
+    def alexa() -> tuple[Response, int]:
+        return handle_alexa(services)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        database = "ok" if store.health() else "unavailable"
+        status = 200 if database == "ok" else 503
+        return jsonify(
+            status="ok" if status == 200 else "degraded",
+            database=database,
+            exercises=len(catalogue.exercises),
+            routines=len(catalogue.routines),
+        ), status
+
+    @app.get("/audio/<path:name>")
+    def audio(name: str) -> Response:
+        root = Path(settings.audio_dir).resolve()
+        if not name.endswith(".mp3") or not (root / name).resolve().is_relative_to(root):
+            abort(404)
+        response = send_from_directory(
+            root, name, mimetype="audio/mpeg", conditional=True, max_age=HASHED_MAX_AGE
+        )
+        response.headers["Cache-Control"] = f"public, max-age={HASHED_MAX_AGE}, immutable"
+        return response
+
+    @app.errorhandler(404)
+    def not_found(_: Exception) -> tuple[Response, int]:
+        return jsonify(error="not_found"), 404
+
+    @app.errorhandler(405)
+    def not_allowed(_: Exception) -> tuple[Response, int]:
+        return jsonify(error="method_not_allowed"), 405
+
+    return app
+
+
+def handle_alexa(services: Services) -> tuple[Response, int]:
+    started = time.perf_counter()
+    outcome, request_type, intent = "ok", "-", "-"
+    try:
+        body = read_body(services.settings.max_body_bytes)
+        services.verifier.verify_signature(request.headers, body)  # case-insensitive, no copy
+        data = parse_json(body)
+        check_shape(data)
+        request_type = data["request"]["type"]
+        intent = (data["request"].get("intent") or {}).get("name", "-")
+        if services.verifier.verify_timestamps:
+            services.verifier.verify_timestamp(data)
+        services.verifier.verify_application(data)
+        envelope = to_envelope(data)
+        try:
+            response = services.skill.invoke(request_envelope=envelope, context=None)
+            payload, status = serialize_response(response), 200
+        except StorageError:
+            outcome = "storage_error"
+            payload, status = dict(_APOLOGY), 200
+        except Exception:  # the skill's own exception handlers should make this unreachable
+            _LOG.exception("skill.invoke failed")
+            outcome = "skill_error"
+            payload, status = dict(_APOLOGY), 200
+    except RequestRejected as exc:
+        outcome = f"rejected:{exc.reason}"
+        payload, status = {"error": exc.reason, "detail": exc.detail}, 400
+    if _LOG.isEnabledFor(logging.INFO):
+        fields = {
+            "type": request_type,
+            "intent": intent,
+            "status": status,
+            "outcome": outcome,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        _LOG.info(
+            "alexa request type=%(type)s intent=%(intent)s status=%(status)s "
+            "outcome=%(outcome)s latency_ms=%(latency_ms)s",
+            fields,
+            extra={"alexa_fields": fields},
+        )
+    return jsonify(payload), status
+
+
+def read_body(limit: int) -> bytes:
+    """Read at most ``limit`` bytes; a larger body is refused without reading it all."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise RequestRejected("body_too_large", f"request body over {limit} bytes")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise RequestRejected("body_too_large", f"request body over {limit} bytes")
+    if not data:
+        raise RequestRejected("empty_body", "request body is empty")
+    return bytes(data)
+
+
+def silence_clips(settings: Settings) -> SilenceClips | None:
+    """Silent MP3 clips for long holds, when they are published under a public HTTPS URL."""
+    if not settings.audio_base_url:
+        return None
+    from heel_coach.audio.silence import SILENCE_CLIP_SECONDS, silence_clip_name
+
+    base = settings.audio_base_url
+
+    def url_for(seconds: int) -> str:
+        return f"{base}/silence/{silence_clip_name(seconds)}"
+
+    return SilenceClips(tuple(SILENCE_CLIP_SECONDS), url_for)

@@ -1,0 +1,97 @@
+"""Check that a body is a well-formed Alexa request before the SDK sees it.
+
+The SDK's deserializer accepts almost anything and fails late with odd exceptions; we
+reject early with a clear reason so a malformed request is a 400, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import Request, RequestEnvelope
+
+from heel_coach.errors import RequestRejected
+from heel_coach.web.model_decoder import ModelDecoder
+from heel_coach.web.model_encoder import ModelEncoder
+
+_SERIALIZER = DefaultSerializer()
+_DECODER = ModelDecoder(_SERIALIZER)
+_ENCODER = ModelEncoder(_SERIALIZER)
+_ENVELOPE_SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
+KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+
+
+def parse_json(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise RequestRejected("invalid_json", f"body is not UTF-8 JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise RequestRejected("invalid_request", "body must be a JSON object")
+    return data
+
+
+def check_shape(data: dict[str, Any]) -> None:
+    """The fields every Alexa request carries, with the right JSON types."""
+    if not isinstance(data.get("version"), str):
+        raise RequestRejected("invalid_request", "missing or non-string 'version'")
+    request = data.get("request")
+    if not isinstance(request, dict):
+        raise RequestRejected("invalid_request", "missing 'request' object")
+    for key in ("type", "requestId"):
+        if not isinstance(request.get(key), str) or not request.get(key):
+            raise RequestRejected("invalid_request", f"missing or non-string 'request.{key}'")
+    if not isinstance(request.get("timestamp"), str | int) or isinstance(request.get("timestamp"), bool):
+        raise RequestRejected("invalid_request", "missing 'request.timestamp'")
+    if request["type"] not in KNOWN_REQUEST_TYPES:
+        raise RequestRejected("unsupported_request_type", f"unknown request type {request['type']!r}")
+    if "locale" in request and not isinstance(request["locale"], str):
+        raise RequestRejected("invalid_request", "'request.locale' must be a string")
+    context = data.get("context")
+    system = context.get("System") if isinstance(context, dict) else None
+    if not isinstance(system, dict):
+        raise RequestRejected("invalid_request", "missing 'context.System'")
+    user = system.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("userId"), str) or not user["userId"]:
+        raise RequestRejected("invalid_request", "missing 'context.System.user.userId'")
+    session = data.get("session")
+    if session is not None:
+        if not isinstance(session, dict):
+            raise RequestRejected("invalid_request", "'session' must be an object")
+        attributes = session.get("attributes")
+        if attributes is not None and not isinstance(attributes, dict):
+            raise RequestRejected("invalid_request", "'session.attributes' must be an object")
+    if request["type"] == "IntentRequest":
+        intent = request.get("intent")
+        if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
+            raise RequestRejected("invalid_request", "IntentRequest without 'intent.name'")
+        slots = intent.get("slots")
+        if slots is not None and not (
+            isinstance(slots, dict) and all(isinstance(v, dict) for v in slots.values())
+        ):
+            raise RequestRejected("invalid_request", "'intent.slots' must map names to objects")
+
+
+def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
+    try:
+        envelope = _deserialize(data)
+    except (SerializationException, ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise RequestRejected("invalid_request", f"not an Alexa request: {exc}") from None
+    if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+        raise RequestRejected("invalid_request", "not an Alexa request")
+    return envelope
+
+
+def _deserialize(data: dict[str, Any]) -> Any:
+    """The SDK's model objects, built by the cached decoder (see ``model_decoder``)."""
+    return _DECODER.decode(data, _ENVELOPE_SPEC)
+
+
+def serialize_response(response: object) -> dict[str, Any]:
+    result = _ENCODER.encode(response)
+    if not isinstance(result, dict):
+        raise TypeError("a response envelope serialises to a JSON object")
+    return result
