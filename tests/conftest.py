@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from werkzeug.serving import make_server
+
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport, http_transport
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-from werkzeug.serving import make_server
 
 
 @pytest.fixture(autouse=True)

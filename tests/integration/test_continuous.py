@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.tracks import wanted_tracks
 from heel_coach.audio.tts import EspeakEngine

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.helpers import db_dump
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from heel_coach.voice.ssml import (
     MAX_BREAK_S,
     SilenceClips,
@@ -13,8 +16,6 @@ from heel_coach.voice.ssml import (
     pauses_in,
     to_display_text,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 CLIPS = SilenceClips(
     (1, 2, 5, 10, 15, 20, 30, 45, 60), lambda n: f"https://coach.example/audio/silence/silence-{n}s.mp3"
