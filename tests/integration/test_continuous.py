@@ -155,7 +155,7 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     assert play_to_the_end(echo, stream_of(over)) == [0, 1]
     attributes, sessions = stored(app, echo.device.user_id)
     assert attributes["routine"]["position"] == 2 and "playback" not in attributes
-    assert sessions == [("quick", 246, ("sole-roll", "plantar-fascia-stretch"), ())]
+    assert sessions == [("quick", 256, ("sole-roll", "plantar-fascia-stretch"), ())]
 
 
 def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(

@@ -23,6 +23,10 @@ class Command(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     REMAINING = "remaining"
+    ENDED_AT_WAIT = "ended_at_wait"
+    """The session closed at the current step's wait point (Alexa stopped listening after the
+    step was said in full): its sets are done, and the next launch starts at the step after it.
+    The voice layer sends it only when its last response was that step."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,19 @@ class ExerciseSkipped:
 
 @dataclass(frozen=True)
 class AlreadyAtStart:
-    """ "previous" on the first step: it is repeated instead."""
+    """ "previous" during the first exercise: it starts again instead."""
 
 
 @dataclass(frozen=True)
 class Paused:
     step: Step
+
+
+@dataclass(frozen=True)
+class LeftAtWait:
+    """The session ended at a wait point; ``next_step`` is where the next launch carries on."""
+
+    next_step: Step
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,16 @@ class Remaining:
     steps_left: int
 
 
-Event = StepStarted | RoutineStarted | RoutineFinished | ExerciseSkipped | AlreadyAtStart | Paused | Remaining
+Event = (
+    StepStarted
+    | RoutineStarted
+    | RoutineFinished
+    | ExerciseSkipped
+    | AlreadyAtStart
+    | Paused
+    | Remaining
+    | LeftAtWait
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,15 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
     if state.finished(plan):
         return Transition(state, (_finished(state, plan),))
     position = state.position
+    if command is Command.ENDED_AT_WAIT:
+        if state.paused:  # stopped mid-step: nothing was finished, the place is kept
+            return Transition(state, (LeftAtWait(plan.steps[position]),))
+        new = replace(
+            state.moved_to(position + 1), done=state.done | {position}, skipped=state.skipped - {position}
+        )
+        if new.finished(plan):
+            return Transition(new, (_finished(new, plan),))
+        return Transition(new, (LeftAtWait(plan.steps[new.position]),))
     if command is Command.NEXT:
         new = replace(
             state.moved_to(position + 1),
@@ -121,11 +150,13 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         new = replace(state.moved_to(end), skipped=state.skipped | passed)
         return _arrive(new, plan, (ExerciseSkipped(step.exercise_id),))
     if command is Command.PREVIOUS:
-        if position == 0:
-            return Transition(state.moved_to(0), (AlreadyAtStart(), _step_started(plan, 0)))
-        target = position - 1
-        new = replace(state.moved_to(target), done=state.done - {target}, skipped=state.skipped - {target})
-        return Transition(new, (_step_started(plan, target),))
+        # The previous exercise from its start (the first one: this exercise from its start).
+        entry_index = plan.steps[position].entry_index
+        target = plan.exercise_start(max(0, entry_index - 1))
+        again = frozenset(range(target, position + 1))
+        new = replace(state.moved_to(target), done=state.done - again, skipped=state.skipped - again)
+        before: tuple[Event, ...] = (AlreadyAtStart(),) if entry_index == 0 else ()
+        return Transition(new, (*before, _step_started(plan, target)))
     if command is Command.REPEAT:
         return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
     if command is Command.PAUSE:
