@@ -1,8 +1,18 @@
-"""Durations, counts and lists in words, per language. Logic lives here, not in prompt files."""
+"""Durations, counts and lists in words, per language. Logic lives here, not in prompt files.
+
+Counted nouns agree with their number through ``count``: the wording of each plural form is
+locale data (``count.<noun>.<form>`` prompt keys), the choice of form is the language's plural
+rule (``PLURAL_RULES``, CLDR's cardinal categories). A template never puts a plural noun after
+a number placeholder; ``tests/unit/voice/test_voice_agreement.py`` checks that and renders
+every prompt the skill can say.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+
+from heel_coach.voice.prompts import Prompts
 
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -22,6 +32,29 @@ def number_words(n: int) -> str:
         return _TENS[tens] + (f"-{_SMALL[ones]}" if ones else "")
     hundreds, rest = divmod(n, 100)
     return f"{_SMALL[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+
+
+def _one_other(n: int) -> str:
+    return "one" if n == 1 else "other"
+
+
+PLURAL_RULES: Mapping[str, Callable[[int], str]] = MappingProxyType({"en": _one_other, "de": _one_other})
+"""Language -> CLDR cardinal plural category of a whole number (English and German: "one" for
+1, "other" otherwise). A language without a rule here cannot be counted and is refused."""
+
+
+def plural_form(locale: str, n: int) -> str:
+    language = locale.split("-")[0]
+    try:
+        rule = PLURAL_RULES[language]
+    except KeyError:
+        raise KeyError(f"no plural rule for {locale!r}") from None
+    return rule(n)
+
+
+def count(prompts: Prompts, noun: str, n: int) -> str:
+    """ "one set", "three sets", "once": the locale's ``count.<noun>.<form>`` with ``n`` in words."""
+    return prompts.get(f"count.{noun}.{plural_form(prompts.locale, n)}", n=number_words(n))
 
 
 def plural(n: int, one: str, many: str) -> str:

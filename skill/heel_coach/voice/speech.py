@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from heel_coach.catalogue.model import Catalogue, Exercise, Routine, RoutineEntry, SafetyText
+from heel_coach.catalogue.model import Catalogue, Exercise, Routine, RoutineEntry, SafetyText, Sides
 from heel_coach.engine.machine import (
     AlreadyAtStart,
     Event,
@@ -73,6 +73,13 @@ class Speaker:
         return self.text("red_flags", items=phrasing.join_list(list(self.safety().red_flags), "or"))
 
     def contraindications(self) -> str:
+        """The short massage warning (the engine's ``massage.safety`` cue), said once per user
+        before the first massage: seed 003's most serious contraindications in plain words,
+        then where to hear the full list (``contraindications_full``)."""
+        return self.text("massage.safety", warning=self.safety().massage_warning.text)
+
+    def contraindications_full(self) -> str:
+        """Seed 003's whole list, said on request ("massage safety") and shown on a card."""
         items = phrasing.join_list(list(self.safety().massage_contraindications), "or")
         return self.text("massage.contraindications", items=items)
 
@@ -88,16 +95,18 @@ class Speaker:
         ]
         return self.text(
             "routines.list",
-            count=phrasing.number_words(len(items)),
+            routines=phrasing.count(self.prompts, "routines", len(items)),
             items=phrasing.join_list(items),
         )
 
     # -- exercise content --------------------------------------------------------------------
-    def describe_exercise(self, exercise: Exercise, entry: RoutineEntry | None = None) -> Ssml:
+    def describe_exercise(
+        self, exercise: Exercise, entry: RoutineEntry | None = None, foot: Foot = Foot.BOTH
+    ) -> Ssml:
         out = self.ssml().sentence(exercise.text[self.locale].name + ".")
         self._instructions(exercise, out)
         if entry is not None:
-            out.sentence(self.dose_phrase(entry))
+            out.sentence(self.dose_phrase(entry, foot))
         return out
 
     def _instructions(self, exercise: Exercise, out: Ssml) -> None:
@@ -118,22 +127,24 @@ class Speaker:
         out.extend(s for s in (text.position, *text.steps, *text.cautions) if s.strip())
         return out
 
-    def dose_phrase(self, entry: RoutineEntry) -> str:
+    def dose_phrase(self, entry: RoutineEntry, foot: Foot = Foot.BOTH) -> str:
+        """ "Hold for thirty seconds, three times, two sets, on each side." Counts agree with
+        their numbers; the side words only when both feet work (one chosen foot has no sides)."""
         dose, parts = entry.dose, []
         if dose.hold_s is not None:
             reps = dose.reps or 1
             hold = phrasing.duration(dose.hold_s)
             parts.append(
-                f"hold for {hold}" + (f", {phrasing.plural(reps, 'time', 'times')}" if reps > 1 else "")
+                f"hold for {hold}" + (f", {phrasing.count(self.prompts, 'times', reps)}" if reps > 1 else "")
             )
         elif dose.duration_s is not None:
             parts.append(f"keep going for {phrasing.duration(dose.duration_s)}")
         elif dose.reps is not None:
-            parts.append(phrasing.plural(dose.reps, "repetition", "repetitions"))
+            parts.append(phrasing.count(self.prompts, "repetitions", dose.reps))
         if dose.sets > 1:
-            parts.append(phrasing.plural(dose.sets, "set", "sets"))
-        if entry.exercise.sides.value == "each":
-            parts.append("on each side" if parts else "each side")
+            parts.append(phrasing.count(self.prompts, "sets", dose.sets))
+        if parts and entry.exercise.sides is Sides.EACH and foot is Foot.BOTH:
+            parts.append(self.text(f"dose.each_side.{entry.exercise.limb.value}"))
         return phrasing.capitalise(", ".join(parts)) + "." if parts else ""
 
     # -- events ----------------------------------------------------------------------------
@@ -166,7 +177,7 @@ class Speaker:
                 if say_contra:
                     reply.speech.paragraph(self.contraindications())
                     reply.said_contraindications = True
-                self.render_step(event, entry, reply, (progression or {}).get(entry.exercise.id))
+                self.render_step(event, entry, reply, (progression or {}).get(entry.exercise.id), plan.foot)
             elif isinstance(event, RoutineFinished):
                 routine = self.catalogue.routine(event.routine_id)
                 reply.speech.sentence(self.text("routine.finished", routine=self.routine_name(routine)))
@@ -175,7 +186,7 @@ class Speaker:
                     self.text(
                         "routine.finished.summary",
                         done=phrasing.number_words(len(event.exercises_done)),
-                        count=phrasing.number_words(count),
+                        exercises=phrasing.count(self.prompts, "exercises", count),
                     )
                 )
                 reply.speech.sentence(self.red_flags())
@@ -191,11 +202,7 @@ class Speaker:
                 reply.speech.sentence(self.text("paused", exercise=name))
                 reply.end_session = True
             elif isinstance(event, Remaining):
-                exercises = (
-                    self.text("remaining.one_exercise")
-                    if event.exercises_left == 1
-                    else self.text("remaining.exercises", count=phrasing.number_words(event.exercises_left))
-                )
+                exercises = phrasing.count(self.prompts, "exercises", event.exercises_left)
                 reply.speech.sentence(
                     self.text(
                         "remaining",
@@ -207,7 +214,12 @@ class Speaker:
         return reply
 
     def render_step(
-        self, event: StepStarted, entry: RoutineEntry, reply: Reply, level: str | None = None
+        self,
+        event: StepStarted,
+        entry: RoutineEntry,
+        reply: Reply,
+        level: str | None = None,
+        foot: Foot = Foot.BOTH,
     ) -> None:
         """Intro (first step of an exercise, or on repeat/resume), then the timed plan.
 
@@ -230,7 +242,7 @@ class Speaker:
             self._instructions(exercise, speech)
             if level is not None and level in text.variant_notes:
                 speech.sentence(text.variant_notes[level])
-            speech.sentence(self.dose_phrase(entry))
+            speech.sentence(self.dose_phrase(entry, foot))
         self.render_timing(step_timing(step), speech)
         reply.speech.sentence(self._wait_prompt(step))
         reply.reprompt = self.text("reprompt.step")

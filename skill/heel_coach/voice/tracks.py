@@ -43,7 +43,7 @@ def step_track(speaker: Speaker, plan: Plan, step: Step) -> TrackPlan:
     entry = plan.entries[step.entry_index]
     items: list[Item] = [("gap", LEAD_IN_S)]
     if step.first_of_exercise:
-        items.extend(("say", s) for s in intro_sentences(speaker, entry))
+        items.extend(("say", s) for s in intro_sentences(speaker, entry, plan.foot))
     for item in step_timing(step):
         if isinstance(item, Pause):
             items.append(("gap", float(item.seconds)))
@@ -56,12 +56,12 @@ def step_track(speaker: Speaker, plan: Plan, step: Step) -> TrackPlan:
     return TrackPlan(speaker.locale, tuple(items))
 
 
-def intro_sentences(speaker: Speaker, entry: RoutineEntry) -> list[str]:
+def intro_sentences(speaker: Speaker, entry: RoutineEntry, foot: Foot = Foot.BOTH) -> list[str]:
     """Name, equipment, position, steps, cautions and dose: what step mode says first."""
     exercise = entry.exercise
     out = [speaker.text("playback.exercise", name=speaker.exercise_name(exercise))]
     out.extend(speaker.instructions(exercise))
-    dose = speaker.dose_phrase(entry)
+    dose = speaker.dose_phrase(entry, foot)
     if dose:
         out.append(dose)
     return out
@@ -72,7 +72,8 @@ def _counted_reps(speaker: Speaker, step: Step) -> list[Item]:
     work = step.segments[0].work
     assert work.kind is WorkKind.REPS
     pace = work.estimate_s / max(1, work.count)
-    items: list[Item] = [("say", speaker.text("playback.do_reps", count=phrasing.number_words(work.count)))]
+    reps = phrasing.count(speaker.prompts, "repetitions", work.count)
+    items: list[Item] = [("say", speaker.text("playback.do_reps", repetitions=phrasing.capitalise(reps)))]
     for n in range(1, work.count + 1):
         items.append(
             ("over", speaker.text("playback.count", n=phrasing.capitalise(phrasing.number_words(n))))

@@ -1,0 +1,76 @@
+"""When it hurts, and massage safety: the seeds' rules, said without asking about symptoms.
+
+"It hurts" works in every state. The current exercise stops with its place kept (continuous
+playback is stopped at its offset), the seeds' rules and warning signs are said in a few
+short sentences (``safety.yaml``, with their sources), and the person may skip the exercise
+or finish for today. Alexa's health policy: the skill never asks where or how it hurts and
+never names a condition (reference §8).
+"""
+
+from __future__ import annotations
+
+from heel_coach.engine import machine
+from heel_coach.engine.machine import Command
+from heel_coach.voice.features import playback, routine
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.tracks import TrackLibrary
+from heel_coach.voice.turn import Turn
+
+_ASKED_AGAIN = {
+    routine.ASK_FOOT: ("ask.foot", "reprompt.foot"),
+    routine.ASK_FOCUS: ("ask.focus", "reprompt.focus"),
+}
+"""Questions that are asked again after the pain answer (nothing can go on without them)."""
+
+
+def hold_place(turn: Turn) -> str | None:
+    """Pause the current routine where it is; the current exercise's name, or None."""
+    plan, state = turn.active_plan(), turn.user.routine
+    if plan is None or state is None:
+        return None
+    turn.user.routine = machine.apply(state, plan, Command.PAUSE).state
+    return turn.speaker.exercise_name(turn.catalogue.exercise(plan.steps[state.position].exercise_id))
+
+
+def pain_rules(turn: Turn, reply: Reply) -> None:
+    """The seeds' rules on pain, then the warning signs (seed 002), in their own sentences."""
+    for rule in turn.speaker.safety().pain:
+        reply.speech.sentence(rule.text)
+    reply.speech.sentence(turn.speaker.red_flags())
+
+
+def it_hurts(
+    turn: Turn,
+    reply: Reply,
+    pending: object,
+    library: TrackLibrary | None = None,
+    offset_ms: int | None = None,
+) -> Reply:
+    """ "It hurts": stop (playback too, at its offset), the rules, then skip or finish.
+
+    ``library`` is given when continuous playback is active on this device.
+    """
+    if library is not None and playback.is_active(turn):
+        playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
+        stopped = True
+    else:
+        stopped = hold_place(turn) is not None
+    if stopped:
+        reply.speech.sentence(turn.text("pain.stop"))
+        pain_rules(turn, reply)
+        reply.speech.sentence(turn.text("pain.offer"))
+        reply.reprompt = turn.text("pain.offer.reprompt")
+        reply.end_session = False
+        turn.session["pending"] = None
+        return reply
+    pain_rules(turn, reply)
+    if isinstance(pending, str) and pending in _ASKED_AGAIN:
+        question, reprompt = _ASKED_AGAIN[pending]
+        return turn.ask(reply, question, reprompt, pending)
+    return turn.ask(reply, "pain.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE)
+
+
+def massage_card(turn: Turn) -> tuple[str, str]:
+    """Title and text of the card with seed 003's full list (the spoken list is long)."""
+    items = "\n".join(f"- {item}" for item in turn.speaker.safety().massage_contraindications)
+    return turn.text("massage.card.title"), f"{turn.text('massage.card.intro')}\n{items}"
