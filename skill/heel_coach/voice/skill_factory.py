@@ -76,8 +76,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     coaching.EquipmentHandler,
     coaching.WhichSideHandler,
     coaching.SetsLeftHandler,
-    coaching.BreakHandler,
-    coaching.StopForNowHandler,
+    coaching.LeaveHandler,
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     playback.PlayRoutineHandler,
     playback.KeepGoingHandler,

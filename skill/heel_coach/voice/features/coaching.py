@@ -9,10 +9,9 @@ is stopped at its offset), so the next "open heel coach" offers to carry on from
 from __future__ import annotations
 
 from heel_coach.catalogue.model import EquipmentNeed, Exercise, Focus, Sides, equipment_for
-from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Plan, Step
 from heel_coach.voice import phrasing
-from heel_coach.voice.features import playback, routine
+from heel_coach.voice.features import routine
 from heel_coach.voice.features.safety import hold_place
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.tracks import TrackLibrary
@@ -165,46 +164,27 @@ def sets_left(turn: Turn, reply: Reply) -> Reply:
 # -- leaving for a while ---------------------------------------------------------------------
 
 
-def _leave(
-    turn: Turn, reply: Reply, library: TrackLibrary | None, offset_ms: int | None
-) -> tuple[str, str] | None:
-    """Pause the routine (and playback) with the place kept: (exercise, routine) names, or None."""
-    plan, state = turn.active_plan(), turn.user.routine
-    if plan is None or state is None:
-        return None
-    name = turn.speaker.exercise_name(turn.catalogue.exercise(plan.steps[state.position].exercise_id))
-    if library is not None and playback.is_active(turn):
-        playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
-    else:
-        hold_place(turn)
-    return name, turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))
+BREAK = "break"
+"""``leave`` for "hang on", "I need a break": say how to come back."""
+STOP_FOR_NOW = "stop_for_now"
+"""``leave`` for "that's enough for today": say the place is kept."""
 
 
-def take_a_break(
-    turn: Turn, reply: Reply, library: TrackLibrary | None = None, offset_ms: int | None = None
+def leave(
+    turn: Turn, reply: Reply, why: str, library: TrackLibrary | None = None, offset_ms: int | None = None
 ) -> Reply:
-    """ "Hang on", "I need a break": pause with the place kept, and say how to come back."""
-    left = _leave(turn, reply, library, offset_ms)
-    if left is None:
-        reply.speech.sentence(turn.text("break.idle"))
+    """Pause with the place kept (continuous playback at its offset) and end the session,
+    saying ``<why>.paused`` (or ``<why>.idle`` with no routine going)."""
+    position = turn.user.routine.position if turn.user.routine is not None else 0
+    plan = hold_place(turn, reply, library, offset_ms)
+    if plan is None:
+        reply.speech.sentence(turn.text(f"{why}.idle"))
     else:
-        reply.speech.sentence(turn.text("break.paused", exercise=left[0]))
-    return _goodbye(turn, reply)
-
-
-def stop_for_now(
-    turn: Turn, reply: Reply, library: TrackLibrary | None = None, offset_ms: int | None = None
-) -> Reply:
-    """ "That's enough for today": stop with the place kept, and say so."""
-    left = _leave(turn, reply, library, offset_ms)
-    if left is None:
-        reply.speech.sentence(turn.text("stop_for_now.idle"))
-    else:
-        reply.speech.sentence(turn.text("stop_for_now.saved", exercise=left[0], routine=left[1]))
-    return _goodbye(turn, reply)
-
-
-def _goodbye(turn: Turn, reply: Reply) -> Reply:
+        exercise = turn.catalogue.exercise(plan.steps[position].exercise_id)
+        routine_name = turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))
+        reply.speech.sentence(
+            turn.text(f"{why}.paused", exercise=turn.speaker.exercise_name(exercise), routine=routine_name)
+        )
     turn.session["pending"] = None
     turn.session.pop("routine", None)
     reply.reprompt = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
+from heel_coach.engine.plan import Plan
 from heel_coach.voice.features import playback, routine
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.tracks import TrackLibrary
@@ -23,13 +24,20 @@ _ASKED_AGAIN = {
 """Questions that are asked again after the pain answer (nothing can go on without them)."""
 
 
-def hold_place(turn: Turn) -> str | None:
-    """Pause the current routine where it is; the current exercise's name, or None."""
+def hold_place(
+    turn: Turn, reply: Reply, library: TrackLibrary | None = None, offset_ms: int | None = None
+) -> Plan | None:
+    """Pause the current routine where it is, and continuous playback at ``offset_ms`` when
+    ``library`` is given and playback is active (an AudioPlayer.Stop goes into ``reply``).
+    Returns the routine's plan, or None when no routine is going."""
     plan, state = turn.active_plan(), turn.user.routine
     if plan is None or state is None:
         return None
-    turn.user.routine = machine.apply(state, plan, Command.PAUSE).state
-    return turn.speaker.exercise_name(turn.catalogue.exercise(plan.steps[state.position].exercise_id))
+    if library is not None and playback.is_active(turn):
+        playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
+    else:
+        turn.user.routine = machine.apply(state, plan, Command.PAUSE).state
+    return plan
 
 
 def pain_rules(turn: Turn, reply: Reply) -> None:
@@ -50,12 +58,7 @@ def it_hurts(
 
     ``library`` is given when continuous playback is active on this device.
     """
-    if library is not None and playback.is_active(turn):
-        playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
-        stopped = True
-    else:
-        stopped = hold_place(turn) is not None
-    if stopped:
+    if hold_place(turn, reply, library, offset_ms) is not None:
         reply.speech.sentence(turn.text("pain.stop"))
         pain_rules(turn, reply)
         reply.speech.sentence(turn.text("pain.offer"))

@@ -117,29 +117,17 @@ class SetsLeftHandler(AbstractRequestHandler):
         return respond(handler_input, coaching.sets_left(turn, turn.reply()))
 
 
-class BreakHandler(AbstractRequestHandler):
-    """ "Hang on", "I need a break": pause with the place kept (playback too)."""
+LEAVING = {"BreakIntent": coaching.BREAK, "StopForNowIntent": coaching.STOP_FOR_NOW}
+
+
+class LeaveHandler(AbstractRequestHandler):
+    """ "Hang on" or "that's enough for today": pause with the place kept (playback too)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_is(handler_input, "BreakIntent")
+        return intent_is(handler_input, *LEAVING)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        reply = coaching.take_a_break(
-            turn, turn.reply(), _playing(handler_input), player_offset(handler_input)
-        )
-        return respond(handler_input, reply)
-
-
-class StopForNowHandler(AbstractRequestHandler):
-    """ "That's enough for today": stop with the place kept (playback too), and say so."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_is(handler_input, "StopForNowIntent")
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        reply = coaching.stop_for_now(
-            turn, turn.reply(), _playing(handler_input), player_offset(handler_input)
-        )
+        why = LEAVING[str(get_intent_name(handler_input))]
+        reply = coaching.leave(turn, turn.reply(), why, _playing(handler_input), player_offset(handler_input))
         return respond(handler_input, reply)
