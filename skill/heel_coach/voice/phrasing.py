@@ -42,10 +42,20 @@ def duration(seconds: float) -> str:
 
 
 def approximate_duration(seconds: float) -> str:
-    """Rounded duration for totals: "four minutes", "twenty-five minutes", "under a minute"."""
+    """Rounded duration for totals: "four and a half minutes", "twenty-five minutes".
+
+    Under ten minutes it rounds to half a minute, so an announced length stays within 10% of
+    the real one down to a two-and-a-half-minute routine; above, to the minute.
+    """
     if seconds < 60:
         return "under a minute"
-    minutes = int(round(seconds / 60))
+    if seconds < 585:
+        halves = int(seconds / 30 + 0.5)
+        whole, half = divmod(halves, 2)
+        if half:
+            return f"{number_words(whole)} and a half minutes"
+        return plural(whole, "minute", "minutes")
+    minutes = int(seconds / 60 + 0.5)
     return plural(minutes, "minute", "minutes")
 
 

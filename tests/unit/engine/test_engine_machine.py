@@ -128,15 +128,15 @@ def test_steps_never_exceed_one_responses_silence(catalogue: Catalogue) -> None:
                     assert silence_s(step_script(plan, step)) <= STEP_SILENCE_BUDGET_S
 
 
-def test_remaining_time_shrinks_as_the_routine_goes_on(catalogue: Catalogue) -> None:
+def test_remaining_counts_from_the_current_step(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("strength"), Foot.BOTH, Focus.SOLE)
     state = machine.start(plan).state
     before = machine.apply(state, plan, Command.REMAINING).events[0]
     state = machine.apply(state, plan, Command.NEXT).state
     after = machine.apply(state, plan, Command.REMAINING).events[0]
     assert isinstance(before, machine.Remaining) and isinstance(after, machine.Remaining)
-    assert after.seconds < before.seconds
-    assert before.seconds == plan.total_s
+    assert (before.position, after.position) == (0, 1)
+    assert after.exercises_left == before.exercises_left - 1
 
 
 @settings(max_examples=150, deadline=None)
