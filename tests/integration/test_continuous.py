@@ -12,9 +12,9 @@ from flask import Flask
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.tts import EspeakEngine
 from heel_coach.catalogue.model import Catalogue, Focus
-from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.console.client import Heard, VoiceClient, http_transport
 from heel_coach.console.envelopes import Device
+from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.settings import Settings
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Speaker
