@@ -70,6 +70,15 @@ def join_list(items: Sequence[str], conjunction: str = "and") -> str:
     return ", ".join(items[:-1]) + f", {conjunction} {items[-1]}"
 
 
+def join_choices(choices: Sequence[Sequence[str]]) -> str:
+    """Things to have, each a choice: "a small foam roller or a massage ball, and a chair".
+    A comma keeps the last "and" from reading as one more alternative."""
+    items = [join_list(list(choice), "or") for choice in choices if choice]
+    if len(items) == 2 and len(choices[0]) > 1:
+        return f"{items[0]}, and {items[1]}"
+    return join_list(items)
+
+
 def side_word(side: str) -> str:
     return {"left": "left", "right": "right"}.get(side, side)
 

@@ -132,13 +132,9 @@ class Speaker:
     def equipment_phrase(self, needs: tuple[EquipmentNeed, ...]) -> tuple[str, str]:
         """(required, optional) as spoken lists; alternatives are joined with "or"."""
         names = self.catalogue.equipment[self.locale]
-
-        def spoken(need: EquipmentNeed) -> str:
-            return phrasing.join_list([names[i] for i in need.any_of], "or")
-
-        required = [spoken(n) for n in needs if not n.optional]
-        optional = [spoken(n) for n in needs if n.optional]
-        return phrasing.join_list(required), phrasing.join_list(optional)
+        required = [[names[i] for i in n.any_of] for n in needs if not n.optional]
+        optional = [[names[i] for i in n.any_of] for n in needs if n.optional]
+        return phrasing.join_choices(required), phrasing.join_choices(optional)
 
     def needs_sentences(self, exercise: Exercise) -> list[str]:
         """ "What do I need" for one exercise."""

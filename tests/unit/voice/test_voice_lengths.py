@@ -119,7 +119,7 @@ def test_the_routine_names_its_equipment_with_alternatives_and_optional_items(
     quick = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
     full = build_plan(catalogue.routine("full"), Foot.BOTH, Focus.SOLE)
     assert speaker.routine_equipment(quick.entries) == [
-        "For this routine you'll need a small foam roller or a massage ball and a chair."
+        "For this routine you'll need a small foam roller or a massage ball, and a chair."
     ]
     needed, optional = speaker.routine_equipment(full.entries)
     assert "a small foam roller" in needed and "or a massage ball" not in needed
