@@ -209,10 +209,21 @@ def test_a_session_ending_at_a_wait_point_never_repeats_a_finished_set(
     [
         None,
         {},
-        {"v": 2},
-        {"v": 1, "routine": "quick"},
+        {"v": 3},
         {
             "v": 1,
+            "routine": "quick",
+            "foot": "left",
+            "focus": "sole",
+            "position": 1,
+            "paused": False,
+            "offset_ms": 0,
+            "done": [0],
+            "skipped": [],
+        },  # version 1 counted one set per step
+        {"v": 2, "routine": "quick"},
+        {
+            "v": 2,
             "routine": "quick",
             "foot": "middle",
             "focus": "sole",
@@ -223,7 +234,7 @@ def test_a_session_ending_at_a_wait_point_never_repeats_a_finished_set(
             "skipped": [],
         },
         {
-            "v": 1,
+            "v": 2,
             "routine": "quick",
             "foot": "left",
             "focus": "sole",
