@@ -69,7 +69,7 @@ def test_ouch_then_stop_finishes_for_today_with_the_place_kept(alexa: VoiceClien
     stopped = alexa.say("stop")
     assert stopped.ends_session and "saved your place at toe raises" in stopped.text
     welcome = alexa.say("open heel coach")
-    assert "Last time you stopped at toe raises, exercise one of five" in welcome.text
+    assert "toe raises, exercise one of five" in welcome.text
 
 
 def test_every_way_of_saying_it_hurts_gets_the_same_answer(alexa: VoiceClient) -> None:
@@ -144,7 +144,7 @@ def test_a_break_pauses_keeps_the_place_and_says_how_to_come_back(alexa: VoiceCl
         "Take your time. I've saved your place at the plantar fascia stretch. "
         "When you're ready, say 'Alexa, open heel coach'."
     )
-    assert "stopped at plantar fascia stretch, exercise two of three" in alexa.say("open heel coach").text
+    assert "plantar fascia stretch, exercise two of three" in alexa.say("open heel coach").text
     assert alexa.say("yes").text.startswith("Exercise two of three: plantar fascia stretch")
 
 
@@ -153,7 +153,7 @@ def test_stop_for_now_keeps_the_place_and_says_so(alexa: VoiceClient) -> None:
     heard = alexa.say("that's enough for today")
     assert heard.ends_session
     assert "I've saved your place at the toe raises in your strengthening routine" in heard.text
-    assert "stopped at toe raises" in alexa.say("open heel coach").text
+    assert "toe raises, exercise one of five" in alexa.say("open heel coach").text
 
 
 # -- answers only in their context ---------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_answers_nobody_asked_for_change_nothing(alexa: VoiceClient) -> None:
     left = alexa.say("left foot")
     assert "Let's do" not in left.text  # the routine is not restarted for another foot
     assert "start the strengthening routine for my left foot" in left.text
-    assert alexa.say("one more time").text == first.text.split("Say 'pause' whenever you need a break. ")[1]
+    assert alexa.say("one more time").text == first.text[first.text.index("Exercise one of five") :]
 
 
 def test_yes_with_no_question_open_does_not_move_the_routine(alexa: VoiceClient) -> None:

@@ -181,12 +181,6 @@ class Exercise:
     """Locale -> text."""
 
     @property
-    def equipment(self) -> tuple[str, ...]:
-        """Bare names of the required items (first alternative each), for wording that predates
-        ``needs``; the voice layer moves to ``needs`` and this goes."""
-        return tuple(need.any_of[0].replace("-", " ") for need in self.needs if not need.optional)
-
-    @property
     def sources(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for variant in self.variants:

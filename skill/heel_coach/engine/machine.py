@@ -42,8 +42,9 @@ class StepStarted:
 
 @dataclass(frozen=True)
 class RoutineStarted:
+    """Lengths are not in events: the voice layer announces ``engine.lengths.plan_seconds``."""
+
     routine_id: str
-    total_s: int
     exercise_count: int
     foot: Foot
     focus: Focus
@@ -54,7 +55,6 @@ class RoutineFinished:
     routine_id: str
     exercises_done: tuple[str, ...]
     exercises_skipped: tuple[str, ...]
-    planned_s: int
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ class LeftAtWait:
 
 @dataclass(frozen=True)
 class Remaining:
-    seconds: int
+    position: int
+    """The current step: what is left is measured from its start (``engine.lengths``)."""
     exercises_left: int
     steps_left: int
 
@@ -109,7 +110,7 @@ def start(plan: Plan) -> Transition:
     return Transition(
         state,
         (
-            RoutineStarted(plan.routine_id, plan.total_s, plan.exercise_count(), plan.foot, plan.focus),
+            RoutineStarted(plan.routine_id, plan.exercise_count(), plan.foot, plan.focus),
             _step_started(plan, 0),
         ),
     )
@@ -180,13 +181,13 @@ def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:
     done_entries = {plan.steps[i].entry_index for i in state.done}
     exercises_done = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i in done_entries)
     exercises_skipped = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i not in done_entries)
-    return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped, plan.total_s)
+    return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped)
 
 
 def _remaining(state: RoutineState, plan: Plan) -> Remaining:
     left = plan.steps[state.position :]
     return Remaining(
-        seconds=plan.remaining_s(state.position),
+        position=state.position,
         exercises_left=len({s.entry_index for s in left}),
         steps_left=len(left),
     )

@@ -76,15 +76,6 @@ class Plan:
     def segments(self) -> tuple[Segment, ...]:
         return tuple(seg for step in self.steps for seg in step.segments)
 
-    @property
-    def total_s(self) -> int:
-        """Silence of every step's work, without speech: NOT an announced length (that is
-        ``heel_coach.engine.lengths.plan_seconds``, which adds every word said)."""
-        return self.remaining_s(0)
-
-    def remaining_s(self, position: int) -> int:
-        return round(sum(silence_s(segments_timing(step.segments)) for step in self.steps[position:]))
-
     def exercise_count(self) -> int:
         return len(self.entries)
 
@@ -219,8 +210,3 @@ def _wait(last: Segment, following: Segment | None) -> Wait:
     if following.side is not None and following.side != last.side:
         return Wait(WaitKind.SIDE, side=following.side)
     return Wait(WaitKind.SET, set_no=following.set_no)
-
-
-def routine_total_s(routine: Routine, foot: Foot = Foot.BOTH, focus: Focus = Focus.SOLE) -> int:
-    """Silence of a routine with both feet (see ``Plan.total_s``; not an announced length)."""
-    return build_plan(routine, foot, focus).total_s

@@ -139,13 +139,14 @@ def counted(count: int, pace: int, start: str, each: str, last: str, done: str) 
 
 
 def timed_silence(seconds: int) -> list[PlanItem]:
-    """Silence of exactly ``seconds`` with halfway and ten-seconds-left cues where they fit."""
+    """Exactly ``seconds`` with halfway and ten-seconds-left cues where they fit: the cues are
+    beats, said inside the time, so a 30 s hold lasts 30 s from "Start" to "And release"."""
     if seconds >= TEN_LEFT_MIN_S:
         half = seconds / 2
-        return [Pause(half), Cue("cue.halfway"), Pause(half - 10), Cue("cue.ten_left"), Pause(10)]
+        return [Pause(half), Cue("cue.halfway", within_s=half - 10), Cue("cue.ten_left", within_s=10)]
     if seconds >= HALFWAY_MIN_S:
         half = seconds / 2
-        return [Pause(half), Cue("cue.halfway"), Pause(half)]
+        return [Pause(half), Cue("cue.halfway", within_s=half)]
     return [Pause(seconds)]
 
 
@@ -169,9 +170,9 @@ def total_pause_s(items: Sequence[PlanItem]) -> float:
 def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[PlanItem, ...]:
     """Everything one step's response says, in order, as cues and silences.
 
-    ``intro`` (default: on the first step of an exercise) puts the exercise's introduction,
-    its instructions, its dose and, before the routine's first massage, the massage-safety
-    cue in front of the work; the voice layer decides the wording (full or short instructions,
+    ``intro`` (default: on the first step of an exercise) puts the massage-safety cue (before
+    the routine's first massage), the exercise's introduction, its instructions and its dose
+    in front of the work; the voice layer decides the wording (full or short instructions,
     whether the safety sentence is still due). The step ends with its wait cue.
     """
     entry = plan.entries[step.entry_index]
@@ -179,9 +180,9 @@ def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[P
     if step.first_of_exercise if intro is None else intro:
         number = (("number", step.entry_index + 1), ("count", plan.exercise_count()))
         exercise = (("exercise", step.exercise_id),)
-        items.append(Cue("exercise.intro", number + exercise))
         if entry.exercise.is_massage and step.entry_index == plan.first_massage_entry():
             items.append(Cue("massage.safety"))
+        items.append(Cue("exercise.intro", number + exercise))
         items.append(Cue("exercise.instructions", exercise))
         items.append(Cue("exercise.dose", (("entry", step.entry_index),)))
     items.extend(step_timing(step))

@@ -36,11 +36,6 @@ class Work:
         """Time the person works in this set: every hold, bout, counted repetition or pass."""
         return self.seconds * self.count
 
-    @property
-    def estimate_s(self) -> int:
-        """Old name of ``work_s``, kept until audio/tracks.py reads beats from the timing plan."""
-        return self.work_s
-
 
 @dataclass(frozen=True)
 class Segment:

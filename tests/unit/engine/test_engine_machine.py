@@ -87,7 +87,7 @@ def test_finishing_visits_every_exercise_side_and_set_exactly_once(
     assert finishing[0].exercises_done == tuple(e.exercise.id for e in plan.entries)
     assert not finishing[0].exercises_skipped
     left = machine.apply(state, plan, Command.REMAINING)
-    assert left.state == state and left.events == (machine.Remaining(0, 0, 0),)
+    assert left.state == state and left.events == (machine.Remaining(len(plan.steps), 0, 0),)
 
 
 def test_how_much_is_left_after_the_end_is_nothing_and_changes_nothing(catalogue: Catalogue) -> None:
@@ -100,7 +100,7 @@ def test_how_much_is_left_after_the_end_is_nothing_and_changes_nothing(catalogue
     assert [type(e) for e in finished.events] == [RoutineFinished]
     for _ in range(2):
         left = machine.apply(state, plan, Command.REMAINING)
-        assert left.events == (machine.Remaining(seconds=0, exercises_left=0, steps_left=0),)
+        assert left.events == (machine.Remaining(position=len(plan.steps), exercises_left=0, steps_left=0),)
         assert left.state == state
     again = machine.apply(state, plan, Command.NEXT)
     assert again.state == state and [type(e) for e in again.events] == [RoutineFinished]
@@ -162,15 +162,15 @@ def test_steps_never_exceed_one_responses_silence(catalogue: Catalogue) -> None:
                     assert silence_s(step_script(plan, step)) <= STEP_SILENCE_BUDGET_S
 
 
-def test_remaining_time_shrinks_as_the_routine_goes_on(catalogue: Catalogue) -> None:
+def test_remaining_counts_from_the_current_step(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("strength"), Foot.BOTH, Focus.SOLE)
     state = machine.start(plan).state
     before = machine.apply(state, plan, Command.REMAINING).events[0]
     state = machine.apply(state, plan, Command.NEXT).state
     after = machine.apply(state, plan, Command.REMAINING).events[0]
     assert isinstance(before, machine.Remaining) and isinstance(after, machine.Remaining)
-    assert after.seconds < before.seconds
-    assert before.seconds == plan.total_s
+    assert (before.position, after.position) == (0, 1)
+    assert after.exercises_left == before.exercises_left - 1
 
 
 @settings(max_examples=150, deadline=None)
@@ -209,10 +209,21 @@ def test_a_session_ending_at_a_wait_point_never_repeats_a_finished_set(
     [
         None,
         {},
-        {"v": 2},
-        {"v": 1, "routine": "quick"},
+        {"v": 3},
         {
             "v": 1,
+            "routine": "quick",
+            "foot": "left",
+            "focus": "sole",
+            "position": 1,
+            "paused": False,
+            "offset_ms": 0,
+            "done": [0],
+            "skipped": [],
+        },  # version 1 counted one set per step
+        {"v": 2, "routine": "quick"},
+        {
+            "v": 2,
             "routine": "quick",
             "foot": "middle",
             "focus": "sole",
@@ -223,7 +234,7 @@ def test_a_session_ending_at_a_wait_point_never_repeats_a_finished_set(
             "skipped": [],
         },
         {
-            "v": 1,
+            "v": 2,
             "routine": "quick",
             "foot": "left",
             "focus": "sole",

@@ -31,7 +31,6 @@ from heel_coach.engine.timing import (
     step_script,
     step_timing,
     timed_silence,
-    total_pause_s,
 )
 from heel_coach.engine.work import WaitKind
 
@@ -52,7 +51,8 @@ VOICE = KeyVoicing()
 @given(st.integers(min_value=1, max_value=900))
 def test_timed_silence_is_exact(seconds: int) -> None:
     items = timed_silence(seconds)
-    assert total_pause_s(items) == seconds
+    assert silence_s(items) == seconds
+    assert script_seconds(items, Plan("r", Foot.BOTH, Focus.SOLE, (), ()), VOICE) == seconds
     keys = [i.key for i in items if isinstance(i, Cue)]
     assert ("cue.halfway" in keys) == (seconds >= 20)
     assert ("cue.ten_left" in keys) == (seconds >= 30)
@@ -119,7 +119,7 @@ def test_a_sets_counted_reps_take_reps_times_pace(kind: WorkKind, pace: int, cou
     items = segment_work(seg)
     plan = Plan("r", Foot.BOTH, Focus.SOLE, (), ())
     if kind is WorkKind.PASSES and count == 1:  # one pass is a timed bout
-        assert total_pause_s(items) == pace
+        assert silence_s(items) == pace
         return
     first_beat = next(i for i, item in enumerate(items) if isinstance(item, Cue) and item.within_s)
     last_beat = max(i for i, item in enumerate(items) if isinstance(item, Cue) and item.within_s)

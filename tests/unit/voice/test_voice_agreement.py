@@ -18,7 +18,7 @@ from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot, Plan, build_plan
 from heel_coach.voice import phrasing
 from heel_coach.voice.prompts import Prompts, available_locales, load_prompts
-from heel_coach.voice.speech import Reply, Speaker
+from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.ssml import to_display_text
 
 LOCALES = available_locales()
@@ -189,20 +189,21 @@ def test_every_prompt_with_every_value_agrees(locale: str, catalogue: Catalogue)
 # -- every routine as spoken ----------------------------------------------------------------------
 
 
-def spoken_routine(speaker: Speaker, plan: Plan) -> list[tuple[int | None, str]]:
+def spoken_routine(speaker: Speaker, plan: Plan, listener: Listener) -> list[tuple[int | None, str]]:
     """(entry index or None, text) of every response of a straight run, plus "how much is left"
     at every step, from the routine's start to its end."""
     out: list[tuple[int | None, str]] = []
     transition = machine.start(plan)
     while True:
-        reply = speaker.render(transition.events, plan, Reply(speaker.ssml()), contraindications_due=True)
+        voice = RoutineVoice(speaker, listener)
+        reply = speaker.render(transition.events, plan, Reply(speaker.ssml()), voice)
         state = transition.state
         entry = plan.steps[state.position].entry_index if not state.finished(plan) else None
         out.append((entry, to_display_text(reply.speech.build())))
         if state.finished(plan):
             return out
         left = machine.apply(state, plan, Command.REMAINING)
-        remaining = speaker.render(left.events, plan, Reply(speaker.ssml()), contraindications_due=False)
+        remaining = speaker.render(left.events, plan, Reply(speaker.ssml()), voice)
         out.append((None, to_display_text(remaining.speech.build())))
         transition = machine.apply(state, plan, Command.NEXT)
 
@@ -220,9 +221,10 @@ def test_every_routine_for_every_foot_agrees_and_names_the_right_limb(
 ) -> None:
     speaker = Speaker(catalogue, load_prompts(locale), locale)
     side_words = re.compile(r"\beach (side|foot|leg)\b|\bswitch to\b|\bthen your\b", re.I)
+    new_user, returning = Listener(), Listener(safety_due=False, short_for=frozenset(catalogue.exercises))
     problems: list[str] = []
-    for plan in every_plan(catalogue):
-        for entry_index, text in spoken_routine(speaker, plan):
+    for plan, listener in itertools.product(every_plan(catalogue), (new_user, returning)):
+        for entry_index, text in spoken_routine(speaker, plan, listener):
             where = f"{plan.routine_id}/{plan.foot.value}/{plan.focus.value}"
             problems += [f"{where}: {e!r}" for e in agreement_errors(text)]
             if plan.foot is not Foot.BOTH and side_words.search(text):

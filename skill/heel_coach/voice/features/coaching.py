@@ -8,7 +8,7 @@ is stopped at its offset), so the next "open heel coach" offers to carry on from
 
 from __future__ import annotations
 
-from heel_coach.catalogue.model import EquipmentNeed, Exercise, Focus, Sides, equipment_for
+from heel_coach.catalogue.model import Exercise, Focus, Sides
 from heel_coach.engine.plan import Plan, Step
 from heel_coach.voice import phrasing
 from heel_coach.voice.features import routine
@@ -60,39 +60,21 @@ def purpose(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None
 # -- what it needs ---------------------------------------------------------------------------
 
 
-def _say_needs(turn: Turn, reply: Reply, needs: tuple[EquipmentNeed, ...], key: str, **params: str) -> None:
-    """ "For the X, you'll need a wall." then "Optional: a resistance band." (or ``.none``).
-
-    Alternatives are joined with "or" ("a small foam roller or a massage ball")."""
-    names = turn.catalogue.equipment[turn.speaker.locale]
-
-    def said(group: list[EquipmentNeed]) -> str:
-        return phrasing.join_list([phrasing.join_list([names[i] for i in n.any_of], "or") for n in group])
-
-    required = [n for n in needs if not n.optional]
-    optional = [n for n in needs if n.optional]
-    if required:
-        reply.speech.sentence(turn.text(key, items=said(required), **params))
-    else:
-        reply.speech.sentence(turn.text(f"{key}.none", **params))
-    if optional:
-        reply.speech.sentence(turn.text(f"{key}.optional", items=said(optional)))
-
-
 def equipment(turn: Turn, reply: Reply, routine_id: str | None) -> Reply:
     """ "What do I need": the named routine, the current exercise, or the routine being chosen."""
     asked_for = routine_id or turn.session.get("routine")
     current = _current(turn)
     if routine_id is None and current is not None:
         plan, step = current
-        exercise = plan.entries[step.entry_index].exercise
-        _say_needs(turn, reply, exercise.needs, "exercise.needs", name=turn.speaker.exercise_name(exercise))
+        for sentence in turn.speaker.needs_sentences(plan.entries[step.entry_index].exercise):
+            reply.speech.sentence(sentence)
         return _carry_on(turn, reply)
     if not isinstance(asked_for, str) or asked_for not in turn.catalogue.routines:
         return turn.ask(reply, "equipment.which", "reprompt.choose_routine", routine.ASK_ROUTINE)
     chosen = turn.catalogue.routine(asked_for)
     entries = chosen.entries_for(turn.user.focus or Focus.SOLE)
-    _say_needs(turn, reply, equipment_for(entries), "routine.equipment")
+    for sentence in turn.speaker.routine_equipment(entries):
+        reply.speech.sentence(sentence)
     pending = turn.session.get("pending")
     if pending == routine.ASK_FOOT:  # still choosing: ask the open question again
         return turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT)

@@ -20,6 +20,8 @@ ASK_FOCUS = "focus"
 ASK_RESUME = "resume"
 ASK_ROUTINE = "routine"
 ASK_CONTINUE = "continue"
+AT_WAIT = "at_wait"
+"""Session attribute: the last response ended at a step's wait point."""
 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
@@ -51,19 +53,29 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
 
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
     turn.user.routine = transition.state
-    reply = turn.speaker.render(
-        transition.events,
-        plan,
-        reply,
-        contraindications_due=not turn.user.contraindications_given,
-        progression=turn.user.extra.get("progression") or {},
-    )
+    reply = turn.speaker.render(transition.events, plan, reply, turn.voice())
     if reply.said_contraindications:
         turn.user.contraindications_given = True
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
             turn.notes["finished"] = event
+    # The response ends at a step's wait point: if Alexa stops listening there, the step is done.
+    turn.session[AT_WAIT] = isinstance(transition.events[-1], machine.StepStarted)
     return reply
+
+
+def ended_at_wait(turn: Turn) -> None:
+    """SessionEndedRequest: when the last response was a whole step, its sets are finished and
+    the next launch carries on after it (never repeating them)."""
+    plan = turn.active_plan()
+    state = turn.user.routine
+    if plan is None or state is None or not turn.session.get(AT_WAIT):
+        return
+    transition = machine.apply(state, plan, Command.ENDED_AT_WAIT)
+    turn.user.routine = transition.state
+    for event in transition.events:
+        if isinstance(event, machine.RoutineFinished):
+            turn.notes["finished"] = event
 
 
 def set_foot(turn: Turn, foot: Foot) -> None:
@@ -106,7 +118,8 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "count": phrasing.number_words(plan.exercise_count()),
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
-    return turn.ask(reply, "welcome.resume", "reprompt.resume", ASK_RESUME, **params)
+    reply.speech.sentence(turn.text("welcome.resume.next", **params))
+    return turn.ask(reply, "welcome.resume.question", "reprompt.resume", ASK_RESUME, **params)
 
 
 def start_or_offer(
@@ -125,7 +138,7 @@ def start_or_offer(
 
 
 def list_routines(turn: Turn, reply: Reply) -> Reply:
-    reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+    reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
     return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", ASK_ROUTINE)
 
 

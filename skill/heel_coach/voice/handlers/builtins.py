@@ -108,12 +108,17 @@ class FallbackHandler(AbstractRequestHandler):
 
 
 class SessionEndedHandler(AbstractRequestHandler):
-    """Alexa plays nothing for SessionEndedRequest; the position is already saved."""
+    """Alexa plays nothing for SessionEndedRequest. When it stopped listening after a whole
+    step (EXCEEDED_MAX_REPROMPTS: the step was said to its end), that step's sets are done and
+    the next launch carries on after them; otherwise the saved position stands."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return request_type(handler_input) == "SessionEndedRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        reason = getattr(handler_input.request_envelope.request, "reason", None)
+        if getattr(reason, "value", reason) == "EXCEEDED_MAX_REPROMPTS":
+            routine.ended_at_wait(turn_of(handler_input))
         return handler_input.response_builder.response
 
 

@@ -72,7 +72,7 @@ class YesHandler(AbstractRequestHandler):
         if turn.active_plan() is not None:
             return respond(handler_input, routine.navigate(turn, Command.RESUME))
         reply = turn.reply()
-        reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+        reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
         return respond(
             handler_input,
             turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
@@ -88,7 +88,7 @@ class NoHandler(AbstractRequestHandler):
         reply = turn.reply()
         if pending(handler_input) == routine.ASK_RESUME:
             reply.speech.sentence(turn.text("no.ok"))
-            reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+            reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
             return respond(
                 handler_input,
                 turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
