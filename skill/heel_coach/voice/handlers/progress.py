@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractRequestInterceptor
@@ -18,35 +18,33 @@ from ask_sdk_model import Response
 from heel_coach.catalogue.model import Catalogue, Category, Exercise
 from heel_coach.errors import ServiceError
 from heel_coach.persistence.adapter import user_id_key
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import HISTORY_DAYS, UserStore
 from heel_coach.progress import stats
 from heel_coach.voice import phrasing
 from heel_coach.voice import reminders_flow as flow
 from heel_coach.voice.coach import Turn
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
+from heel_coach.voice.interceptors import SNAPSHOT
 from heel_coach.voice.speech import Reply
 
 _LOG = logging.getLogger(__name__)
 STORE = "heelcoach.store"
 ASK_EFFORT = "effort"
 ASK_PROGRESSION = "progression"
-HISTORY_DAYS = 400
-"""Routine history kept (docs/privacy.md); older sessions are neither read nor spoken."""
 
 
 class StoreInterceptor(AbstractRequestInterceptor):
     """Makes the store reachable from handlers (sessions are not persistent attributes)."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: UserStore) -> None:
         self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
         handler_input.attributes_manager.request_attributes[STORE] = self.store
 
 
-def store_of(handler_input: HandlerInput) -> SqliteStore | None:
-    store = handler_input.attributes_manager.request_attributes.get(STORE)
-    return store if isinstance(store, SqliteStore) else None
+def store_of(handler_input: HandlerInput) -> UserStore | None:
+    return cast("UserStore | None", handler_input.attributes_manager.request_attributes.get(STORE))
 
 
 def zone_of(turn: Turn) -> ZoneInfo:
@@ -60,7 +58,7 @@ def zone_of(turn: Turn) -> ZoneInfo:
 class SessionRecorder:
     """``SaveTurnInterceptor.on_finished``: state and the finished routine in one transaction."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: UserStore) -> None:
         self.store = store
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
@@ -68,10 +66,12 @@ class SessionRecorder:
         if not turn.user.extra.get("time_zone"):
             learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
         user_id = user_id_key(handler_input.request_envelope)
+        loaded = handler_input.attributes_manager.request_attributes.get(SNAPSHOT)
         today = stats.local_day(turn.now, zone_of(turn))
         self.store.record_session(
             user_id,
             attributes=turn.user.to_attributes(),
+            base=loaded if isinstance(loaded, dict) else None,  # merged with concurrent changes
             routine_id=event.routine_id,
             local_date=today,
             finished_at=turn.now,
