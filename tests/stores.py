@@ -7,7 +7,9 @@ gets its own pair of freshly created tables.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +86,27 @@ def row_counts(store: UserStore, user_id: str) -> dict[str, int]:
         )
         counts[name] = int(page["Count"])
     return counts
+
+
+def increment_concurrently(
+    store: UserStore, threads: int, per_thread: int, on_start: Callable[[], None] | None = None
+) -> list[BaseException]:
+    """``threads`` threads each add 1 to the shared user's ``n``, ``per_thread`` times, with
+    read-modify-writes; returns what any of them raised (``on_start`` runs first in each)."""
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            if on_start is not None:
+                on_start()
+            for _ in range(per_thread):
+                store.update_attributes("shared", lambda a: {"n": a.get("n", 0) + 1})
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=120)
+    return errors

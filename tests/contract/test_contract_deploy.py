@@ -15,6 +15,7 @@ from heel_coach.lambda_handler import LambdaEdge
 from heel_coach.settings import Settings
 
 from tests.integration.test_lambda import lambda_transport
+from tests.integration.test_privacy import finish_quick_routine
 from tests.stores import settings_for
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "template.yaml"
@@ -103,11 +104,7 @@ def test_iam_allows_exactly_the_calls_a_whole_conversation_makes(
 
     store.client.meta.events.register("before-parameter-build.dynamodb", record)
     alexa = VoiceClient.for_locale(lambda_transport(edge.handle))
-    alexa.launch()
-    heard = alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    while not heard.ends_session:
-        heard = alexa.say("next")
+    finish_quick_routine(alexa)
     alexa.launch()
     alexa.say("how am I doing")
     alexa.say("delete my data")

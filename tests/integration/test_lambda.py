@@ -17,6 +17,7 @@ from heel_coach.errors import RequestRejected
 from heel_coach.lambda_handler import LambdaEdge
 from heel_coach.settings import Settings
 
+from tests.integration.test_privacy import event, finish_quick_routine
 from tests.stores import STORE_KINDS, row_counts, settings_for
 
 SKILL_ID = "amzn1.ask.skill.heel-coach-local"
@@ -60,26 +61,9 @@ def edge(settings: Settings) -> LambdaEdge:
 
 def test_a_routine_from_launch_to_the_end_through_the_lambda_handler(edge: LambdaEdge) -> None:
     alexa = VoiceClient.for_locale(lambda_transport(edge.handle))
-    assert "Heel Coach" in alexa.launch().text
-    heard = alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = alexa.say("next")
-    assert "That's the end" in heard.text
+    finish_quick_routine(alexa)
     assert row_counts(edge.assembled.store, alexa.device.user_id) == {"users": 1, "sessions": 1}
-    disabled = alexa.send(
-        alexa.device.raw(
-            {
-                "type": "AlexaSkillEvent.SkillDisabled",
-                "eventCreationTime": "2025-03-12T15:00:00Z",
-                "eventPublishingTime": "2025-03-12T15:00:01Z",
-                "body": {},
-            },
-            session=False,
-        )
-    )
+    disabled = event(alexa, "SkillDisabled")
     assert disabled.status == 200 and "outputSpeech" not in disabled.response
     assert row_counts(edge.assembled.store, alexa.device.user_id) == {"users": 0, "sessions": 0}
 

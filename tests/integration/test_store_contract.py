@@ -19,7 +19,7 @@ from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
 
-from tests.stores import STORE_KINDS, row_counts, settings_for
+from tests.stores import STORE_KINDS, increment_concurrently, row_counts, settings_for
 
 USER = "amzn1.ask.account.CONTRACT"
 
@@ -52,23 +52,8 @@ def finished(store: UserStore, day: date, user: str = USER, **kwargs: Any) -> No
 
 
 def test_concurrent_read_modify_writes_lose_no_update(store: UserStore) -> None:
-    per_thread, threads = 10, 4
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            for _ in range(per_thread):
-                store.update_attributes("shared", lambda a: {"n": a.get("n", 0) + 1})
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=120)
-    assert errors == []
-    assert store.get_attributes("shared") == {"n": per_thread * threads}
+    assert increment_concurrently(store, threads=4, per_thread=10) == []
+    assert store.get_attributes("shared") == {"n": 40}
 
 
 def test_two_requests_that_loaded_the_same_state_keep_both_changes(store: UserStore) -> None:

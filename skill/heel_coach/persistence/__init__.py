@@ -1,24 +1,7 @@
-"""Persistence: the store protocol, the embedded SQLite store (default), the DynamoDB store
-(``HEELCOACH_STORE=dynamodb``, imported only when chosen) and the ask-sdk adapter."""
+"""Persistence: the store protocol (``store``), the embedded SQLite store (``sqlite_store``,
+the default), the DynamoDB store (``dynamodb_store``, with ``HEELCOACH_STORE=dynamodb``), the
+factory that picks one (``factory``) and the ask-sdk adapter (``adapter``).
 
-from __future__ import annotations
-
-from heel_coach.persistence.adapter import StorePersistenceAdapter, user_id_key
-from heel_coach.persistence.factory import create_store
-from heel_coach.persistence.migrations import MIGRATIONS, Migration, migrate
-from heel_coach.persistence.sqlite_store import SqliteStore
-from heel_coach.persistence.store import HISTORY_DAYS, SessionRecord, StoreError, UserStore
-
-__all__ = [
-    "HISTORY_DAYS",
-    "MIGRATIONS",
-    "Migration",
-    "SessionRecord",
-    "SqliteStore",
-    "StoreError",
-    "StorePersistenceAdapter",
-    "UserStore",
-    "create_store",
-    "migrate",
-    "user_id_key",
-]
+Nothing is imported here: importing one submodule must not load the others (a Lambda on
+DynamoDB never needs sqlite3, a server on SQLite never needs boto3).
+"""

@@ -35,6 +35,7 @@ from typing import Any
 
 from heel_coach.persistence.store import (
     HISTORY_DAYS,
+    FinishedRoutine,
     SessionRecord,
     StoreError,
     attributes_digest,
@@ -192,8 +193,11 @@ class DynamoStore:
         attributes, _ = self._current(user_id)
         return attributes if attributes is not None else {}
 
-    def _user_put(self, user_id: str, payload: str, expected: object | None) -> dict[str, Any]:
-        """A Put of the users item; conditional unless ``expected`` is None."""
+    def _user_put(
+        self, user_id: str, payload: str, expected: object | None, *, new: bool = False
+    ) -> dict[str, Any]:
+        """A Put of the users item; conditional unless ``expected`` is None. ``new``: the
+        request loaded no attributes, so an absent item or an empty one both match."""
         put: dict[str, Any] = {
             "TableName": self.users_table,
             "Item": {
@@ -203,7 +207,10 @@ class DynamoStore:
                 "updated_at": {"S": _now()},
             },
         }
-        if expected is _ABSENT:
+        if expected is _ABSENT and new:
+            put["ConditionExpression"] = "attribute_not_exists(user_id) OR version = :empty"
+            put["ExpressionAttributeValues"] = {":empty": {"S": attributes_digest("{}")}}
+        elif expected is _ABSENT:
             put["ConditionExpression"] = "attribute_not_exists(user_id)"
         elif expected is not None:
             put["ConditionExpression"] = "version = :expected"
@@ -251,14 +258,7 @@ class DynamoStore:
             return
 
         def write(payload: str, expected: object) -> None:
-            if expected is _ABSENT and not base:
-                # A new user, or one whose stored attributes are empty.
-                put = self._user_put(user_id, payload, None)
-                put["ConditionExpression"] = "attribute_not_exists(user_id) OR version = :empty"
-                put["ExpressionAttributeValues"] = {":empty": {"S": attributes_digest("{}")}}
-            else:
-                put = self._user_put(user_id, payload, expected)
-            self._call(context, "put_item", **put)
+            self._call(context, "put_item", **self._user_put(user_id, payload, expected, new=not base))
 
         self._write_merged(user_id, attributes, base, write)
 
@@ -330,16 +330,16 @@ class DynamoStore:
     ) -> None:
         """Append one finished routine; with ``attributes`` the user's state is written in the
         same transaction (both land or neither), merged against ``base`` when given."""
-        item = self._history_item(
-            user_id,
-            routine_id=routine_id,
-            local_date=local_date,
-            finished_at=finished_at,
-            duration_s=duration_s,
-            exercises_done=exercises_done,
-            exercises_skipped=exercises_skipped,
-            mode=mode,
+        routine = FinishedRoutine(
+            routine_id,
+            local_date,
+            finished_at,
+            duration_s,
+            exercises_done,
+            exercises_skipped,
+            mode,
         )
+        item = self._history_item(user_id, routine)
         context = f"recording session of {user_id!r}"
         history_put = {"TableName": self.history_table, "Item": item}
         if attributes is None:
@@ -347,10 +347,7 @@ class DynamoStore:
             return
 
         def write(payload: str, expected: object) -> None:
-            user_put = self._user_put(user_id, payload, expected)
-            if expected is _ABSENT and not base:
-                user_put["ConditionExpression"] = "attribute_not_exists(user_id) OR version = :empty"
-                user_put["ExpressionAttributeValues"] = {":empty": {"S": attributes_digest("{}")}}
+            user_put = self._user_put(user_id, payload, expected, new=not base)
             self._call(
                 context, "transact_write_items", TransactItems=[{"Put": user_put}, {"Put": history_put}]
             )
@@ -366,42 +363,22 @@ class DynamoStore:
         self._write_merged(user_id, attributes, base, write)
 
     @staticmethod
-    def _history_item(
-        user_id: str,
-        *,
-        routine_id: str,
-        local_date: date,
-        finished_at: datetime,
-        duration_s: int,
-        exercises_done: Sequence[str],
-        exercises_skipped: Sequence[str],
-        mode: str,
-    ) -> dict[str, Any]:
-        """Validate (bad arguments are caller bugs: ValueError) and build the history item."""
-        if isinstance(local_date, datetime) or not isinstance(local_date, date):
-            raise ValueError("local_date must be a datetime.date (the user's local calendar day)")
-        if finished_at.tzinfo is None or finished_at.utcoffset() is None:
-            raise ValueError("finished_at must be timezone-aware")
-        if isinstance(duration_s, bool) or not isinstance(duration_s, int) or duration_s < 0:
-            raise ValueError("duration_s must be a non-negative int")
-        for items in (exercises_done, exercises_skipped):
-            if isinstance(items, str) or not all(isinstance(i, str) for i in items):
-                raise ValueError("exercises_done/exercises_skipped must be lists of exercise ids")
-        if not routine_id or not mode:
-            raise ValueError("routine_id and mode must be non-empty")
-        finished = finished_at.astimezone(UTC)
-        expires = datetime.combine(local_date + timedelta(days=HISTORY_DAYS + 1), datetime.min.time(), UTC)
+    def _history_item(user_id: str, routine: FinishedRoutine) -> dict[str, Any]:
+        """The history item: key ``<local date>#<UTC finish>#<random>``, TTL ``expires_at``."""
+        day = routine.local_date
+        finished = routine.finished_at.astimezone(UTC)
+        expires = datetime.combine(day + timedelta(days=HISTORY_DAYS + 1), datetime.min.time(), UTC)
         return {
             "user_id": {"S": user_id},
-            "finished": {"S": f"{local_date.isoformat()}#{finished.isoformat()}#{uuid.uuid4().hex[:8]}"},
+            "finished": {"S": f"{day.isoformat()}#{finished.isoformat()}#{uuid.uuid4().hex[:8]}"},
             "id": {"N": str(int(finished.timestamp() * 1_000_000))},
-            "routine_id": {"S": routine_id},
-            "local_date": {"S": local_date.isoformat()},
+            "routine_id": {"S": routine.routine_id},
+            "local_date": {"S": day.isoformat()},
             "finished_at": {"S": finished.isoformat(timespec="microseconds")},
-            "duration_s": {"N": str(duration_s)},
-            "exercises_done": {"L": [{"S": e} for e in exercises_done]},
-            "exercises_skipped": {"L": [{"S": e} for e in exercises_skipped]},
-            "mode": {"S": mode},
+            "duration_s": {"N": str(routine.duration_s)},
+            "exercises_done": {"L": [{"S": e} for e in routine.exercises_done]},
+            "exercises_skipped": {"L": [{"S": e} for e in routine.exercises_skipped]},
+            "mode": {"S": routine.mode},
             "expires_at": {"N": str(int(expires.timestamp()))},
         }
 

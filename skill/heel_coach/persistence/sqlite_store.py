@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from heel_coach.persistence.migrations import MIGRATIONS, Migration, migrate, store_error
-from heel_coach.persistence.store import SessionRecord, StoreError, dump_attributes, merge_attributes
+from heel_coach.persistence.store import (
+    FinishedRoutine,
+    SessionRecord,
+    StoreError,
+    dump_attributes,
+    merge_attributes,
+)
 
 __all__ = ["SessionRecord", "SqliteStore", "StoreError"]
 
@@ -50,40 +56,19 @@ def _load_names(text: str, what: str, row_id: int) -> tuple[str, ...]:
     return tuple(value)
 
 
-# A validated, serialised sessions row minus user_id, in column order (see _insert_session).
+# A serialised sessions row minus user_id, in column order (see _insert_session).
 _SessionRow = tuple[str, str, str, int, str, str, str]
 
 
-def _session_row(
-    *,
-    routine_id: str,
-    local_date: date,
-    finished_at: datetime,
-    duration_s: int,
-    exercises_done: Sequence[str],
-    exercises_skipped: Sequence[str],
-    mode: str,
-) -> _SessionRow:
-    """Validate before taking the lock; bad arguments are caller bugs, so ValueError."""
-    if isinstance(local_date, datetime) or not isinstance(local_date, date):
-        raise ValueError("local_date must be a datetime.date (the user's local calendar day)")
-    if finished_at.tzinfo is None or finished_at.utcoffset() is None:
-        raise ValueError("finished_at must be timezone-aware")
-    if isinstance(duration_s, bool) or not isinstance(duration_s, int) or duration_s < 0:
-        raise ValueError("duration_s must be a non-negative int")
-    for items in (exercises_done, exercises_skipped):
-        if isinstance(items, str) or not all(isinstance(i, str) for i in items):
-            raise ValueError("exercises_done/exercises_skipped must be lists of exercise ids")
-    if not routine_id or not mode:
-        raise ValueError("routine_id and mode must be non-empty")
+def _session_row(routine: FinishedRoutine) -> _SessionRow:
     return (
-        routine_id,
-        local_date.isoformat(),
-        finished_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        duration_s,
-        dump_attributes(list(exercises_done), "exercises_done"),
-        dump_attributes(list(exercises_skipped), "exercises_skipped"),
-        mode,
+        routine.routine_id,
+        routine.local_date.isoformat(),
+        routine.finished_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        routine.duration_s,
+        dump_attributes(list(routine.exercises_done), "exercises_done"),
+        dump_attributes(list(routine.exercises_skipped), "exercises_skipped"),
+        routine.mode,
     )
 
 
@@ -343,13 +328,15 @@ class SqliteStore:
         neither."""
         payload = None if attributes is None else dump_attributes(attributes, f"attributes of {user_id!r}")
         row = _session_row(
-            routine_id=routine_id,
-            local_date=local_date,
-            finished_at=finished_at,
-            duration_s=duration_s,
-            exercises_done=exercises_done,
-            exercises_skipped=exercises_skipped,
-            mode=mode,
+            FinishedRoutine(
+                routine_id,
+                local_date,
+                finished_at,
+                duration_s,
+                exercises_done,
+                exercises_skipped,
+                mode,
+            )
         )
         with self._write(f"recording session of {user_id!r}") as conn:
             if attributes is not None and base is not None:

@@ -25,6 +25,7 @@ __all__ = [
     "StoreError",
     "UserStore",
     "attributes_digest",
+    "FinishedRoutine",
     "dump_attributes",
     "merge_attributes",
 ]
@@ -61,6 +62,37 @@ class SessionRecord:
     exercises_done: tuple[str, ...]
     exercises_skipped: tuple[str, ...]
     mode: str
+
+
+@dataclass(frozen=True)
+class FinishedRoutine:
+    """A finished routine as the skill reports it, checked once before any write (bad fields
+    are caller bugs, so ValueError); each store turns it into its own row or item."""
+
+    routine_id: str
+    local_date: date
+    finished_at: datetime
+    duration_s: int
+    exercises_done: Sequence[str]
+    """Stored as a tuple (after the check: a string is refused, not split into letters)."""
+    exercises_skipped: Sequence[str]
+    mode: str
+
+    def __post_init__(self) -> None:
+        local_date, finished_at, duration_s = self.local_date, self.finished_at, self.duration_s
+        if isinstance(local_date, datetime) or not isinstance(local_date, date):
+            raise ValueError("local_date must be a datetime.date (the user's local calendar day)")
+        if finished_at.tzinfo is None or finished_at.utcoffset() is None:
+            raise ValueError("finished_at must be timezone-aware")
+        if isinstance(duration_s, bool) or not isinstance(duration_s, int) or duration_s < 0:
+            raise ValueError("duration_s must be a non-negative int")
+        for items in (self.exercises_done, self.exercises_skipped):
+            if isinstance(items, str) or not all(isinstance(i, str) for i in items):
+                raise ValueError("exercises_done/exercises_skipped must be lists of exercise ids")
+        if not self.routine_id or not self.mode:
+            raise ValueError("routine_id and mode must be non-empty")
+        object.__setattr__(self, "exercises_done", tuple(self.exercises_done))
+        object.__setattr__(self, "exercises_skipped", tuple(self.exercises_skipped))
 
 
 def dump_attributes(value: object, what: str) -> str:
