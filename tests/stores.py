@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
 

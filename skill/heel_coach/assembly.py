@@ -17,9 +17,9 @@ from heel_coach.persistence.adapter import StorePersistenceAdapter
 from heel_coach.persistence.factory import create_store
 from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
-from heel_coach.voice.playback import TrackLibrary
 from heel_coach.voice.skill_factory import build_skill
 from heel_coach.voice.ssml import SilenceClips
+from heel_coach.voice.tracks import TrackLibrary
 
 __all__ = ["Assembled", "assemble", "silence_clips"]
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from cfnlint.decode import decode
+
 from heel_coach.console.client import VoiceClient
 from heel_coach.lambda_handler import LambdaEdge
 from heel_coach.settings import Settings
-
 from tests.integration.test_lambda import lambda_transport
 from tests.integration.test_privacy import finish_quick_routine
 from tests.stores import settings_for

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
+
 from heel_coach.errors import ContentError
 from heel_coach.resources import CONTENT_DIR, model_locales, upload_model_path
 from heel_coach.simulator.model import FORBIDDEN_INVOCATION_WORDS

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from heel_coach.settings import Settings
 
+from heel_coach.settings import Settings
 from tests.stores import STORE_KINDS, settings_for
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from heel_coach import lambda_handler
 from heel_coach.console.client import Transport, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.errors import RequestRejected
 from heel_coach.lambda_handler import LambdaEdge
 from heel_coach.settings import Settings
-
 from tests.integration.test_privacy import event, finish_quick_routine
 from tests.stores import STORE_KINDS, row_counts, settings_for
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
@@ -18,7 +19,6 @@ from heel_coach.persistence.factory import create_store
 from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.stores import STORE_KINDS, increment_concurrently, row_counts, settings_for
 
 USER = "amzn1.ask.account.CONTRACT"

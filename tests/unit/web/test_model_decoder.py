@@ -13,11 +13,12 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, RequestEnvelope
 from dateutil.tz import UTC as UTC_TZ
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from heel_coach.console.envelopes import Device, SlotFill
 from heel_coach.web.envelope import parse_json, to_envelope
 from heel_coach.web.model_decoder import ModelDecoder
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 SDK = DefaultSerializer()

@@ -11,10 +11,10 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream
 from flask import Flask
-from heel_coach.console.client import VoiceClient, flask_transport
-from heel_coach.web.model_encoder import ModelEncoder
 from hypothesis import HealthCheck, given, settings
 
+from heel_coach.console.client import VoiceClient, flask_transport
+from heel_coach.web.model_encoder import ModelEncoder
 from tests.unit.web.test_model_decoder import mutated_requests, sdk_decode
 
 SDK = DefaultSerializer()
