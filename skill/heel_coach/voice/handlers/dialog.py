@@ -68,9 +68,7 @@ class YesHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if pending(handler_input) in (Pending.RESUME, Pending.CONTINUE) and turn.active_plan():
-            return respond(handler_input, routine.navigate(turn, Command.RESUME))
-        if turn.active_plan() is not None:
+        if turn.active_plan() is not None:  # a routine under way: yes carries it on
             return respond(handler_input, routine.navigate(turn, Command.RESUME))
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
