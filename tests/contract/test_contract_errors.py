@@ -38,6 +38,7 @@ def test_every_exception_class_is_a_heel_coach_error() -> None:
 def test_api_transport_errors_are_service_errors_with_their_code() -> None:
     """The SDK's service clients still see an ApiClientException; ours see a ServiceError."""
     from ask_sdk_core.exceptions import ApiClientException
+
     from heel_coach.errors import ServiceError
     from heel_coach.services.api_client import ApiTimeout, ApiUnreachable
 

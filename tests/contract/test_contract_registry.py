@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from heel_coach.catalogue.compiled import write_compiled
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.envelopes import Device

@@ -23,14 +23,15 @@ from ask_sdk_model import IntentRequest, RequestEnvelope
 from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream
 from dateutil.tz import UTC as UTC_TZ
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device, SlotFill
 from heel_coach.web import envelope as edge
 from heel_coach.web.envelope import parse_json, serialize_response, to_envelope
 from heel_coach.web.model_decoder import ModelDecoder
 from heel_coach.web.model_encoder import ModelEncoder
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 SDK = DefaultSerializer()

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import requests
 from flask import Flask
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.fakes.alexa_api import FakeAlexaApi, tls_files
 from tests.fakes.intercepting_proxy import CLEAR_ENV, InterceptingProxy, ProxyRequest, Response
 from tests.fakes.pki import IssuedCert, TestPKI

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.tts import EspeakEngine
 from heel_coach.catalogue.model import Catalogue

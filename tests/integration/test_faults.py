@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from heel_coach.console.client import Heard, VoiceClient, flask_transport, http_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.services.api_client import ApiTimeout, TimeoutApiClient
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.fakes.intercepting_proxy import InterceptingProxy, RawResponse, Response
 from tests.fakes.pki import sign_alexa_request

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
-
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.helpers import finish_quick_routine as finish_quick_routine_to_the_end
 

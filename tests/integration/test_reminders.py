@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.helpers import API_TOKEN as TOKEN
 
