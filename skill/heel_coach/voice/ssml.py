@@ -51,6 +51,11 @@ class Ssml:
         self._max_audio_s = max_audio_s
         self._silence = silence
 
+    @property
+    def audio_seconds(self) -> float:
+        """Audio counted towards the per-response cap (the SSML limit tests read it)."""
+        return self._audio_s
+
     def say(self, text: str) -> Ssml:
         text = text.strip()
         if text:
