@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from flask import Flask
+from werkzeug.serving import make_server
 
 
 def db_dump(path: Path) -> list[tuple[object, ...]]:
@@ -41,3 +47,17 @@ def timed_work_seconds(text: str) -> float:
         elif inside:
             total += float(match.group(1))
     return total
+
+
+@contextmanager
+def serve_on_loopback(app: Flask) -> Iterator[str]:
+    """``app`` behind a real threaded HTTP server on 127.0.0.1; yields its /alexa URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
