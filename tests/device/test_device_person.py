@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from heel_coach.catalogue.model import Catalogue, RoutineEntry
+from heel_coach.catalogue.model import Catalogue, Range, RoutineEntry
 from heel_coach.engine.speech_time import word_count
 from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, repeated_sets, seconds_in
 from heel_coach.voice.prompts import Prompts, load_prompts
@@ -122,3 +124,26 @@ def test_every_prompt_the_person_listens_for_exists(prompts: Prompts) -> None:
     CueReader.from_templates(prompts.strings)
     with pytest.raises(KeyError, match="cue.do_reps"):
         CueReader.from_templates({k: v for k, v in prompts.strings.items() if k != "cue.do_reps"})
+
+
+def test_a_lost_routine_is_started_again(catalogue: Catalogue, prompts: Prompts) -> None:
+    someone = person(catalogue, prompts, "morning")
+    someone.started = True
+    heard = someone.react(prompts.get("routine.none") + " " + prompts.get("routine.none.question"))
+    assert heard.say == f"start the {catalogue.routine('morning').text['en-US'].name}"
+
+
+def test_an_untimed_rest_lasts_the_variants_rest(catalogue: Catalogue, prompts: Prompts) -> None:
+    entry = rep_entry(catalogue, "strength")
+    resting = replace(entry, variant=replace(entry.variant, rest_s=Range(30, 60, 45)))
+    routine = catalogue.routine("strength")
+    entries = tuple(resting if e is entry else e for e in routine.entries)
+    changed = replace(
+        catalogue, routines={**catalogue.routines, "strength": replace(routine, entries=entries)}
+    )
+    someone = person(changed, prompts)
+    someone.started = True
+    name = entry.exercise.text["en-US"].name
+    intro = prompts.get("exercise.intro", number="one", count="five", name=name)
+    heard = someone.react(f"{intro} {prompts.get('step.next_rest')}")
+    assert heard.work_s == 45 and heard.say == "next"

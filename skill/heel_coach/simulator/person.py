@@ -7,8 +7,10 @@ already inside the speech's silences), then:
 - repetitions "at your own pace" take ``reps x rep_pace_s`` of the exercise's variant in the
   routine (the catalogue's figure; where a variant has none, the engine's own estimate
   ``UNTIMED_REP_ESTIMATE_S``, the same figure the skill's totals use);
+- an untimed rest ("take a short rest, and say next") lasts the variant's ``rest_s`` default;
 - questions get their answer (foot, focus, "yes" to carry on, the effort question);
-- otherwise, inside a routine, "next" once done; outside one, "start the <routine>".
+- otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
+  going", or before starting), "start the <routine>".
 
 It recognises what was said with the locale's own prompt templates (``prompts.yaml``, given
 by the caller), so a rewording there needs no change here; a renamed key fails loudly.
@@ -45,9 +47,11 @@ CUE_KEYS = (
     "ask.foot",
     "ask.focus",
     "welcome.resume",
+    "routine.none",
     "routine.start",
     "routine.finished",
     "effort.question",
+    "step.next_rest",
 )
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
 WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.do_reps")
@@ -81,7 +85,10 @@ class CueReader:
     def from_templates(cls, templates: Mapping[str, str]) -> CueReader:
         missing = [k for k in CUE_KEYS if k not in templates]
         if missing:
-            raise KeyError(f"prompts the simulated person listens for are missing: {missing}")
+            raise KeyError(
+                f"prompts the simulated person listens for are missing: {missing} "
+                "(update heel_coach.simulator.person.CUE_KEYS and Person.react)"
+            )
         return cls(tuple((k, re.compile(template_pattern(templates[k]), re.IGNORECASE)) for k in CUE_KEYS))
 
     def read(self, text: str) -> list[CueMatch]:
@@ -213,6 +220,10 @@ class Person:
                 answer = self.focus.value
             elif key == "welcome.resume":
                 answer = "yes" if self.started else "no"
+            elif key == "step.next_rest":
+                work_s += self._rest_seconds()
+            elif key == "routine.none":
+                answer = f"start the {self.routine_name}"  # their routine was lost: start it again
             elif key == "effort.question":
                 answer = "about right"
         self.performed.extend(performed)
@@ -223,6 +234,12 @@ class Person:
                 answer = f"start the {self.routine_name}"
                 self.started = True
         return Action(answer, work_s, tuple(performed), first_move, announced, self.finished)
+
+    def _rest_seconds(self) -> float:
+        """An untimed rest ("take a short rest, say next"): the variant's rest, if it has one."""
+        entry = self._entry()
+        rest = entry.variant.rest_s if entry is not None else None
+        return float(rest.default) if rest is not None else 0.0
 
     def _reps_seconds(self, reps: int) -> float:
         entry = self._entry()
