@@ -46,7 +46,7 @@ def app(settings: Settings, catalogue: Catalogue) -> Flask:
 
 @pytest.fixture
 def live_url(app: Flask) -> Iterator[str]:
-    """The app behind a real HTTP server on loopback."""
+    """The app behind a real HTTP server on loopback (the one `heel-coach serve --dev` runs)."""
     with serve_on_loopback(app) as url:
         yield url
 

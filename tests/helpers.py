@@ -12,6 +12,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import make_server
 
+from heel_coach.web.server import bounded_request_handler
+
 
 def db_dump(path: Path) -> list[tuple[object, ...]]:
     """Every row of every table, for "nothing changed" assertions."""
@@ -51,8 +53,10 @@ def timed_work_seconds(text: str) -> float:
 
 @contextmanager
 def serve_on_loopback(app: Flask) -> Iterator[str]:
-    """``app`` behind a real threaded HTTP server on 127.0.0.1; yields its /alexa URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """``app`` behind a real threaded HTTP server on 127.0.0.1 with the body cap of
+    ``heel-coach serve --dev``; yields its /alexa URL."""
+    handler = bounded_request_handler(app.extensions["heelcoach"].settings.max_body_bytes)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
