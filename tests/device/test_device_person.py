@@ -147,3 +147,9 @@ def test_an_untimed_rest_lasts_the_variants_rest(catalogue: Catalogue, prompts: 
     intro = prompts.get("exercise.intro", number="one", count="five", name=name)
     heard = someone.react(f"{intro} {prompts.get('step.next_rest')}")
     assert heard.work_s == 45 and heard.say == "next"
+
+
+def test_asked_to_say_ready_they_say_ready(catalogue: Catalogue, prompts: Prompts) -> None:
+    someone = person(catalogue, prompts)
+    someone.started = True
+    assert someone.react("You need a wall and a towel. Say 'ready' when you have them.").say == "ready"

@@ -8,7 +8,8 @@ already inside the speech's silences), then:
   routine (the catalogue's figure; where a variant has none, the engine's own estimate
   ``UNTIMED_REP_ESTIMATE_S``, the same figure the skill's totals use);
 - an untimed rest ("take a short rest, and say next") lasts the variant's ``rest_s`` default;
-- questions get their answer (foot, focus, "yes" to carry on, the effort question);
+- questions get their answer (foot, focus, "yes" to carry on, the effort question, "ready"
+  when asked to say it);
 - otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
   going", or before starting), "start the <routine>".
 
@@ -54,6 +55,8 @@ CUE_KEYS = (
     "step.next_rest",
 )
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
+READY = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
+"""An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
 WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.do_reps")
 """A set starts with one of these: the moment a person first moves."""
 
@@ -227,6 +230,8 @@ class Person:
             elif key == "effort.question":
                 answer = "about right"
         self.performed.extend(performed)
+        if answer is None and not self.finished and READY.search(text):
+            answer = "ready"
         if answer is None and not self.finished:
             if self.started:
                 answer = "next"
