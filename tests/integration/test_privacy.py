@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
-from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
-from heel_coach.web.app import create_app
-from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+from tests.fakes.alexa_api import FakeAlexaApi
+from tests.helpers import finish_quick_routine as finish_quick_routine_to_the_end
+from tests.stores import STORE_KINDS, row_counts, settings_for
 
 TOKEN = "secret-api-access-token-1234"
 CONSENT = "secret-consent-token-5678"
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+@pytest.fixture
+def api_token() -> str:
+    """A token that looks secret: the logs must never show it."""
+    return TOKEN
 
 
 @pytest.fixture
-def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tls[0], tls[1]) as api:
-        api.grant(TOKEN)
-        yield api
-
-
-@pytest.fixture
-def app(settings: Settings, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
-    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
-        yield create_app(settings, catalogue=catalogue, api_client=client)
+def app(api_app: Flask) -> Flask:
+    return api_app
 
 
 @pytest.fixture
@@ -48,12 +38,14 @@ def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
     return VoiceClient.for_locale(flask_transport(app), device=device)
 
 
-def rows(db: Path, user_id: str) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0]
-            for table in ("users", "sessions")
-        }
+@pytest.fixture(params=STORE_KINDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Every privacy test runs on both stores."""
+    return settings_for(request.param, tmp_path, request)
+
+
+def rows(app: Flask, user_id: str) -> dict[str, int]:
+    return row_counts(app.extensions["heelcoach"].store, user_id)
 
 
 def event(alexa: VoiceClient, kind: str) -> Heard:
@@ -67,44 +59,38 @@ def event(alexa: VoiceClient, kind: str) -> Heard:
 
 
 def finish_quick_routine(alexa: VoiceClient) -> Heard:
-    alexa.launch()
-    alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = alexa.say("next")
+    heard = finish_quick_routine_to_the_end(alexa)
     assert "That's the end" in heard.text
     return heard
 
 
-def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient, settings: Settings) -> None:
+def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient) -> None:
     finish_quick_routine(alexa)
     user = alexa.device.user_id
-    assert rows(settings.db_path, user) == {"users": 1, "sessions": 1}
+    assert rows(app, user) == {"users": 1, "sessions": 1}
     heard = event(alexa, "SkillDisabled")
     assert heard.status == 200 and "outputSpeech" not in heard.response
-    assert rows(settings.db_path, user) == {"users": 0, "sessions": 0}
+    assert rows(app, user) == {"users": 0, "sessions": 0}
 
 
-def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient, settings: Settings) -> None:
+def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient, app: Flask) -> None:
     for kind in ("SkillEnabled", "SkillPermissionAccepted", "SkillPermissionChanged"):
         heard = event(alexa, kind)
         assert heard.status == 200 and "outputSpeech" not in heard.response
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+    assert rows(app, alexa.device.user_id) == {"users": 0, "sessions": 0}
 
 
-def test_delete_my_data_asks_first(alexa: VoiceClient, settings: Settings) -> None:
+def test_delete_my_data_asks_first(alexa: VoiceClient, app: Flask) -> None:
     finish_quick_routine(alexa)
     alexa.launch()
     heard = alexa.say("delete my data")
     assert "Shall I delete your data?" in heard.text and not heard.ends_session
     assert "haven't deleted anything" in alexa.say("no").text
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 1, "sessions": 1}
+    assert rows(app, alexa.device.user_id) == {"users": 1, "sessions": 1}
     alexa.say("delete my data")
     heard = alexa.say("yes")
     assert "I've deleted everything" in heard.text and heard.ends_session
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+    assert rows(app, alexa.device.user_id) == {"users": 0, "sessions": 0}
 
 
 def test_nothing_identifying_is_logged(

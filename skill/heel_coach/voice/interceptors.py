@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import UserStore
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.state import SessionState
 from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.voice.turn import TURN, PlanCache, Turn
 from heel_coach.voice.user import UserData
@@ -36,7 +37,7 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         # The loaded dict stays untouched (UserData works on its own copy): it is the snapshot.
         manager.request_attributes[SNAPSHOT] = stored
         in_session = envelope.session is not None
-        session = dict(manager.session_attributes or {}) if in_session else {}
+        session = SessionState.from_attributes(manager.session_attributes) if in_session else SessionState()
         timestamp = getattr(request, "timestamp", None)
         now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
         if now.tzinfo is None:
@@ -63,10 +64,10 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
         if not isinstance(turn, Turn):
             return
         if turn.in_session:
-            manager.session_attributes = turn.session
-        if turn.notes.get("skip_save"):
+            manager.session_attributes = turn.session.to_attributes()
+        if turn.outcome.skip_save:
             return  # data just deleted, or a skill event: never write the user (back)
-        if self.on_finished is not None and "finished" in turn.notes:
+        if self.on_finished is not None and turn.outcome.finished is not None:
             self.on_finished(handler_input, turn)
             return
         new = turn.user.to_attributes()
@@ -78,16 +79,15 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
 class StoreInterceptor(AbstractRequestInterceptor):
     """Makes the store reachable from features (sessions are not persistent attributes)."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: UserStore) -> None:
         self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
         handler_input.attributes_manager.request_attributes[STORE] = self.store
 
 
-def store_of(handler_input: HandlerInput) -> SqliteStore | None:
-    store = handler_input.attributes_manager.request_attributes.get(STORE)
-    return store if isinstance(store, SqliteStore) else None
+def store_of(handler_input: HandlerInput) -> UserStore | None:
+    return cast("UserStore | None", handler_input.attributes_manager.request_attributes.get(STORE))
 
 
 class AttachLibraryInterceptor(AbstractRequestInterceptor):

@@ -11,9 +11,9 @@ from __future__ import annotations
 from heel_coach.catalogue.model import Exercise, Focus, Sides
 from heel_coach.engine.plan import Plan, Step
 from heel_coach.voice import phrasing
-from heel_coach.voice.features import routine
 from heel_coach.voice.features.safety import hold_place
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.voice.turn import Turn
 
@@ -28,8 +28,8 @@ def _current(turn: Turn) -> tuple[Plan, Step] | None:
 def _carry_on(turn: Turn, reply: Reply) -> Reply:
     """After an answer: mid-routine, how to go on; otherwise, what to do next."""
     if turn.active_plan() is not None:
-        return turn.ask(reply, "reprompt.step", "reprompt.step", routine.ASK_CONTINUE)
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE)
+        return turn.ask(reply, "reprompt.step", "reprompt.step", Pending.CONTINUE)
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def _limb(exercise: Exercise) -> str:
@@ -48,7 +48,7 @@ def purpose(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None
         if heard:
             reply.speech.sentence(turn.text("exercise.unknown", heard=heard))
         if turn.active_plan() is None:
-            return turn.ask(reply, "purpose.which", "reprompt.choose_routine", routine.ASK_ROUTINE)
+            return turn.ask(reply, "purpose.which", "reprompt.choose_routine", Pending.ROUTINE)
         reply.speech.sentence(turn.text("purpose.which"))
         return _carry_on(turn, reply)
     exercise = turn.catalogue.exercise(exercise_id)
@@ -62,7 +62,7 @@ def purpose(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None
 
 def equipment(turn: Turn, reply: Reply, routine_id: str | None) -> Reply:
     """ "What do I need": the named routine, the current exercise, or the routine being chosen."""
-    asked_for = routine_id or turn.session.get("routine")
+    asked_for = routine_id or turn.session.routine
     current = _current(turn)
     if routine_id is None and current is not None:
         plan, step = current
@@ -70,16 +70,16 @@ def equipment(turn: Turn, reply: Reply, routine_id: str | None) -> Reply:
             reply.speech.sentence(sentence)
         return _carry_on(turn, reply)
     if not isinstance(asked_for, str) or asked_for not in turn.catalogue.routines:
-        return turn.ask(reply, "equipment.which", "reprompt.choose_routine", routine.ASK_ROUTINE)
+        return turn.ask(reply, "equipment.which", "reprompt.choose_routine", Pending.ROUTINE)
     chosen = turn.catalogue.routine(asked_for)
     entries = chosen.entries_for(turn.user.focus or Focus.SOLE)
     for sentence in turn.speaker.routine_equipment(entries):
         reply.speech.sentence(sentence)
-    pending = turn.session.get("pending")
-    if pending == routine.ASK_FOOT:  # still choosing: ask the open question again
-        return turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT)
-    if pending == routine.ASK_FOCUS:
-        return turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS)
+    pending = turn.session.pending
+    if pending == Pending.FOOT:  # still choosing: ask the open question again
+        return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
+    if pending == Pending.FOCUS:
+        return turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS)
     return _carry_on(turn, reply)
 
 
@@ -119,7 +119,7 @@ def sets_left(turn: Turn, reply: Reply) -> Reply:
     current = _current(turn)
     if current is None:
         reply.speech.sentence(turn.text("routine.none"))
-        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", routine.ASK_ROUTINE)
+        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
     plan, step = current
     segment = step.segments[0]
     name = turn.speaker.exercise_name(plan.entries[step.entry_index].exercise)
@@ -167,8 +167,8 @@ def leave(
         reply.speech.sentence(
             turn.text(f"{why}.paused", exercise=turn.speaker.exercise_name(exercise), routine=routine_name)
         )
-    turn.session["pending"] = None
-    turn.session.pop("routine", None)
+    turn.session.pending = None
+    turn.session.routine = None
     reply.reprompt = None
     reply.end_session = True
     return reply
@@ -177,7 +177,7 @@ def leave(
 # -- answers nobody asked for ----------------------------------------------------------------
 
 
-def out_of_context(turn: Turn, reply: Reply, intent: str, pending: object) -> Reply:
+def out_of_context(turn: Turn, reply: Reply, intent: str, pending: Pending | None) -> Reply:
     """A foot, focus, effort or yes/no answer when that question is not open: nothing changes;
     say how to do it properly, then ask the open question again (or how to go on)."""
     state = turn.user.routine
@@ -192,8 +192,8 @@ def out_of_context(turn: Turn, reply: Reply, intent: str, pending: object) -> Re
         reply.speech.sentence(turn.text("context.focus"))
     elif intent == "EffortIntent" and plan is not None:
         reply.speech.sentence(turn.text("context.effort"))
-    if pending == routine.ASK_FOOT:
-        return turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT)
-    if pending == routine.ASK_FOCUS:
-        return turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS)
+    if pending == Pending.FOOT:
+        return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
+    if pending == Pending.FOCUS:
+        return turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS)
     return _carry_on(turn, reply)

@@ -12,14 +12,15 @@ from __future__ import annotations
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Plan
-from heel_coach.voice.features import playback, routine
+from heel_coach.voice.features import playback
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.voice.turn import Turn
 
 _ASKED_AGAIN = {
-    routine.ASK_FOOT: ("ask.foot", "reprompt.foot"),
-    routine.ASK_FOCUS: ("ask.focus", "reprompt.focus"),
+    Pending.FOOT: ("ask.foot", "reprompt.foot"),
+    Pending.FOCUS: ("ask.focus", "reprompt.focus"),
 }
 """Questions that are asked again after the pain answer (nothing can go on without them)."""
 
@@ -50,7 +51,7 @@ def pain_rules(turn: Turn, reply: Reply) -> None:
 def it_hurts(
     turn: Turn,
     reply: Reply,
-    pending: object,
+    pending: Pending | None,
     library: TrackLibrary | None = None,
     offset_ms: int | None = None,
 ) -> Reply:
@@ -64,13 +65,13 @@ def it_hurts(
         reply.speech.sentence(turn.text("pain.offer"))
         reply.reprompt = turn.text("pain.offer.reprompt")
         reply.end_session = False
-        turn.session["pending"] = None
+        turn.session.pending = None
         return reply
     pain_rules(turn, reply)
-    if isinstance(pending, str) and pending in _ASKED_AGAIN:
+    if pending in _ASKED_AGAIN:
         question, reprompt = _ASKED_AGAIN[pending]
         return turn.ask(reply, question, reprompt, pending)
-    return turn.ask(reply, "pain.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE)
+    return turn.ask(reply, "pain.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def massage_card(turn: Turn) -> tuple[str, str]:

@@ -13,16 +13,17 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from heel_coach.voice.features import coaching, playback, progress, routine, safety
+from heel_coach.voice.features import coaching, playback, safety
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
 from heel_coach.voice.handlers.playback import player_offset, supports_audio_player
 from heel_coach.voice.interceptors import library_of
+from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
 
 _ANSWERS = {
-    "ChooseFootIntent": routine.ASK_FOOT,
-    "ChooseFocusIntent": routine.ASK_FOCUS,
-    "EffortIntent": progress.ASK_EFFORT,
+    "ChooseFootIntent": Pending.FOOT,
+    "ChooseFocusIntent": Pending.FOCUS,
+    "EffortIntent": Pending.EFFORT,
 }
 """Answers and the question they answer."""
 
@@ -52,8 +53,9 @@ class OutOfContextAnswerHandler(AbstractRequestHandler):
     """ "Left" or "hard" mid-exercise, "yes" with nothing asked: nothing changes.
 
     A foot or focus choice is taken as an answer to its question; when idle (no routine going,
-    no other question open) it is still taken, as a preference. Effort is taken at its question
-    or when idle. Yes and no are taken only while some question is open.
+    no other question open) it is still taken, as a preference. Effort ("that was hard") is
+    taken except mid-exercise or at the foot or focus question. Yes and no are taken only while
+    some question is open.
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -65,7 +67,11 @@ class OutOfContextAnswerHandler(AbstractRequestHandler):
         if question == _ANSWERS[str(get_intent_name(handler_input))]:
             return False
         busy = turn_of(handler_input).active_plan() is not None
-        return busy or question not in (None, routine.ASK_ROUTINE)
+        if intent_is(handler_input, "EffortIntent"):  # feedback is welcome, but not mid-exercise
+            return question in (Pending.FOOT, Pending.FOCUS) or (
+                busy and question in (None, Pending.CONTINUE)
+            )
+        return busy or question not in (None, Pending.ROUTINE)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
