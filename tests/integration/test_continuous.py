@@ -235,6 +235,13 @@ def test_starting_a_routine_offers_hands_free_once_and_yes_plays_it(echo: VoiceC
     assert step_of(stream_of(again)) == 0 and again.ends_session
 
 
+def test_an_unclear_answer_to_the_offer_asks_again(echo: VoiceClient) -> None:
+    echo.say("start the quick routine")
+    echo.say("both")
+    assert "Say yes, or say step by step" in echo.say("banana bread").text
+    assert step_of(stream_of(echo.say("play it"))) == 0
+
+
 def test_no_to_the_offer_coaches_step_by_step_and_is_remembered(echo: VoiceClient, app: Flask) -> None:
     echo.say("start the quick routine")
     echo.say("both")
@@ -334,6 +341,9 @@ def test_a_device_without_audio_player_gets_step_by_step(live_url: str) -> None:
     assert "can't play long audio" in heard.text
     assert heard.directives == []
     assert "Which foot" in heard.text  # the usual step-by-step start
+    first = alexa.say("both")
+    assert OFFER not in first.text and "Exercise one of two" in first.text  # nothing offered
+    assert "can't play long audio" in alexa.say("hands free").text
 
 
 def test_without_rendered_audio_play_falls_back_to_step_by_step(tmp_path: Path, catalogue: Catalogue) -> None:

@@ -134,15 +134,21 @@ class SystemExceptionHandler(AbstractRequestHandler):
 
 
 class PlayThroughAnswerHandler(AbstractRequestHandler):
-    """Yes or no to "Shall I play it?" (the hands-free offer at the start of a routine)."""
+    """Yes or no to "Shall I play it?" (the hands-free offer at the start of a routine); anything
+    unrecognised asks again rather than dropping the routine the user just started."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return pending(handler_input) is Pending.PLAY_THROUGH and intent_is(
-            handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent"
+            handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.FallbackIntent"
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
+        if intent_is(handler_input, "AMAZON.FallbackIntent"):
+            reply = turn.ask(
+                turn.reply(), "playback.offer.reprompt", "playback.offer.reprompt", Pending.PLAY_THROUGH
+            )
+            return respond(handler_input, reply)
         yes = intent_is(handler_input, "AMAZON.YesIntent")
         reply = playback.answer_offer(turn, library_of(handler_input), yes, turn.reply())
         return respond(handler_input, reply)
@@ -176,12 +182,13 @@ class PlayRoutineHandler(AbstractRequestHandler):
             if heard is None and audio_player and library.enabled and turn.active_plan() is not None:
                 if not playback.is_active(turn):  # "hands free" mid-routine: play on from here
                     return respond(handler_input, playback.play_from_here(turn, library, turn.reply()))
+            reply = turn.reply()
             if heard is None and audio_player:
                 playback.choose(turn, PlaybackChoice.HANDS_FREE)
+            elif heard is None:  # "hands free" on a device that cannot play long audio
+                reply.speech.sentence(turn.text("playback.no_audio_player"))
             foot_id, _ = slot_id(handler_input, "Foot")  # same questions as "start ..."
-            return respond(
-                handler_input, routine.start_or_offer(turn, turn.reply(), routine_id, heard, foot_id)
-            )
+            return respond(handler_input, routine.start_or_offer(turn, reply, routine_id, heard, foot_id))
         reply = playback.start(
             turn, library_of(handler_input), routine_id, turn.reply(),
             audio_player=supports_audio_player(handler_input),
