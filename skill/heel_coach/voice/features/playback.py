@@ -225,12 +225,7 @@ def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
         reply.speech.sentence(turn.text("playback.unavailable"))
         return routine_feature.navigate(turn, Command.RESUME, reply)
     turn.user.routine = replace(state, paused=False, offset_ms=0)
-    routine = turn.catalogue.routine(plan.routine_id)
-    reply.speech.sentence(turn.text("playback.resume", routine=turn.speaker.routine_name(routine)))
-    _massage_notice(turn, plan, reply)
-    _play_current(turn, library, plan, reply)
-    reply.end_session = True
-    return reply
+    return _carry_on_playing(turn, library, plan, reply)
 
 
 def step_by_step(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
@@ -256,6 +251,11 @@ def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
         return routine_feature.navigate(turn, Command.NEXT, reply)
     turn.session.pending = None
     turn.user.routine = machine.apply(state, plan, Command.NEXT).state
+    return _carry_on_playing(turn, library, plan, reply)
+
+
+def _carry_on_playing(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply) -> Reply:
+    """Step mode hands over to playback at the current step (already checked to be rendered)."""
     routine = turn.catalogue.routine(plan.routine_id)
     reply.speech.sentence(turn.text("playback.resume", routine=turn.speaker.routine_name(routine)))
     _massage_notice(turn, plan, reply)
