@@ -12,29 +12,21 @@ from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.voice import phrasing
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn, needs_focus
-
-# Dialog questions kept in session attributes between turns.
-ASK_FOOT = "foot"
-ASK_FOCUS = "focus"
-ASK_RESUME = "resume"
-ASK_ROUTINE = "routine"
-ASK_CONTINUE = "continue"
-AT_WAIT = "at_wait"
-"""Session attribute: the last response ended at a step's wait point."""
 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
     """Start a routine, first asking for the foot and (where it matters) the focus."""
     reply = reply or turn.reply()
     routine = turn.catalogue.routine(routine_id)
-    turn.session["routine"] = routine_id
+    turn.session.routine = routine_id
     if turn.user.foot is None:
-        return turn.ask(reply, "ask.foot", "reprompt.foot", ASK_FOOT)
+        return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
     if needs_focus(routine) and turn.user.focus is None:
-        return turn.ask(reply, "ask.focus", "reprompt.focus", ASK_FOCUS)
-    turn.session.pop("routine", None)
-    turn.session["pending"] = None
+        return turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS)
+    turn.session.routine = None
+    turn.session.pending = None
     plan = turn.plans.get(routine_id, turn.user.foot, turn.user.focus or Focus.SOLE)
     return _apply(turn, machine.start(plan), plan, reply)
 
@@ -42,12 +34,12 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
 def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     """Move inside the current routine; without one, say so and offer routines."""
     reply = reply or turn.reply()
-    turn.session["pending"] = None
+    turn.session.pending = None
     plan = turn.plan()
     state = turn.user.routine
     if plan is None or state is None or (state.finished(plan) and command is not Command.START_OVER):
         reply.speech.sentence(turn.text("routine.none"))
-        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", ASK_ROUTINE)
+        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
     return _apply(turn, machine.apply(state, plan, command), plan, reply)
 
 
@@ -58,9 +50,9 @@ def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Repl
         turn.user.contraindications_given = True
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
-            turn.notes["finished"] = event
+            turn.outcome.finished = event
     # The response ends at a step's wait point: if Alexa stops listening there, the step is done.
-    turn.session[AT_WAIT] = isinstance(transition.events[-1], machine.StepStarted)
+    turn.session.at_wait = isinstance(transition.events[-1], machine.StepStarted)
     return reply
 
 
@@ -69,13 +61,13 @@ def ended_at_wait(turn: Turn) -> None:
     the next launch carries on after it (never repeating them)."""
     plan = turn.active_plan()
     state = turn.user.routine
-    if plan is None or state is None or not turn.session.get(AT_WAIT):
+    if plan is None or state is None or not turn.session.at_wait:
         return
     transition = machine.apply(state, plan, Command.ENDED_AT_WAIT)
     turn.user.routine = transition.state
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
-            turn.notes["finished"] = event
+            turn.outcome.finished = event
 
 
 def set_foot(turn: Turn, foot: Foot) -> None:
@@ -88,8 +80,8 @@ def set_focus(turn: Turn, focus: Focus) -> None:
 
 def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
     """After the user answered the foot or focus question, carry on with the routine they asked for."""
-    routine_id = turn.session.get("routine")
-    if isinstance(routine_id, str) and routine_id in turn.catalogue.routines:
+    routine_id = turn.session.routine
+    if routine_id is not None and routine_id in turn.catalogue.routines:
         return start_routine(turn, routine_id, reply)
     state = turn.user.routine
     if state is not None and turn.active_plan() is not None:
@@ -102,7 +94,7 @@ def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
             focus_phrase=turn.text(f"focus.{(turn.user.focus or Focus.SOLE).value}"),
         )
     )
-    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", ASK_ROUTINE)
+    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def resume_prompt(turn: Turn, reply: Reply) -> Reply:
@@ -119,7 +111,7 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
     reply.speech.sentence(turn.text("welcome.resume.next", **params))
-    return turn.ask(reply, "welcome.resume.question", "reprompt.resume", ASK_RESUME, **params)
+    return turn.ask(reply, "welcome.resume.question", "reprompt.resume", Pending.RESUME, **params)
 
 
 def start_or_offer(
@@ -139,7 +131,7 @@ def start_or_offer(
 
 def list_routines(turn: Turn, reply: Reply) -> Reply:
     reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
-    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", ASK_ROUTINE)
+    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None) -> Reply:
