@@ -45,6 +45,7 @@ HANDLER_ORDER = (
     "reminders.ReminderAnswerHandler",
     "progress.ProgressionAnswerHandler",
     "skill_events.DeleteMyDataAnswerHandler",
+    "playback.PlayThroughAnswerHandler",
     # An answer to a question nobody asked changes nothing.
     "coaching.OutOfContextAnswerHandler",
     "dialog.ChooseFootHandler",
@@ -62,6 +63,7 @@ HANDLER_ORDER = (
     "coaching.LeaveHandler",
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     "playback.PlayRoutineHandler",
+    "playback.StepByStepHandler",
     "playback.KeepGoingHandler",
     "playback.WhilePlayingHandler",
     "routine.NavigationHandler",

@@ -28,27 +28,25 @@ def rep_entry(catalogue: Catalogue, routine: str) -> RoutineEntry:
     )
 
 
-def test_counted_repetitions_start_a_set_and_leave_no_work_after(
-    catalogue: Catalogue, prompts: Prompts
-) -> None:
-    """Repetitions are counted aloud inside the response: the set is done when the speech is."""
+def test_counted_repetitions_are_done_inside_the_response(catalogue: Catalogue, prompts: Prompts) -> None:
+    """The skill counts every repetition aloud at the catalogue's pace: nothing is left to do
+    after the response, so the person says "next" right away."""
     entry = rep_entry(catalogue, "strength")
     someone = person(catalogue, prompts)
     someone.started = True
-    counts = [prompts.get("cue.count", n=n) for n in ("One", "Two")] + [prompts.get("cue.count_last")]
     text = " ".join(
         [
             prompts.get("exercise.intro", number="one", count="five", name=entry.exercise.text["en-US"].name),
             prompts.get("cue.set", set="two", sets="three"),
             prompts.get("cue.reps_start"),
-            *counts,
+            prompts.get("cue.count", n="One"),
+            prompts.get("cue.count_last"),
             prompts.get("cue.reps_done"),
-            prompts.get("step.wait.set", set="three"),
+            prompts.get("step.wait.exercise"),
         ]
     )
     action = someone.react(text)
-    assert action.work_s == 0
-    assert action.after_s == REACTION_S
+    assert action.work_s == 0 and action.after_s == REACTION_S
     assert action.say == "next"
     assert action.performed == (SetDone(entry.exercise.id, None, 2),)
 
@@ -58,18 +56,17 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
         e for e in catalogue.routine("full").entries if e.dose.hold_s and e.exercise.sides.value == "each"
     )
     name = entry.exercise.text["en-US"].name
-    limb = entry.exercise.limb.value
     someone = person(catalogue, prompts, "full")
     someone.started = True
     first = " ".join(
         [
             prompts.get("exercise.intro", number="two", count="nine", name=name),
-            prompts.get(f"cue.side.{limb}", side="Right"),
+            prompts.get("cue.side.foot", side="Right"),
             prompts.get("cue.start_hold", duration="thirty seconds"),
             prompts.get("cue.release"),
             prompts.get("cue.hold_again", n="two", count="three"),
             prompts.get("cue.release"),
-            prompts.get(f"cue.switch_side.{limb}", side="left"),
+            prompts.get("cue.switch_side.foot", side="left"),
             prompts.get("cue.keep_going"),
             prompts.get("cue.start_hold", duration="thirty seconds"),
         ]
@@ -82,7 +79,7 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     assert action.first_move_words == word_count(heard_before)
     intro = prompts.get("exercise.intro", number="two", count="nine", name=name)
     hold = prompts.get("cue.start_hold", duration="thirty seconds")
-    again = someone.react(f"{intro} {prompts.get(f'cue.side.{limb}', side='Right')} {hold}")
+    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='Right')} {hold}")
     assert again.performed == (SetDone(ex, "right", 1),)
     assert repeated_sets(someone.performed) == [SetDone(ex, "right", 1)]
 
@@ -98,7 +95,10 @@ def test_questions_get_answers_and_the_end_is_noticed(catalogue: Catalogue, prom
     )
     start = someone.react(announcement)
     assert start.announced_s == 240
-    assert someone.react(prompts.get("welcome.resume.question")).say == "yes"
+    resume = prompts.get(
+        "welcome.resume.next", exercise="x", number="one", count="two", routine="quick routine"
+    )
+    assert someone.react(resume).say == "yes"
     end = someone.react(
         prompts.get("routine.finished", routine="quick routine") + " " + prompts.get("effort.question")
     )
@@ -106,7 +106,10 @@ def test_questions_get_answers_and_the_end_is_noticed(catalogue: Catalogue, prom
 
 
 def test_a_new_person_declines_an_old_routine(catalogue: Catalogue, prompts: Prompts) -> None:
-    assert person(catalogue, prompts).react(prompts.get("welcome.resume.question")).say == "no"
+    resume = prompts.get(
+        "welcome.resume.next", exercise="x", number="one", count="two", routine="morning routine"
+    )
+    assert person(catalogue, prompts).react(resume).say == "no"
 
 
 @pytest.mark.parametrize(

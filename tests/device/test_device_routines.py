@@ -29,16 +29,14 @@ TURN_WORDS = 300
 LENGTH_TOLERANCE = 0.10
 
 _ALL = {s.label for s in SCENARIOS}
-_QUICK = {s.label for s in SCENARIOS if s.routine_id == "quick"}
 TODAY: dict[str, set[str]] = {
-    # Fixed by counted repetitions, timed passes and rests, and resuming after a wait point.
     "timeouts": set(),
     "repeats": set(),
     "end": set(),
-    # The disclaimer, the routine's opening, its equipment and (with massage) the warning first.
+    # The disclaimer, the routine's start and equipment, the massage warning and the full
+    # introduction come before the first movement (the "ready" turn of issue 9 item 3 is to come).
     "first_words": set(_ALL),
     "turn_words": set(),
-    # Announced lengths come from the same voicing the device model times.
     "length": set(),
 }
 REASONS = {

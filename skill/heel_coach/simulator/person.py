@@ -4,8 +4,8 @@ Pure: it reads what Alexa said (plain text) and answers with what it says next a
 seconds of work come first. It listens to the whole response (timed holds and bouts are
 already inside the speech's silences), then:
 
-- repetitions and massage passes are counted or timed inside the response ("Follow my count",
-  "I'll time each pass"), as rests between sets are, so no work is left after it;
+- repetitions, massage passes and rests are counted or timed inside the response (the skill
+  counts "One. Two. ... Last one." at the variant's ``rep_pace_s``), so they add no time after it;
 - questions get their answer (foot, focus, "yes" to carry on, the effort question, "ready"
   when asked to say it);
 - otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
@@ -47,7 +47,7 @@ CUE_KEYS = (
     "cue.passes_start",
     "ask.foot",
     "ask.focus",
-    "welcome.resume.question",
+    "welcome.resume.next",
     "routine.none",
     "routine.start",
     "routine.finished",
@@ -132,7 +132,7 @@ class Action:
     say: str | None
     """None: nothing more to say (the routine is over, or they are lost)."""
     work_s: float = 0.0
-    """Seconds of untimed work (repetitions) done after the response, before speaking."""
+    """Seconds of work done after the response, before speaking (none: the skill times it all)."""
     performed: tuple[SetDone, ...] = ()
     first_move_words: int | None = None
     """Words of this response said before its first set started; None if no set started."""
@@ -218,7 +218,7 @@ class Person:
                 answer = {"both": "both feet"}.get(self.foot, f"{self.foot} foot")
             elif key == "ask.focus":
                 answer = self.focus.value
-            elif key == "welcome.resume.question":
+            elif key == "welcome.resume.next":
                 answer = "yes" if self.started else "no"
             elif key == "routine.none":
                 answer = f"start the {self.routine_name}"  # their routine was lost: start it again

@@ -112,10 +112,6 @@ def join_choices(choices: Sequence[Sequence[str]]) -> str:
     return join_list(items)
 
 
-def side_word(side: str) -> str:
-    return {"left": "left", "right": "right"}.get(side, side)
-
-
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -62,6 +62,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     reminders.ReminderAnswerHandler,
     progress.ProgressionAnswerHandler,
     skill_events.DeleteMyDataAnswerHandler,
+    playback.PlayThroughAnswerHandler,
     # An answer to a question nobody asked ("left" or "hard" mid-exercise): nothing changes.
     coaching.OutOfContextAnswerHandler,
     dialog.ChooseFootHandler,
@@ -79,6 +80,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     coaching.LeaveHandler,
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     playback.PlayRoutineHandler,
+    playback.StepByStepHandler,
     playback.KeepGoingHandler,
     playback.WhilePlayingHandler,
     routine.NavigationHandler,
@@ -133,6 +135,7 @@ def build_skill(
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     if tracks is not None:  # continuous mode: rendered tracks and their public URLs
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
+        builder.add_global_request_interceptor(playback.HandsFreeInterceptor(tracks))
     recorder = None
     if store is not None:  # routine history needs the store itself, not only the adapter
         builder.add_global_request_interceptor(StoreInterceptor(store))

@@ -247,7 +247,7 @@ class Speaker:
         """A timing cue's words: numbers in words, a side or count starting a sentence capitalised."""
         params: dict[str, object] = dict(cue.params)
         if "side" in params:
-            side = phrasing.side_word(str(params["side"]))
+            side = str(params["side"])
             params["side"] = phrasing.capitalise(side) if cue.key.startswith("cue.side.") else side
         if "seconds" in params:
             params["duration"] = phrasing.duration(float(params["seconds"]))  # type: ignore[arg-type]

@@ -104,10 +104,9 @@ def which_side(turn: Turn, reply: Reply) -> Reply:
     if exercise.sides is not Sides.EACH or not sides:
         reply.speech.sentence(turn.text(f"side.together.{limb}"))
     elif len(sides) == 1:
-        reply.speech.sentence(turn.text(f"side.one.{limb}", side=phrasing.side_word(sides[0])))
+        reply.speech.sentence(turn.text(f"side.one.{limb}", side=sides[0]))
     else:
-        first, second = (phrasing.side_word(s) for s in sides[:2])
-        reply.speech.sentence(turn.text(f"side.two.{limb}", first=first, second=second))
+        reply.speech.sentence(turn.text(f"side.two.{limb}", first=sides[0], second=sides[1]))
     return _carry_on(turn, reply)
 
 

@@ -7,7 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from heel_coach.voice import phrasing
-from heel_coach.voice.features import routine
+from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -119,7 +119,7 @@ class SessionEndedHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         reason = getattr(handler_input.request_envelope.request, "reason", None)
         if getattr(reason, "value", reason) == "EXCEEDED_MAX_REPROMPTS":
-            routine.ended_at_wait(turn_of(handler_input))
+            routine_feature.ended_at_wait(turn_of(handler_input))
         return handler_input.response_builder.response
 
 
