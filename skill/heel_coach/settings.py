@@ -26,6 +26,9 @@ class SettingsError(HeelCoachError, ValueError):
 class Settings:
     db_path: Path = Path("var/heel-coach.sqlite3")
     """HEELCOACH_DB_PATH: the SQLite file (created with its folder on first use)."""
+    db_busy_timeout_ms: int = 1000
+    """HEELCOACH_DB_BUSY_TIMEOUT_MS: how long a write waits for another writer's lock before the
+    user hears the storage apology. 1 s keeps every storage fault answered well within 3 s."""
     verify_signatures: bool = True
     """HEELCOACH_VERIFY_SIGNATURES: check Alexa's request signature and certificate chain."""
     verify_timestamps: bool = True
@@ -51,7 +54,8 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     """HEELCOACH_MAX_BODY_BYTES: larger requests are refused with 400."""
     cert_timeout_s: float = 2.0
-    """HEELCOACH_CERT_TIMEOUT_S: timeout for downloading Alexa's signing certificate."""
+    """HEELCOACH_CERT_TIMEOUT_S: wall-clock deadline for downloading Alexa's signing certificate
+    (connect, TLS, headers and body together); no request waits on a download longer."""
     api_timeout_s: float = 2.5
     """HEELCOACH_API_TIMEOUT_S: timeout for Alexa API calls (reminders, settings)."""
     default_locale: str = "en-US"

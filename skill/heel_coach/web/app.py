@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from heel_coach.errors import RequestRejected, StorageError
 from heel_coach.persistence.adapter import SqlitePersistenceAdapter
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.settings import Settings
+from heel_coach.voice.handlers.errors import answers_silently, raised_at
 from heel_coach.voice.playback import TrackLibrary
 from heel_coach.voice.skill_factory import build_skill
 from heel_coach.voice.ssml import SilenceClips
@@ -29,6 +31,7 @@ from heel_coach.web.envelope import check_shape, parse_json, serialize_response,
 from heel_coach.web.verification import RequestVerifier
 
 _LOG = logging.getLogger("heelcoach.request")
+_SILENT = {"version": "1.0", "response": {}}
 _APOLOGY = {
     "version": "1.0",
     "response": {
@@ -40,6 +43,8 @@ _APOLOGY = {
     },
 }
 HASHED_MAX_AGE = 365 * 24 * 3600
+HEALTH_WRITE_TIMEOUT_MS = 250
+"""How long /healthz's write probe waits for another writer's lock before reporting 'locked'."""
 
 
 @dataclass
@@ -64,7 +69,7 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env()
     catalogue = catalogue or load_catalogue()
-    store = store or SqliteStore(settings.db_path)
+    store = store or SqliteStore(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
     verifier = verifier or RequestVerifier(
         verify_signatures=settings.verify_signatures,
         verify_timestamps=settings.verify_timestamps,
@@ -106,11 +111,16 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        database = "ok" if store.health() else "unavailable"
-        status = 200 if database == "ok" else 503
+        """200 only when the store can be read *and written* (a bounded write probe): a worker
+        that can read but not save would lose every user's progress while looking healthy."""
+        readable = store.health()
+        written = store.write_health(HEALTH_WRITE_TIMEOUT_MS) if readable else "unavailable"
+        status = 200 if written == "ok" else 503
         return jsonify(
             status="ok" if status == 200 else "degraded",
-            database=database,
+            database=written,
+            readable=readable,
+            writable=written == "ok",
             exercises=len(catalogue.exercises),
             routines=len(catalogue.routines),
         ), status
@@ -156,11 +166,11 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
             payload, status = serialize_response(response), 200
         except StorageError:
             outcome = "storage_error"
-            payload, status = dict(_APOLOGY), 200
-        except Exception:  # the skill's own exception handlers should make this unreachable
-            _LOG.exception("skill.invoke failed")
+            payload, status = _apology_for(request_type), 200
+        except Exception as exc:  # the skill's own exception handlers should make this unreachable
+            _log_unexpected(exc)
             outcome = "skill_error"
-            payload, status = dict(_APOLOGY), 200
+            payload, status = _apology_for(request_type), 200
     except RequestRejected as exc:
         outcome = f"rejected:{exc.reason}"
         payload, status = {"error": exc.reason, "detail": exc.detail}, 400
@@ -179,6 +189,18 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
             extra={"alexa_fields": fields},
         )
     return jsonify(payload), status
+
+
+def _apology_for(request_type: str) -> dict[str, Any]:
+    """The spoken apology, or an empty response where Alexa accepts no speech (AudioPlayer...)."""
+    return copy.deepcopy(_SILENT if answers_silently(request_type) else _APOLOGY)
+
+
+def _log_unexpected(exc: BaseException) -> None:
+    """Type and place at ERROR, the traceback at DEBUG: a traceback can be huge (a deeply nested
+    body makes a RecursionError hundreds of frames long) and can quote request data."""
+    _LOG.error("skill.invoke failed: unhandled %s at %s", type(exc).__name__, raised_at(exc))
+    _LOG.debug("skill.invoke failure detail", exc_info=exc)
 
 
 def read_body(limit: int) -> bytes:

@@ -22,6 +22,9 @@ _DECODER = ModelDecoder(_SERIALIZER)
 _ENCODER = ModelEncoder(_SERIALIZER)
 _ENVELOPE_SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted. Alexa's requests nest about 8 levels; hundreds of levels only
+make the SDK's recursive model code fail late (a RecursionError hundreds of frames long)."""
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -31,7 +34,25 @@ def parse_json(body: bytes) -> dict[str, Any]:
         raise RequestRejected("invalid_json", f"body is not UTF-8 JSON: {exc}") from None
     if not isinstance(data, dict):
         raise RequestRejected("invalid_request", "body must be a JSON object")
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise RequestRejected("nested_too_deep", f"body nests objects or arrays over {MAX_JSON_DEPTH} levels")
     return data
+
+
+def json_depth(value: Any, stop_after: int) -> int:
+    """Nesting depth of parsed JSON (a scalar is 0), counted without recursion; the count stops
+    once it passes ``stop_after``."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_after:
+                break
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def check_shape(data: dict[str, Any]) -> None:
