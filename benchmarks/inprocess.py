@@ -148,9 +148,9 @@ def sdk_serialisation_cost(bodies: Bodies, iterations: int) -> dict[str, Any]:
     """
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
-    from heel_coach.web.envelope import check_shape, parse_json, to_envelope
 
     from benchmarks.baselines import sdk_skill
+    from heel_coach.web.envelope import check_shape, parse_json, to_envelope
 
     serializer = DefaultSerializer()
     out: dict[str, Any] = {}

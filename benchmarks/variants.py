@@ -14,10 +14,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from benchmarks.apps import CERT_URL, HEEL, VARIANTS, Material, build_app, file_chain_fetcher
 from heel_coach.console.envelopes import Device
 from heel_coach.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER
-
-from benchmarks.apps import CERT_URL, HEEL, VARIANTS, Material, build_app, file_chain_fetcher
 
 MID_ROUTINE = "full"
 Request = tuple[bytes, dict[str, str]]

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient
-
 from tests.helpers import timed_work_seconds
 
 

@@ -24,7 +24,6 @@ from urllib.parse import parse_qs
 
 from heel_coach.audio.mp3 import concat_pcm, encode, silence_pcm, tone_pcm
 from heel_coach.audio.spec import AudioSpec
-
 from tests.fakes.intercepting_proxy import DROP, ProxyRequest, RawResponse, Reply, Response
 
 __all__ = ["BATCHEXECUTE_PATH", "GOOGLE_LIKE_SPEC", "FakeGTTS", "GttsCall", "Mode", "tone_speech"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from ask_sdk_model.interfaces.audioplayer import StopDirective
 from flask import Flask
+
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.errors import StorageError
 from heel_coach.persistence.sqlite_store import SqliteStore, StoreError

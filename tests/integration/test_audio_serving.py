@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
 from heel_coach.audio.silence import render_silence_clip
 from heel_coach.settings import Settings
 

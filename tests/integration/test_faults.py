@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
+
 from heel_coach.console.client import Heard, VoiceClient, flask_transport, http_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.services.api_client import ApiTimeout, TimeoutApiClient
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.fakes.intercepting_proxy import InterceptingProxy, RawResponse, Response, Trickle
 from tests.fakes.pki import sign_alexa_request
@@ -293,7 +293,7 @@ def test_certificate_download_faults_give_fast_400s(
 
 
 def test_alexa_api_stall_is_bounded() -> None:
-    """No handler calls the Alexa API yet (reminders_flow is not registered), so the bound is
+    """No handler calls the Alexa API yet (the reminders feature is not registered), so the bound is
     checked on the client every handler will use: a stalled API costs ~timeout, not forever."""
     from ask_sdk_model.services.api_client_request import ApiClientRequest
 

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from heel_coach.console.envelopes import Device, SlotFill
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 pytestmark = pytest.mark.slow
 

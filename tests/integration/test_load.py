@@ -15,12 +15,12 @@ from contextlib import closing
 from dataclasses import dataclass
 
 import pytest
+
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Focus
 from heel_coach.console.client import VoiceClient, http_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.plan import Foot, build_plan
-
 from tests.integration.conftest import LiveServer, LiveServerFactory
 
 pytestmark = pytest.mark.slow

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.fakes.intercepting_proxy import InterceptingProxy, Response
 from tests.fakes.pki import IssuedCert, TestPKI, sign_alexa_request
 from tests.integration.conftest import CERT_URL, ChainRoutes, SigningSetup

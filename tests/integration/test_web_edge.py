@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from flask import Flask
+
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-
 from tests.helpers import db_dump
 from tests.integration.conftest import LiveServer
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from heel_coach.console.envelopes import Device
 
+from heel_coach.console.envelopes import Device
 from tests.integration.conftest import REPO, LiveServer, free_port
 
 pytestmark = pytest.mark.slow

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from heel_coach.catalogue import Catalogue, default_content_root, load_catalogue
 
 Edit = Callable[[str, Callable[[Any], Any]], Path]

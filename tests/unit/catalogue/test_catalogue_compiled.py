@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from heel_coach.catalogue import _fields as fields
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.compiled import compiled_path, write_compiled

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from heel_coach.catalogue import (
     SEED_FILES,
     Catalogue,

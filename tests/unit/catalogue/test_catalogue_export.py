@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from heel_coach.catalogue import Catalogue, Routine, catalogue_as_json
 
 EXERCISE_KEYS = {

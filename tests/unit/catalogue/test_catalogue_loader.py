@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from heel_coach.catalogue import SEED_FILES, Catalogue, Focus, load_catalogue
 from heel_coach.errors import ContentError
 

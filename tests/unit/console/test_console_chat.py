@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from heel_coach.console.account import Account, Clock, parse_moment
 from heel_coach.console.chat import run
 from heel_coach.console.client import VoiceClient

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, RoutineFinished, StepStarted
 from heel_coach.engine.plan import STEP_TIMED_BUDGET_S, Foot, build_plan
 from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 COMMANDS = st.sampled_from(list(Command))
 FEET = st.sampled_from(list(Foot))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from heel_coach.catalogue.model import Catalogue, Category
 from heel_coach.engine.plan import STEP_TIMED_BUDGET_S, Foot, Segment, Work, WorkKind, _split
 from heel_coach.engine.timing import Cue, Pause, step_timing, timed_silence, total_pause_s
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 @given(st.integers(min_value=1, max_value=900))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from heel_coach.persistence.sqlite_store import SqliteStore
 
 

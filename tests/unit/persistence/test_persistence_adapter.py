@@ -9,6 +9,7 @@ import pytest
 from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.request_envelope import RequestEnvelope
+
 from heel_coach.errors import StorageError
 from heel_coach.persistence.adapter import SqlitePersistenceAdapter, user_id_key
 from heel_coach.persistence.sqlite_store import SqliteStore

@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+
 from heel_coach.errors import StorageError
 from heel_coach.persistence.sqlite_store import SqliteStore, StoreError
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+
 from heel_coach.errors import StorageError
 from heel_coach.persistence.migrations import (
     MIGRATIONS,
@@ -19,7 +20,6 @@ from heel_coach.persistence.migrations import (
     split_statements,
 )
 from heel_coach.persistence.sqlite_store import SqliteStore
-
 from tests.unit.persistence.persistence_helpers import raw_rows
 
 NAMES = [m.name for m in MIGRATIONS]

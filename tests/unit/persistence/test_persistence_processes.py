@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from heel_coach.persistence.migrations import MIGRATIONS
 from heel_coach.persistence.sqlite_store import SqliteStore
 

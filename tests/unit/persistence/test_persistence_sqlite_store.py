@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
 
+from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
 from tests.unit.persistence.persistence_helpers import raw_exec, raw_rows
 
 USER = "amzn1.ask.account.TEST"

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from heel_coach.progress import stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from heel_coach.progress import stats
 
 ZONES = [ZoneInfo(z) for z in ("America/New_York", "Europe/Berlin", "Pacific/Auckland", "UTC")]
 KINDS = {"strength": frozenset({stats.STRENGTH}), "morning": frozenset({stats.STRETCH})}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from heel_coach.reminders.schedule import (
     PERIODS,
     SUGGESTIONS,
@@ -11,8 +14,6 @@ from heel_coach.reminders.schedule import (
     parse_time,
     routine_for,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from heel_coach.services.api_client import TimeoutApiClient
 
+from heel_coach.services.api_client import TimeoutApiClient
 from tests.fakes.alexa_api import TOKEN, FakeAlexaApi, tls_files
 
 

@@ -28,8 +28,8 @@ from ask_sdk_model.services.reminder_management.trigger import Trigger
 from ask_sdk_model.services.reminder_management.trigger_type import TriggerType
 from ask_sdk_model.services.service_client_factory import ServiceClientFactory
 from ask_sdk_model.services.service_exception import ServiceException
-from heel_coach.services.api_client import ApiTimeout, ApiUnreachable, TimeoutApiClient
 
+from heel_coach.services.api_client import ApiTimeout, ApiUnreachable, TimeoutApiClient
 from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from heel_coach.errors import ServiceError
 from heel_coach.services.api_client import TimeoutApiClient, call_api
 from heel_coach.services.reminders import Reminder, RemindersClient, build_reminder_request
-
 from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 NOW = datetime(2024, 5, 1, 6, 30, 15, 123000)  # naive local time in the user's zone

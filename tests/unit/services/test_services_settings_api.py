@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from heel_coach.errors import ServiceError
 from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.services.settings_api import get_time_zone
-
 from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
 
 DEVICE = "amzn1.ask.device.AEXAMPLE/+=="

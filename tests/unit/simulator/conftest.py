@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from heel_coach.simulator import InteractionModel, Matcher, parse_interaction_model
 
 MODEL: dict[str, Any] = {

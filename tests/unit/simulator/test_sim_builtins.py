@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from heel_coach.simulator.builtins import (
     INTENT_PHRASES,
     SLOT_EXAMPLES,
@@ -10,8 +13,6 @@ from heel_coach.simulator.builtins import (
     parse_number,
 )
 from heel_coach.simulator.normalize import normalize, words
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 def parse(slot_type: str, text: str) -> str | None:

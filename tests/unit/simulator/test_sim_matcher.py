@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from heel_coach.simulator import Matcher, SlotValue, Utterance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from heel_coach.simulator import Matcher, SlotValue, Utterance
 
 Build = Callable[[list[dict[str, Any]], list[dict[str, Any]]], Matcher]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from heel_coach.errors import ContentError
 from heel_coach.simulator import (
     Intent,

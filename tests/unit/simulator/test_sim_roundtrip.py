@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from heel_coach.resources import model_locales, model_path
 from heel_coach.simulator import Matcher, load_interaction_model, sample_utterances
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from heel_coach.simulator import InteractionModel, Matcher, SlotValue, normalize, sample_utterances
 from heel_coach.simulator.normalize import words
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from heel_coach.voice.ssml import (
     MAX_REPROMPT_AUDIO_S,
     SilenceClips,
@@ -13,8 +16,6 @@ from heel_coach.voice.ssml import (
     pauses_in,
     to_display_text,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 # Amazon's documented limits (docs/ and the platform reference), written out here on purpose:
 # the tests compare the builder with Amazon's numbers, not with the module's own constants.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from cryptography import x509
+
 from heel_coach.errors import VerificationError
 from heel_coach.web.certificates import (
     CertificateFetcher,
@@ -18,7 +19,6 @@ from heel_coach.web.certificates import (
     load_trust_roots,
     validate_cert_url,
 )
-
 from tests.fakes.intercepting_proxy import (
     CLEAR_ENV,
     DROP,

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from heel_coach.errors import VerificationError
-from heel_coach.web.certificates import CertificateFetcher
-from heel_coach.web.verification import RequestVerifier
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from heel_coach.errors import VerificationError
+from heel_coach.web.certificates import CertificateFetcher
+from heel_coach.web.verification import RequestVerifier
 from tests.fakes.intercepting_proxy import CLEAR_ENV, InterceptingProxy, ProxyRequest, Response
 from tests.fakes.pki import IssuedCert, TestPKI, sign_alexa_request
 
