@@ -55,6 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
+    screens = sub.add_parser(
+        "screens", help="render every screen at every viewport (apl-viewhost-web, Chromium)"
+    )
+    screens.add_argument("--out", default="build/screens", help="folder for the PNGs (default: %(default)s)")
+    screens.add_argument(
+        "--screen", action="append", help="only this sample (repeatable), e.g. exercise-hold"
+    )
+    screens.add_argument(
+        "--viewport", action="append", help="only this viewport (repeatable), e.g. round-small"
+    )
+    screens.add_argument("--locale", default="en-US")
+
     from heel_coach.audio.cli import add_parser as add_audio_parser
 
     add_audio_parser(sub)
@@ -69,8 +81,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": _settings,
         "content": _content,
         "audio": _audio,
+        "screens": _screens,
     }[args.command]
     return handler(args)
+
+
+def _screens(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.screens import tooling
+    from heel_coach.screens.samples import samples
+    from heel_coach.screens.viewports import VIEWPORTS, viewport_named
+    from heel_coach.voice.prompts import load_prompts
+
+    chosen = samples(load_catalogue(), load_prompts(args.locale), args.locale)
+    if args.screen:
+        chosen = [s for s in chosen if s.name in args.screen]
+    viewports = [viewport_named(n) for n in args.viewport] if args.viewport else list(VIEWPORTS)
+    if not chosen:
+        print("no such screen sample", file=sys.stderr)
+        return 2
+    try:
+        rendered = tooling.render(chosen, viewports, Path(args.out))
+    except tooling.ToolMissing as exc:
+        print(f"cannot render: {exc}", file=sys.stderr)
+        return 1
+    problems = 0
+    for r in rendered:
+        note = ""
+        if r.core_errors:
+            problems += 1
+            note = f"  APL errors: {'; '.join(r.core_errors[:3])}"
+        if r.blocked_requests:
+            note += f"  ({len(r.blocked_requests)} network requests refused)"
+        print(f"{r.file}{note}")
+    print(f"{len(rendered)} screenshots in {args.out}")
+    return 1 if problems else 0
 
 
 def _audio(args: argparse.Namespace) -> int:
