@@ -1,4 +1,4 @@
-"""`heel-coach`: serve, catalog, chat, model, audio. Thin: each command calls a factory."""
+"""`heel-coach`: serve, catalog, chat, model, audio, screens. Thin: each command calls a factory."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
+
+from heel_coach.errors import HeelCoachError
+
+EXIT_ERROR = 2
+"""Exit status for an error Heel Coach reports on purpose (bad settings, content, storage)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,21 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
-    screens = sub.add_parser(
-        "screens", help="render every screen at every viewport (apl-viewhost-web, Chromium)"
-    )
-    screens.add_argument("--out", default="build/screens", help="folder for the PNGs (default: %(default)s)")
-    screens.add_argument(
-        "--screen", action="append", help="only this sample (repeatable), e.g. exercise-hold"
-    )
-    screens.add_argument(
-        "--viewport", action="append", help="only this viewport (repeatable), e.g. round-small"
-    )
-    screens.add_argument("--locale", default="en-US")
-
-    from heel_coach.audio.cli import add_parser as add_audio_parser
+    from heel_coach.audio_cli.cli import add_parser as add_audio_parser
+    from heel_coach.screens_cli.cli import add_parser as add_screens_parser
 
     add_audio_parser(sub)
+    add_screens_parser(sub)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -83,45 +79,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audio": _audio,
         "screens": _screens,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except HeelCoachError as exc:
+        # An expected failure (bad setting, invalid content, unreachable store): one line for a
+        # person to act on, not a traceback. Anything else is a bug and keeps its traceback.
+        print(f"heel-coach {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # `heel-coach catalog --json | head`: the reader left; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 500 else text[:497] + "..."
 
 
 def _screens(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from heel_coach.screens_cli.cli import run
 
-    from heel_coach.catalogue import load_catalogue
-    from heel_coach.screens import tooling
-    from heel_coach.screens.samples import samples
-    from heel_coach.screens.viewports import VIEWPORTS, viewport_named
-    from heel_coach.voice.prompts import load_prompts
-
-    chosen = samples(load_catalogue(), load_prompts(args.locale), args.locale)
-    if args.screen:
-        chosen = [s for s in chosen if s.name in args.screen]
-    viewports = [viewport_named(n) for n in args.viewport] if args.viewport else list(VIEWPORTS)
-    if not chosen:
-        print("no such screen sample", file=sys.stderr)
-        return 2
-    try:
-        rendered = tooling.render(chosen, viewports, Path(args.out))
-    except tooling.ToolMissing as exc:
-        print(f"cannot render: {exc}", file=sys.stderr)
-        return 1
-    problems = 0
-    for r in rendered:
-        note = ""
-        if r.core_errors:
-            problems += 1
-            note = f"  APL errors: {'; '.join(r.core_errors[:3])}"
-        if r.blocked_requests:
-            note += f"  ({len(r.blocked_requests)} network requests refused)"
-        print(f"{r.file}{note}")
-    print(f"{len(rendered)} screenshots in {args.out}")
-    return 1 if problems else 0
+    return run(args)
 
 
 def _audio(args: argparse.Namespace) -> int:
-    from heel_coach.audio.cli import run
+    from heel_coach.audio_cli.cli import run
 
     return run(args)
 

@@ -1,21 +1,27 @@
-"""Load the user's state once before a request and save it once after, only if it changed."""
+"""Request plumbing: load the user's state once before a request and save it once after (only
+if it changed), and hand the store and the track library to features without globals."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice.coach import PlanCache, Turn
-from heel_coach.voice.handlers.base import TURN
+from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.state import SessionState
+from heel_coach.voice.tracks import TrackLibrary
+from heel_coach.voice.turn import TURN, PlanCache, Turn
 from heel_coach.voice.user import UserData
 
 SNAPSHOT = "heelcoach.loaded"
+STORE = "heelcoach.store"
+LIBRARY = "heelcoach.playback"
 
 
 class LoadTurnInterceptor(AbstractRequestInterceptor):
@@ -31,7 +37,7 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         # The loaded dict stays untouched (UserData works on its own copy): it is the snapshot.
         manager.request_attributes[SNAPSHOT] = stored
         in_session = envelope.session is not None
-        session = dict(manager.session_attributes or {}) if in_session else {}
+        session = SessionState.from_attributes(manager.session_attributes) if in_session else SessionState()
         timestamp = getattr(request, "timestamp", None)
         now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
         if now.tzinfo is None:
@@ -58,13 +64,43 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
         if not isinstance(turn, Turn):
             return
         if turn.in_session:
-            manager.session_attributes = turn.session
-        if turn.notes.get("skip_save"):
+            manager.session_attributes = turn.session.to_attributes()
+        if turn.outcome.skip_save:
             return  # data just deleted, or a skill event: never write the user (back)
-        if self.on_finished is not None and "finished" in turn.notes:
+        if self.on_finished is not None and turn.outcome.finished is not None:
             self.on_finished(handler_input, turn)
             return
         new = turn.user.to_attributes()
         if new != manager.request_attributes.get(SNAPSHOT):
             manager.persistent_attributes = new
             manager.save_persistent_attributes()
+
+
+class StoreInterceptor(AbstractRequestInterceptor):
+    """Makes the store reachable from features (sessions are not persistent attributes)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[STORE] = self.store
+
+
+def store_of(handler_input: HandlerInput) -> SqliteStore | None:
+    store = handler_input.attributes_manager.request_attributes.get(STORE)
+    return store if isinstance(store, SqliteStore) else None
+
+
+class AttachLibraryInterceptor(AbstractRequestInterceptor):
+    """Hands the track library to handlers through request attributes (no globals, no I/O)."""
+
+    def __init__(self, library: TrackLibrary) -> None:
+        self.library = library
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[LIBRARY] = self.library
+
+
+def library_of(handler_input: HandlerInput) -> TrackLibrary:
+    library = handler_input.attributes_manager.request_attributes.get(LIBRARY)
+    return library if isinstance(library, TrackLibrary) else TrackLibrary(Path("audio"), "")

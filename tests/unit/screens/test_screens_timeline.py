@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 
 from heel_coach.catalogue.model import Catalogue, Focus
-from heel_coach.engine.plan import Foot, Plan, WorkKind, build_plan
-from heel_coach.engine.timing import Cue, Pause, step_timing, total_pause_s, work_pause_s
+from heel_coach.engine.plan import Foot, Plan, Step, WorkKind, build_plan
+from heel_coach.engine.timing import Cue, Pause, step_timing, total_pause_s
 from heel_coach.screens.timeline import PhaseKind, screen_timeline, step_timeline
 
 
 def cue_s(cue: Cue) -> float:
     """A cue length that differs per cue, so a misplaced cue shows up in the sums."""
     return 1.0 + 0.1 * len(cue.key)
+
+
+def work_pause_s(step: Step) -> float:
+    """The plan's timed work: every hold and bout, at its length, as many times as it is done."""
+    return float(sum(s.work.seconds * s.work.count for s in step.segments if s.work.timed))
 
 
 def all_plans(catalogue: Catalogue) -> list[Plan]:

@@ -1,0 +1,138 @@
+"""Routines, step by step: what happens when a user starts, chooses, moves through or leaves one.
+
+Handlers translate requests into calls here; this module calls the pure engine and the
+Speaker, and changes only the ``Turn``'s user data (saved once, by the response interceptor).
+"""
+
+from __future__ import annotations
+
+from heel_coach.catalogue.model import Focus
+from heel_coach.engine import machine
+from heel_coach.engine.machine import Command, Transition
+from heel_coach.engine.plan import Foot, Plan
+from heel_coach.voice import phrasing
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
+from heel_coach.voice.turn import Turn, needs_focus
+
+
+def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
+    """Start a routine, first asking for the foot and (where it matters) the focus."""
+    reply = reply or turn.reply()
+    routine = turn.catalogue.routine(routine_id)
+    turn.session.routine = routine_id
+    if turn.user.foot is None:
+        return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
+    if needs_focus(routine) and turn.user.focus is None:
+        return turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS)
+    turn.session.routine = None
+    turn.session.pending = None
+    plan = turn.plans.get(routine_id, turn.user.foot, turn.user.focus or Focus.SOLE)
+    return _apply(turn, machine.start(plan), plan, reply)
+
+
+def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
+    """Move inside the current routine; without one, say so and offer routines."""
+    reply = reply or turn.reply()
+    turn.session.pending = None
+    plan = turn.plan()
+    state = turn.user.routine
+    if plan is None or state is None or (state.finished(plan) and command is not Command.START_OVER):
+        reply.speech.sentence(turn.text("routine.none"))
+        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
+    return _apply(turn, machine.apply(state, plan, command), plan, reply)
+
+
+def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
+    turn.user.routine = transition.state
+    reply = turn.speaker.render(
+        transition.events,
+        plan,
+        reply,
+        contraindications_due=not turn.user.contraindications_given,
+        progression=turn.user.progression,
+    )
+    if reply.said_contraindications:
+        turn.user.contraindications_given = True
+    for event in transition.events:
+        if isinstance(event, machine.RoutineFinished):
+            turn.outcome.finished = event
+    return reply
+
+
+def set_foot(turn: Turn, foot: Foot) -> None:
+    turn.user.foot = foot
+
+
+def set_focus(turn: Turn, focus: Focus) -> None:
+    turn.user.focus = focus
+
+
+def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
+    """After the user answered the foot or focus question, carry on with the routine they asked for."""
+    routine_id = turn.session.routine
+    if routine_id is not None and routine_id in turn.catalogue.routines:
+        return start_routine(turn, routine_id, reply)
+    state = turn.user.routine
+    if state is not None and turn.active_plan() is not None:
+        # A change of foot or focus mid-routine restarts that routine with the new choice.
+        return start_routine(turn, state.routine_id, reply)
+    reply.speech.sentence(
+        turn.text(
+            "preferences.saved",
+            foot_phrase=turn.speaker.foot_phrase(turn.user.foot or Foot.BOTH),
+            focus_phrase=turn.text(f"focus.{(turn.user.focus or Focus.SOLE).value}"),
+        )
+    )
+    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", Pending.ROUTINE)
+
+
+def resume_prompt(turn: Turn, reply: Reply) -> Reply:
+    """Offer to carry on an unfinished routine (used at launch)."""
+    plan = turn.active_plan()
+    state = turn.user.routine
+    assert plan is not None and state is not None
+    step = plan.steps[state.position]
+    exercise = turn.catalogue.exercise(step.exercise_id)
+    params = {
+        "exercise": turn.speaker.exercise_name(exercise),
+        "number": phrasing.number_words(step.entry_index + 1),
+        "count": phrasing.number_words(plan.exercise_count()),
+        "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
+    }
+    return turn.ask(reply, "welcome.resume", "reprompt.resume", Pending.RESUME, **params)
+
+
+def start_or_offer(
+    turn: Turn, reply: Reply, routine_id: str | None, heard: str | None, foot_id: str | None
+) -> Reply:
+    """ "Start my routine": the named routine, or an offer to carry on, or the list to choose from."""
+    if foot_id is not None:
+        set_foot(turn, Foot(foot_id))
+    if routine_id is None or routine_id not in turn.catalogue.routines:
+        if heard:
+            reply.speech.sentence(turn.text("routine.unknown", heard=heard))
+        elif turn.active_plan() is not None:
+            return resume_prompt(turn, reply)
+        return list_routines(turn, reply)
+    return start_routine(turn, routine_id, reply)
+
+
+def list_routines(turn: Turn, reply: Reply) -> Reply:
+    reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE)
+
+
+def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None) -> Reply:
+    """Describe a named exercise, or the current one; never starts timing."""
+    plan = turn.active_plan()
+    entry = None
+    if exercise_id is None and heard is None and plan is not None and turn.user.routine:
+        entry = plan.entries[plan.steps[turn.user.routine.position].entry_index]
+        exercise_id = entry.exercise.id
+    if exercise_id is None or exercise_id not in turn.catalogue.exercises:
+        if heard:
+            reply.speech.sentence(turn.text("exercise.unknown", heard=heard))
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", None)
+    reply.speech.extend(turn.speaker.describe_exercise(turn.catalogue.exercise(exercise_id), entry))
+    return turn.ask(reply, "exercise.describe.question", "reprompt.step", None)
