@@ -35,6 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--user", help="user id to act as (default: a stable local user)")
     chat.add_argument("--no-audio-player", action="store_true", help="simulate a device without AudioPlayer")
     chat.add_argument("--device-id", help="device id to act as (default: a new one per run)")
+    chat.add_argument(
+        "--screen",
+        nargs="?",
+        const="medium",
+        metavar="VIEWPORT",
+        help="act as a device with a screen (Alexa.Presentation.APL): round-small, landscape-small, "
+        "medium (the default), large or tv; shows which document and data it would display",
+    )
     chat.add_argument("--api-endpoint", help="Alexa API base URL put in each request (e.g. a local fake)")
     chat.add_argument(
         "--api-token",
@@ -185,6 +193,14 @@ def _chat(args: argparse.Namespace) -> int:
         audio_player=not args.no_audio_player,
         user_id=args.user or "amzn1.ask.account.local-console-user",
     )
+    if args.screen:
+        from heel_coach.screens.viewports import viewport_named
+
+        try:
+            device.screen = viewport_named(args.screen).context_viewport()
+        except KeyError as exc:
+            print(f"heel-coach chat: {exc.args[0]}", file=sys.stderr)
+            return EXIT_ERROR
     if args.device_id:
         device.device_id = args.device_id
     if args.api_endpoint:

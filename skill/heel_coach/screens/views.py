@@ -125,7 +125,7 @@ def _step_data(plan: Plan, index: int, *, locale: str, wording: Wording) -> dict
         "counter": wording.get(
             "screen.exercise.counter", number=step.entry_index + 1, count=plan.exercise_count()
         ),
-        "instructions": list(text.steps),
+        "instructions": [text.position, *text.steps],
     }
 
 
@@ -312,6 +312,8 @@ def safety_view(topic: SafetyTopic, safety: SafetyText, *, wording: Wording) -> 
 
 def _columns(items: list[str]) -> list[list[str]]:
     """Long lists in two columns on landscape screens (the round screen scrolls one)."""
+    if not items:
+        return []
     if len(items) <= 6:
         return [items]
     half = -(-len(items) // 2)

@@ -18,7 +18,10 @@ from heel_coach.engine.machine import (
     StepStarted,
 )
 from heel_coach.engine.plan import Foot, Plan, Step, WorkKind
+from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, step_timing
+from heel_coach.screens.requests import Show, ShowSafety, ShowStep
+from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice import phrasing
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
@@ -33,6 +36,8 @@ class Reply:
     end_session: bool | None = None
     directives: list[Any] = field(default_factory=list)
     said_contraindications: bool = False
+    shows: list[Show] = field(default_factory=list)
+    """What a screen would show for this reply, in the order it was said (the last one wins)."""
 
 
 class Speaker:
@@ -166,6 +171,7 @@ class Speaker:
                 if say_contra:
                     reply.speech.paragraph(self.contraindications())
                     reply.said_contraindications = True
+                    reply.shows.append(ShowSafety(SafetyTopic.CONTRAINDICATIONS))
                 self.render_step(event, entry, reply, (progression or {}).get(entry.exercise.id))
             elif isinstance(event, RoutineFinished):
                 routine = self.catalogue.routine(event.routine_id)
@@ -179,6 +185,7 @@ class Speaker:
                     )
                 )
                 reply.speech.sentence(self.red_flags())
+                reply.shows.append(ShowSafety(SafetyTopic.WARNING_SIGNS))
                 reply.speech.sentence(self.text("routine.finished.close"))
                 reply.end_session = True
             elif isinstance(event, ExerciseSkipped):
@@ -231,6 +238,7 @@ class Speaker:
             if level is not None and level in text.variant_notes:
                 speech.sentence(text.variant_notes[level])
             speech.sentence(self.dose_phrase(entry))
+        reply.shows.append(ShowStep(step.index, speech.mark))
         self.render_timing(step_timing(step), speech)
         reply.speech.sentence(self._wait_prompt(step))
         reply.reprompt = self.text("reprompt.step")
@@ -252,6 +260,10 @@ class Speaker:
                 speech.pause(item.seconds)
             else:
                 speech.sentence(self.cue_text(item))
+
+    def cue_seconds(self, cue: Cue) -> float:
+        """How long Alexa takes to say ``cue`` (the screen's countdown waits for it)."""
+        return speech_seconds(self.cue_text(cue))
 
     def cue_text(self, cue: Cue) -> str:
         params: dict[str, object] = dict(cue.params)

@@ -28,6 +28,7 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
+from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice import phrasing
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
@@ -87,6 +88,7 @@ def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, o
     reply.directives.append(
         play(ref, PlayBehavior.REPLACE_ALL, offset_ms, title=_title(turn, plan, state.position))
     )
+    reply.shows.append(ShowTrack(state.position, max(0, min(offset_ms, ref.duration_ms))))
     _remember(turn)
     return True
 

@@ -14,6 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from heel_coach.persistence.adapter import user_id_key
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.progress import stats
+from heel_coach.screens.requests import ShowProgress
 from heel_coach.voice import phrasing
 from heel_coach.voice.alexa_api import learn_time_zone
 from heel_coach.voice.interceptors import store_of
@@ -120,6 +121,7 @@ def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
     progress = progress_of(handler_input, turn)
     if progress is not None:
         say_progress(turn, reply, progress)
+        reply.shows.append(ShowProgress())
     return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 

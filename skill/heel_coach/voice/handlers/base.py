@@ -7,6 +7,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from heel_coach.voice.features import screens
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import TURN, Turn
@@ -56,6 +57,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Build the SDK response from a feature's Reply."""
     builder = handler_input.response_builder
     turn = turn_of(handler_input)
+    screens.attach(handler_input, turn, reply)
     ssml = reply.speech.build() if not reply.speech.is_empty() else ""
     if ssml:
         builder.speak(ssml)

@@ -1,0 +1,214 @@
+"""Screens on Echo Show, Echo Spot and Fire TV: the one place the voice layer meets APL.
+
+Features note what a reply would show (``Reply.shows``, cheap records); ``attach`` turns the
+chosen one into an ``Alexa.Presentation.APL.RenderDocument`` directive, and only when the
+device declares ``Alexa.Presentation.APL``: a speaker-only device's response is built exactly
+as before. ``TouchInterceptor`` turns a touch on a button (``Alexa.Presentation.APL.UserEvent``
+carrying ``["next"]``, ``["pause"]``, ...) into the intent the spoken command is, before any
+handler is chosen, so a touch does exactly what the words do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Intent, IntentRequest
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective, UserEvent
+
+from heel_coach.catalogue.model import Focus
+from heel_coach.engine.plan import Foot, Plan, Step
+from heel_coach.engine.timing import Pause, PlanItem, step_timing
+from heel_coach.persistence.adapter import user_id_key
+from heel_coach.progress import stats
+from heel_coach.screens import views
+from heel_coach.screens.documents import document
+from heel_coach.screens.requests import Show, ShowOverview, ShowProgress, ShowSafety, ShowStep, ShowTrack
+from heel_coach.screens.timeline import screen_timeline
+from heel_coach.screens.views import ScreenView
+from heel_coach.voice import tracks
+from heel_coach.voice.features.progress import HISTORY_DAYS, zone_of
+from heel_coach.voice.interceptors import library_of, store_of
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn
+
+APL_INTERFACE = "Alexa.Presentation.APL"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+TOUCH_INTENTS = {
+    "next": "AMAZON.NextIntent",
+    "pause": "AMAZON.PauseIntent",
+    "resume": "AMAZON.ResumeIntent",
+    "repeat": "AMAZON.RepeatIntent",
+}
+"""Button argument -> the intent a person would say (see views.BUTTON_COMMANDS)."""
+PLAYLIST_TRACKS = 4
+"""Continuous mode: the screen carries the timelines of this many tracks from the current one,
+so it keeps following playback after tracks are queued (AudioPlayer requests cannot send APL)."""
+
+
+def supports_apl(handler_input: HandlerInput) -> bool:
+    context = handler_input.request_envelope.context
+    system = context.system if context is not None else None
+    device = system.device if system is not None else None
+    interfaces = device.supported_interfaces if device is not None else None
+    return interfaces is not None and interfaces.alexa_presentation_apl is not None
+
+
+SCREEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
+"""Requests whose response may carry APL (AudioPlayer and PlaybackController ones may not; a
+touch arrives here already turned into an IntentRequest)."""
+
+
+def attach(handler_input: HandlerInput, turn: Turn, reply: Reply) -> None:
+    """Add the RenderDocument for this reply's screen, on a device that has one."""
+    if not reply.shows or not supports_apl(handler_input):
+        return
+    request = handler_input.request_envelope.request
+    if request is None or str(request.object_type) not in SCREEN_REQUESTS:
+        return
+    view = view_for(handler_input, turn, reply)
+    if view is not None:
+        reply.directives.append(render_directive(view))
+
+
+def render_directive(view: ScreenView) -> RenderDocumentDirective:
+    return RenderDocumentDirective(
+        token=view.token, document=document(view.screen), datasources=view.datasources()
+    )
+
+
+def choose(shows: list[Show]) -> Show:
+    """The last thing said wins: when the massage warning comes before a step, the step's
+    countdown is what the person needs on screen (the full list is there on "massage safety")."""
+    return shows[-1]
+
+
+def view_for(handler_input: HandlerInput, turn: Turn, reply: Reply) -> ScreenView | None:
+    show = choose(reply.shows)
+    speaker, locale = turn.speaker, turn.speaker.locale
+    if isinstance(show, ShowSafety):
+        return views.safety_view(show.topic, speaker.safety(), wording=speaker.prompts)
+    if isinstance(show, ShowOverview):
+        routine = turn.catalogue.routine(show.routine_id)
+        foot = turn.user.foot or Foot.BOTH
+        chosen = turn.plans.get(show.routine_id, foot, turn.user.focus or Focus.SOLE)
+        feet = speaker.text(f"foot.{foot.value}")
+        return views.overview_view(chosen, routine, locale=locale, wording=speaker.prompts, feet_phrase=feet)
+    if isinstance(show, ShowProgress):
+        return _progress_view(handler_input, turn)
+    plan, state = turn.plan(), turn.user.routine
+    if plan is None or state is None:
+        return None
+    name = speaker.routine_name(turn.catalogue.routine(plan.routine_id))
+    if isinstance(show, ShowStep):
+        step = plan.steps[show.step_index]
+        lead = reply.speech.spoken_seconds(upto=show.speech_mark)
+        phases = screen_timeline([(step, step_timing(step), lead)], speaker.cue_seconds)
+        return views.exercise_view(
+            plan, phases, locale=locale, wording=speaker.prompts, routine_name=name, paused=state.paused
+        )
+    return _track_view(handler_input, turn, plan, show, name)
+
+
+def _progress_view(handler_input: HandlerInput, turn: Turn) -> ScreenView | None:
+    store = store_of(handler_input)
+    if store is None:
+        return None
+    zone = zone_of(turn)
+    today = stats.local_day(turn.now, zone)
+    since = date.fromordinal(today.toordinal() - HISTORY_DAYS)
+    sessions = store.list_sessions(user_id_key(handler_input.request_envelope), since=since)
+    progress = stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
+    counts = views.week_counts(sessions, turn.now, zone)
+    return views.progress_view(progress, counts, wording=turn.speaker.prompts)
+
+
+def _track_view(
+    handler_input: HandlerInput, turn: Turn, plan: Plan, show: ShowTrack, name: str
+) -> ScreenView | None:
+    """Continuous mode: the timeline of the rendered tracks themselves (their measured layout)."""
+    library = library_of(handler_input)
+    manifest = library.manifest(turn.speaker.locale)
+    if manifest is None:
+        return None
+    parts: list[tuple[Step, tuple[PlanItem, ...], float]] = []
+    lengths: list[float] = []
+    carry = 0.0  # the previous track's end after its timing plan (ending words and rests)
+    last = min(len(plan.steps), show.step_index + PLAYLIST_TRACKS)
+    for index in range(show.step_index, last):
+        ref = library.track(turn.speaker, plan, index)
+        entry = manifest.tracks.get(ref.token.track_id) if ref is not None else None
+        if entry is None or not entry.layout:
+            break
+        step = plan.steps[index]
+        items = step_timing(step)
+        laid = _laid_out(turn, plan, index, items, entry.layout)
+        if laid is None:
+            break
+        lead, cue_lengths, timing_end = laid
+        parts.append((step, items, carry + lead))
+        lengths.extend(cue_lengths)
+        carry = entry.duration_s - timing_end
+    if not parts:
+        return None
+    queue: Iterator[float] = iter(lengths)
+    phases = screen_timeline(parts, lambda _cue: next(queue))
+    return views.exercise_view(
+        plan, phases, locale=turn.speaker.locale, wording=turn.speaker.prompts, routine_name=name,
+        offset_ms=show.offset_ms,
+    )  # fmt: skip
+
+
+def _laid_out(
+    turn: Turn, plan: Plan, index: int, items: tuple[PlanItem, ...], layout: list[list[object]]
+) -> tuple[float, list[float], float] | None:
+    """(start of the timing plan, each cue's length, end of the timing plan) in one track.
+
+    The track is ``voice.tracks.step_track``: a lead-in gap, the introduction (first step of
+    an exercise), then one layout entry per timing item, except that repetitions are counted
+    out (a "do reps" line, then a count over a gap per repetition) and halfway/ten-left cues
+    lie over the silence (they take no time of their own).
+    """
+    step = plan.steps[index]
+    position = 1
+    if step.first_of_exercise:
+        position += len(tracks.intro_sentences(turn.speaker, plan.entries[step.entry_index]))
+    try:
+        lead = float(layout[position][1])  # type: ignore[arg-type]
+        lengths: list[float] = []
+        for item in items:
+            if isinstance(item, Pause):
+                position += 1
+                continue
+            span = 1 + 2 * step.segments[0].work.count if item.key == "cue.do_reps" else 1
+            first, final = layout[position], layout[position + span - 1]
+            over = span == 1 and first[0] == "over"
+            lengths.append(0.0 if over else float(final[2]) - float(first[1]))  # type: ignore[arg-type]
+            position += span
+        end = float(layout[position - 1][2])  # type: ignore[arg-type]
+    except (IndexError, TypeError, ValueError):
+        return None
+    return lead, lengths, end
+
+
+class TouchInterceptor(AbstractRequestInterceptor):
+    """A touch on one of our buttons becomes the intent the spoken command is."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        request = handler_input.request_envelope.request
+        if not isinstance(request, UserEvent):
+            return
+        if not str(request.token or "").startswith(views.TOKEN_PREFIX):
+            return
+        arguments = request.arguments or []
+        intent = TOUCH_INTENTS.get(str(arguments[0])) if arguments else None
+        if intent is None:
+            return
+        handler_input.request_envelope.request = IntentRequest(
+            request_id=request.request_id,
+            timestamp=request.timestamp,
+            locale=request.locale,
+            intent=Intent(name=intent, slots={}),
+        )
