@@ -70,6 +70,8 @@ async function renderOne(page, job, packages, log) {
         window.Module.onRuntimeInitialized = () => { if (before) before(); resolve(); };
       });
     }
+    // Fonts first, so text is measured with the font it is drawn in.
+    if (R.FontUtils && R.FontUtils.initialize) await R.FontUtils.initialize();
     const vp = job.viewport;
     const view = document.getElementById('view');
     view.style.width = vp.pixelWidth + 'px';
