@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_core.handler_input import HandlerInput
 
 from heel_coach.persistence.adapter import user_id_key
-from heel_coach.persistence.store import HISTORY_DAYS, UserStore
+from heel_coach.persistence.store import HISTORY_DAYS, SessionRecord, UserStore
 from heel_coach.progress import stats
 from heel_coach.screens.requests import ShowProgress
 from heel_coach.voice import phrasing
@@ -61,14 +61,22 @@ class SessionRecorder:
         self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)
 
 
-def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRecord], ZoneInfo] | None:
+    """The user's kept routine history and their time zone (None without a store)."""
     store = store_of(handler_input)
     if store is None:
         return None
     zone = zone_of(turn)
     today = stats.local_day(turn.now, zone)
     since = date.fromordinal(today.toordinal() - HISTORY_DAYS)
-    sessions = store.list_sessions(user_id_key(handler_input.request_envelope), since=since)
+    return store.list_sessions(user_id_key(handler_input.request_envelope), since=since), zone
+
+
+def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+    history = history_of(handler_input, turn)
+    if history is None:
+        return None
+    sessions, zone = history
     return stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
 
 

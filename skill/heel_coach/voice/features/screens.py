@@ -11,17 +11,16 @@ handler is chosen, so a touch does exactly what the words do.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Intent, IntentRequest
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective, UserEvent
 
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan, Step
 from heel_coach.engine.timing import Pause, PlanItem, step_timing
-from heel_coach.persistence.adapter import user_id_key
 from heel_coach.progress import stats
 from heel_coach.screens import views
 from heel_coach.screens.documents import document
@@ -29,8 +28,8 @@ from heel_coach.screens.requests import Show, ShowOverview, ShowProgress, ShowSa
 from heel_coach.screens.timeline import screen_timeline
 from heel_coach.screens.views import ScreenView
 from heel_coach.voice import tracks
-from heel_coach.voice.features.progress import HISTORY_DAYS, zone_of
-from heel_coach.voice.interceptors import library_of, store_of
+from heel_coach.voice.features.progress import history_of
+from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.turn import Turn
 
@@ -49,11 +48,11 @@ so it keeps following playback after tracks are queued (AudioPlayer requests can
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:
-    context = handler_input.request_envelope.context
-    system = context.system if context is not None else None
-    device = system.device if system is not None else None
-    interfaces = device.supported_interfaces if device is not None else None
-    return interfaces is not None and interfaces.alexa_presentation_apl is not None
+    """The device declares ``Alexa.Presentation.APL`` (reference §9)."""
+    try:
+        return get_supported_interfaces(handler_input).alexa_presentation_apl is not None
+    except AttributeError:  # no context or no device: not a screen
+        return False
 
 
 SCREEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
@@ -113,13 +112,10 @@ def view_for(handler_input: HandlerInput, turn: Turn, reply: Reply) -> ScreenVie
 
 
 def _progress_view(handler_input: HandlerInput, turn: Turn) -> ScreenView | None:
-    store = store_of(handler_input)
-    if store is None:
+    history = history_of(handler_input, turn)
+    if history is None:
         return None
-    zone = zone_of(turn)
-    today = stats.local_day(turn.now, zone)
-    since = date.fromordinal(today.toordinal() - HISTORY_DAYS)
-    sessions = store.list_sessions(user_id_key(handler_input.request_envelope), since=since)
+    sessions, zone = history
     progress = stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
     counts = views.week_counts(sessions, turn.now, zone)
     return views.progress_view(progress, counts, wording=turn.speaker.prompts)
