@@ -19,6 +19,8 @@ from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.screens.documents import document
 from heel_coach.screens.viewports import viewport_named
 from heel_coach.screens.views import Screen
+from heel_coach.voice.prompts import load_prompts
+from heel_coach.voice.speech import Listener, Speaker
 from heel_coach.voice.ssml import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
 from tests.helpers import timed_work_seconds
 
@@ -84,7 +86,8 @@ def test_each_screen_appears_at_its_turn_with_its_data(show: VoiceClient, catalo
     assert [e["name"].lower() for e in overview["exercises"]] == [
         e.exercise.text["en-US"].name.lower() for e in plan.entries
     ]
-    assert overview["total"] == f"About {round(plan.total_s / 60)} minutes"
+    announced = Speaker(catalogue, load_prompts("en-US"), "en-US").voice(Listener()).seconds(plan)
+    assert overview["total"] == f"About {round(announced / 60)} minutes"  # the announced length
 
     started = show.say("both")
     assert screen_of(started) == "exercise"

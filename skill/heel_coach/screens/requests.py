@@ -14,12 +14,13 @@ from heel_coach.screens.views import SafetyTopic
 
 @dataclass(frozen=True)
 class ShowStep:
-    """The exercise screen for plan step ``step_index``; its timed plan starts where the reply's
-    speech had reached ``speech_mark`` (``Ssml.mark``), so its start time is worked out only
-    for a device with a screen."""
+    """The exercise screen for plan step ``step_index``. Its script starts where the reply's
+    speech had reached ``speech_mark`` (``Ssml.mark``) and is ``Reply.spoken`` from index
+    ``spoken_from``, so its timeline is worked out only for a device with a screen."""
 
     step_index: int
     speech_mark: int
+    spoken_from: int
 
 
 @dataclass(frozen=True)

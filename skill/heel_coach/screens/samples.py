@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine.plan import Foot, Plan, Step, WorkKind, build_plan
-from heel_coach.engine.timing import Cue, step_timing
+from heel_coach.engine.timing import CONTENT_CUES, PlanItem, step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
-from heel_coach.screens.timeline import Phase, PhaseKind, screen_timeline
+from heel_coach.screens.timeline import Phase, PhaseKind, ScriptItem, device_length, screen_timeline
 from heel_coach.screens.views import SafetyTopic, ScreenView, Wording
 
 SAMPLE_CUE_S = 1.5
@@ -36,8 +36,14 @@ class Sample:
     """Where on the document clock the screenshot is taken (set as the data's offsetMs)."""
 
 
-def _sample_cue_seconds(cue: Cue) -> float:
-    return SAMPLE_CUE_S
+def _sample_script(plan: Plan, step: Step) -> list[ScriptItem]:
+    """The step's script with round speech lengths (instructions: ``SAMPLE_LEAD_S``)."""
+
+    def spoken(item: PlanItem) -> float:
+        key = getattr(item, "key", "")
+        return SAMPLE_LEAD_S if key in CONTENT_CUES else SAMPLE_CUE_S
+
+    return [(item, device_length(item, spoken(item))) for item in step_script(plan, step)]
 
 
 def _find_step(plan: Plan, predicate: object) -> Step:
@@ -57,7 +63,7 @@ def _exercise(
     nth: int = 0,
     into: float = 0.4,
 ) -> tuple[ScreenView, int]:
-    phases = screen_timeline([(step, step_timing(step), SAMPLE_LEAD_S)], _sample_cue_seconds)
+    phases = screen_timeline([(step, _sample_script(plan, step), 0.0)])
     chosen: list[Phase] = [p for p in phases if p.kind is pick and (pick is not PhaseKind.WORK or p.ticking)]
     phase = chosen[min(nth, len(chosen) - 1)]
     at = phase.start_ms + int(min(phase.end_ms - phase.start_ms, 60_000) * into)
@@ -92,7 +98,13 @@ def samples(catalogue: Catalogue, wording: Wording, locale: str = "en-US") -> li
         Sample(
             "overview",
             views.overview_view(
-                full, catalogue.routine("full"), locale=locale, wording=wording, feet_phrase="Both feet"
+                full,
+                catalogue.routine("full"),
+                locale=locale,
+                wording=wording,
+                feet_phrase="Both feet",
+                total_s=sum(length for step in full.steps for _, length in _sample_script(full, step)),
+                equipment_names=catalogue.equipment[locale],
             ),
             0,
         )

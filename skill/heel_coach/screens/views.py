@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from heel_coach.catalogue.model import Catalogue, Routine, RoutineEntry, SafetyText, Sides
+from heel_coach.catalogue.model import Catalogue, Routine, RoutineEntry, SafetyText, Sides, equipment_for
 from heel_coach.engine.plan import Foot, Plan, WorkKind
 from heel_coach.progress import stats
 from heel_coach.screens.timeline import Phase, PhaseKind
@@ -144,15 +144,18 @@ def _phase_data(plan: Plan, phase: Phase, step_pos: int, wording: Wording) -> di
     step = plan.steps[phase.step_index]
     work = step.segments[0].work
     if phase.kind is PhaseKind.WORK:
-        label = wording.get("screen.phase.timed" if work.kind is WorkKind.TIMED else "screen.phase.hold")
+        label = wording.get("screen.phase.hold" if work.kind is WorkKind.HOLD else "screen.phase.timed")
     elif phase.kind is PhaseKind.DONE:
         last = step.segments[-1]
         label = wording.get("screen.phase.part_done" if last.part < last.parts else "screen.phase.done")
     else:
         label = wording.get(f"screen.phase.{phase.kind.value}")
-    counts_reps = phase.kind is PhaseKind.REPS or (
-        phase.kind is PhaseKind.READY and work.kind is WorkKind.REPS
+    counting = phase.kind is PhaseKind.REPS or (
+        phase.kind is PhaseKind.READY and work.kind in (WorkKind.REPS, WorkKind.PASSES) and work.count > 1
     )
+    unit = "screen.unit.seconds"
+    if counting:
+        unit = "screen.unit.passes" if work.kind is WorkKind.PASSES else "screen.unit.reps"
     return {
         "kind": phase.kind.value,
         "startMs": phase.start_ms,
@@ -162,21 +165,29 @@ def _phase_data(plan: Plan, phase: Phase, step_pos: int, wording: Wording) -> di
         "totalS": phase.total_s,
         "step": step_pos,
         "label": label,
-        "unit": wording.get("screen.unit.reps" if counts_reps else "screen.unit.seconds"),
+        "unit": wording.get(unit),
         "indicator": _indicator(phase, wording),
     }
 
 
 # -- routine overview ------------------------------------------------------------------------
 def overview_view(
-    plan: Plan, routine: Routine, *, locale: str, wording: Wording, feet_phrase: str
+    plan: Plan,
+    routine: Routine,
+    *,
+    locale: str,
+    wording: Wording,
+    feet_phrase: str,
+    total_s: float,
+    equipment_names: dict[str, str],
 ) -> ScreenView:
-    """Before the routine starts: its exercises with their doses, the equipment, the total time."""
-    equipment: dict[str, None] = {}
-    for entry in plan.entries:
-        for item in entry.exercise.equipment:
-            equipment.setdefault(item, None)
-    minutes = max(1, round(plan.total_s / 60))
+    """Before the routine starts: its exercises with their doses, the equipment (alternatives
+    joined, optional items marked) and the total time (``total_s``: the announced length)."""
+    equipment = []
+    for need in equipment_for(plan.entries):
+        item = " / ".join(equipment_names.get(i, i) for i in need.any_of)
+        equipment.append(wording.get("screen.overview.optional", item=item) if need.optional else item)
+    minutes = max(1, round(total_s / 60))
     return ScreenView(
         Screen.OVERVIEW,
         f"{TOKEN_PREFIX}.overview.{routine.id}",

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine.plan import Foot, build_plan
-from heel_coach.engine.timing import step_timing
+from heel_coach.engine.timing import step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
 from heel_coach.screens.documents import document
 from heel_coach.screens.samples import samples
-from heel_coach.screens.timeline import screen_timeline
+from heel_coach.screens.timeline import device_length, screen_timeline
 from heel_coach.screens.views import SafetyTopic, Screen
 from heel_coach.voice.prompts import load_prompts
 
@@ -22,7 +22,7 @@ WORDING = load_prompts("en-US")
 def test_exercise_screen_names_side_and_set_like_the_coach(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("full"), Foot.BOTH, Focus.SOLE)
     step = next(s for s in plan.steps if s.segments[0].sets > 1 and s.segments[0].side)
-    phases = screen_timeline([(step, step_timing(step), 3.0)], lambda cue: 1.0)
+    phases = screen_timeline([(step, [(i, device_length(i, 1.0)) for i in step_script(plan, step)], 3.0)])
     view = views.exercise_view(
         plan, phases, locale="en-US", wording=WORDING, routine_name="full heel routine"
     )
@@ -37,7 +37,8 @@ def test_exercise_screen_names_side_and_set_like_the_coach(catalogue: Catalogue)
 
 def test_paused_screen_offers_resume(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("quick"), Foot.LEFT, Focus.SOLE)
-    phases = screen_timeline([(plan.steps[0], step_timing(plan.steps[0]), 3.0)], lambda cue: 1.0)
+    script = [(i, device_length(i, 1.0)) for i in step_script(plan, plan.steps[0])]
+    phases = screen_timeline([(plan.steps[0], script, 3.0)])
     view = views.exercise_view(plan, phases, locale="en-US", wording=WORDING, routine_name="x", paused=True)
     assert [b["command"] for b in view.data["buttons"]] == ["repeat", "resume", "next"]
 
@@ -45,10 +46,18 @@ def test_paused_screen_offers_resume(catalogue: Catalogue) -> None:
 def test_overview_lists_every_exercise_the_equipment_once_and_the_plan_total(catalogue: Catalogue) -> None:
     routine = catalogue.routine("full")
     plan = build_plan(routine, Foot.BOTH, Focus.SOLE)
-    view = views.overview_view(plan, routine, locale="en-US", wording=WORDING, feet_phrase="Both feet")
+    view = views.overview_view(
+        plan,
+        routine,
+        locale="en-US",
+        wording=WORDING,
+        feet_phrase="Both feet",
+        total_s=1745,
+        equipment_names=catalogue.equipment["en-US"],
+    )
     assert [e["number"] for e in view.data["exercises"]] == list(range(1, len(plan.entries) + 1))
     assert len(view.data["equipment"]) == len(set(view.data["equipment"]))
-    assert view.data["total"] == f"About {round(plan.total_s / 60)} minutes"
+    assert view.data["total"] == "About 29 minutes"
 
 
 def test_progress_counts_the_users_local_week(catalogue: Catalogue) -> None:

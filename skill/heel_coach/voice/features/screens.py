@@ -10,8 +10,6 @@ handler is chosen, so a touch does exactly what the words do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
@@ -20,12 +18,13 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan, Step
-from heel_coach.engine.timing import Pause, PlanItem, step_timing
+from heel_coach.engine.speech_time import speech_seconds
+from heel_coach.engine.timing import Pause, step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
 from heel_coach.screens.documents import document
 from heel_coach.screens.requests import Show, ShowOverview, ShowProgress, ShowSafety, ShowStep, ShowTrack
-from heel_coach.screens.timeline import screen_timeline
+from heel_coach.screens.timeline import ScriptItem, device_length, screen_timeline
 from heel_coach.screens.views import ScreenView
 from heel_coach.voice import tracks
 from heel_coach.voice.features.progress import history_of
@@ -60,14 +59,16 @@ SCREEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
 touch arrives here already turned into an IntentRequest)."""
 
 
-def attach(handler_input: HandlerInput, turn: Turn, reply: Reply) -> None:
-    """Add the RenderDocument for this reply's screen, on a device that has one."""
+def attach(handler_input: HandlerInput, turn: Turn, reply: Reply, said_before: float = 0.0) -> None:
+    """Add the RenderDocument for this reply's screen, on a device that has one.
+
+    ``said_before``: seconds of speech put in front of the reply's own (an owed notice)."""
     if not reply.shows or not supports_apl(handler_input):
         return
     request = handler_input.request_envelope.request
     if request is None or str(request.object_type) not in SCREEN_REQUESTS:
         return
-    view = view_for(handler_input, turn, reply)
+    view = view_for(handler_input, turn, reply, said_before)
     if view is not None:
         reply.directives.append(render_directive(view))
 
@@ -84,7 +85,9 @@ def choose(shows: list[Show]) -> Show:
     return shows[-1]
 
 
-def view_for(handler_input: HandlerInput, turn: Turn, reply: Reply) -> ScreenView | None:
+def view_for(
+    handler_input: HandlerInput, turn: Turn, reply: Reply, said_before: float = 0.0
+) -> ScreenView | None:
     show = choose(reply.shows)
     speaker, locale = turn.speaker, turn.speaker.locale
     if isinstance(show, ShowSafety):
@@ -93,8 +96,11 @@ def view_for(handler_input: HandlerInput, turn: Turn, reply: Reply) -> ScreenVie
         routine = turn.catalogue.routine(show.routine_id)
         foot = turn.user.foot or Foot.BOTH
         chosen = turn.plans.get(show.routine_id, foot, turn.user.focus or Focus.SOLE)
-        feet = speaker.text(f"foot.{foot.value}")
-        return views.overview_view(chosen, routine, locale=locale, wording=speaker.prompts, feet_phrase=feet)
+        feet = speaker.text(f"foot.{foot.value}") if turn.user.foot is not None else ""
+        return views.overview_view(
+            chosen, routine, locale=locale, wording=speaker.prompts, feet_phrase=feet,
+            total_s=turn.voice().seconds(chosen), equipment_names=turn.catalogue.equipment[locale],
+        )  # fmt: skip
     if isinstance(show, ShowProgress):
         return _progress_view(handler_input, turn)
     plan, state = turn.plan(), turn.user.routine
@@ -103,8 +109,12 @@ def view_for(handler_input: HandlerInput, turn: Turn, reply: Reply) -> ScreenVie
     name = speaker.routine_name(turn.catalogue.routine(plan.routine_id))
     if isinstance(show, ShowStep):
         step = plan.steps[show.step_index]
-        lead = reply.speech.spoken_seconds(upto=show.speech_mark)
-        phases = screen_timeline([(step, step_timing(step), lead)], speaker.cue_seconds)
+        lead = said_before + reply.speech.spoken_seconds(upto=show.speech_mark)
+        script = [
+            (item, device_length(item, speech_seconds(" ".join(sentences))))
+            for item, sentences in reply.spoken[show.spoken_from :]
+        ]
+        phases = screen_timeline([(step, script, lead)])
         return views.exercise_view(
             plan, phases, locale=locale, wording=speaker.prompts, routine_name=name, paused=state.paused
         )
@@ -129,9 +139,9 @@ def _track_view(
     manifest = library.manifest(turn.speaker.locale)
     if manifest is None:
         return None
-    parts: list[tuple[Step, tuple[PlanItem, ...], float]] = []
-    lengths: list[float] = []
-    carry = 0.0  # the previous track's end after its timing plan (ending words and rests)
+    voice = tracks.track_voice(turn.speaker)
+    parts: list[tuple[Step, list[ScriptItem], float]] = []
+    carry = 0.0  # the previous track's time after its script (the gap after its wait cue)
     last = min(len(plan.steps), show.step_index + PLAYLIST_TRACKS)
     for index in range(show.step_index, last):
         ref = library.track(turn.speaker, plan, index)
@@ -139,54 +149,55 @@ def _track_view(
         if entry is None or not entry.layout:
             break
         step = plan.steps[index]
-        items = step_timing(step)
-        laid = _laid_out(turn, plan, index, items, entry.layout)
+        laid = _laid_out(voice, plan, step, entry.layout)
         if laid is None:
             break
-        lead, cue_lengths, timing_end = laid
-        parts.append((step, items, carry + lead))
-        lengths.extend(cue_lengths)
-        carry = entry.duration_s - timing_end
+        lead, script, script_end = laid
+        parts.append((step, script, carry + lead))
+        carry = entry.duration_s - script_end
     if not parts:
         return None
-    queue: Iterator[float] = iter(lengths)
-    phases = screen_timeline(parts, lambda _cue: next(queue))
     return views.exercise_view(
-        plan, phases, locale=turn.speaker.locale, wording=turn.speaker.prompts, routine_name=name,
-        offset_ms=show.offset_ms,
+        plan, screen_timeline(parts), locale=turn.speaker.locale, wording=turn.speaker.prompts,
+        routine_name=name, offset_ms=show.offset_ms,
     )  # fmt: skip
 
 
 def _laid_out(
-    turn: Turn, plan: Plan, index: int, items: tuple[PlanItem, ...], layout: list[list[object]]
-) -> tuple[float, list[float], float] | None:
-    """(start of the timing plan, each cue's length, end of the timing plan) in one track.
+    voice: tracks.TrackVoice, plan: Plan, step: Step, layout: list[list[object]]
+) -> tuple[float, list[ScriptItem], float] | None:
+    """(start of the script, each item with its measured length, end of the script) in a track.
 
-    The track is ``voice.tracks.step_track``: a lead-in gap, the introduction (first step of
-    an exercise), then one layout entry per timing item, except that repetitions are counted
-    out (a "do reps" line, then a count over a gap per repetition) and halfway/ten-left cues
-    lie over the silence (they take no time of their own).
+    The track is ``voice.tracks.step_track``: a lead-in gap, then per script item a gap for a
+    pause; for a beat its sentences laid over (``over``) a gap of its length; for other cues
+    their sentences (said, or laid over the silence for halfway/ten left), plus the wait gap
+    after a wait cue. One layout entry per track item, in order.
     """
-    step = plan.steps[index]
     position = 1
-    if step.first_of_exercise:
-        position += len(tracks.intro_sentences(turn.speaker, plan.entries[step.entry_index]))
     try:
-        lead = float(layout[position][1])  # type: ignore[arg-type]
-        lengths: list[float] = []
-        for item in items:
+        start = float(layout[position][1])  # type: ignore[arg-type]
+        script: list[ScriptItem] = []
+        for item in step_script(plan, step):
             if isinstance(item, Pause):
-                position += 1
-                continue
-            span = 1 + 2 * step.segments[0].work.count if item.key == "cue.do_reps" else 1
-            first, final = layout[position], layout[position + span - 1]
-            over = span == 1 and first[0] == "over"
-            lengths.append(0.0 if over else float(final[2]) - float(first[1]))  # type: ignore[arg-type]
-            position += span
+                count = 1
+            else:
+                count = len(voice.sentences(item, plan)) + (1 if item.within_s is not None else 0)
+                count += 1 if item.key in tracks.WAIT_GAP_S else 0
+            entries = layout[position : position + count]
+            if len(entries) != count:
+                return None
+            length = sum(_span(e) for e in entries if e[0] != "over")
+            script.append((item, length))
+            position += count
         end = float(layout[position - 1][2])  # type: ignore[arg-type]
     except (IndexError, TypeError, ValueError):
         return None
-    return lead, lengths, end
+    return start, script, end
+
+
+def _span(entry: list[object]) -> float:
+    """Seconds a layout entry ``[kind, start_s, end_s]`` lasts."""
+    return float(str(entry[2])) - float(str(entry[1]))
 
 
 class TouchInterceptor(AbstractRequestInterceptor):
