@@ -65,6 +65,8 @@ def _exercise(
 ) -> tuple[ScreenView, int]:
     phases = screen_timeline([(step, _sample_script(plan, step), 0.0)])
     chosen: list[Phase] = [p for p in phases if p.kind is pick and (pick is not PhaseKind.WORK or p.ticking)]
+    if pick is PhaseKind.REST:  # the longest rest, so the screenshot is taken while it lasts
+        chosen = sorted(chosen, key=lambda p: p.start_ms - p.end_ms)
     phase = chosen[min(nth, len(chosen) - 1)]
     at = phase.start_ms + int(min(phase.end_ms - phase.start_ms, 60_000) * into)
     name = catalogue.routine(plan.routine_id).text[locale].name
@@ -80,13 +82,18 @@ def samples(catalogue: Catalogue, wording: Wording, locale: str = "en-US") -> li
         quick, lambda s: s.segments[0].work.kind is WorkKind.HOLD and len({g.side for g in s.segments}) > 1
     )
     timed_step = _find_step(quick, lambda s: s.segments[0].work.kind is WorkKind.TIMED)
-    for name, step, kind, nth in (
-        ("exercise-hold", hold_step, PhaseKind.WORK, 3),
-        ("exercise-rest", hold_step, PhaseKind.REST, 0),
-        ("exercise-ready", timed_step, PhaseKind.READY, 0),
-        ("exercise-done", timed_step, PhaseKind.DONE, 0),
+    # One foot: sets follow each other on the same side, with the rest between them.
+    left = build_plan(catalogue.routine("full"), Foot.LEFT, Focus.SOLE)
+    rest_step = _find_step(
+        left, lambda s: any(getattr(i, "key", "") == "cue.rest" for i in step_script(left, s))
+    )
+    for name, plan, step, kind, nth in (
+        ("exercise-hold", quick, hold_step, PhaseKind.WORK, 3),
+        ("exercise-rest", left, rest_step, PhaseKind.REST, 0),
+        ("exercise-ready", quick, timed_step, PhaseKind.READY, 0),
+        ("exercise-done", quick, timed_step, PhaseKind.DONE, 0),
     ):
-        view, at = _exercise(catalogue, quick, step, wording, locale, kind, nth)
+        view, at = _exercise(catalogue, plan, step, wording, locale, kind, nth)
         out.append(Sample(name, view, at))
     reps_plan = _plan_with(catalogue, WorkKind.REPS)
     reps_step = _find_step(reps_plan, lambda s: s.segments[0].work.kind is WorkKind.REPS)
