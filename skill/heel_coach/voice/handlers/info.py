@@ -7,6 +7,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from heel_coach.screens.requests import ShowSafety
+from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.features import safety
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply
@@ -23,6 +25,7 @@ class RedFlagsHandler(AbstractRequestHandler):
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.red_flags())
         reply.speech.sentence(turn.speaker.safety().disclaimer)
+        reply.shows.append(ShowSafety(SafetyTopic.WARNING_SIGNS))
         return respond(handler_input, _follow_up(turn, reply))
 
 
@@ -34,6 +37,7 @@ class MassageSafetyHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         reply.speech.paragraph(turn.speaker.contraindications_full())
+        reply.shows.append(ShowSafety(SafetyTopic.CONTRAINDICATIONS))
         turn.user.contraindications_given = True
         response = respond(handler_input, _follow_up(turn, reply))
         handler_input.response_builder.set_card(SimpleCard(*safety.massage_card(turn)))
