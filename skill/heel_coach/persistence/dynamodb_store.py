@@ -51,10 +51,6 @@ MAX_ATTEMPTS = 8
 _ABSENT = object()
 """Expected version of an item that does not exist yet."""
 
-HEALTH_KEY = "__healthz__"
-"""The users-table item /healthz reads and rewrites: not an Alexa user id (those start with
-``amzn1.``), and it has no ``attributes``, so ``count_users`` does not count it."""
-
 _REASON_BY_CODE = {
     "ProvisionedThroughputExceededException": "locked",
     "ThrottlingException": "locked",
@@ -68,6 +64,10 @@ _REASON_BY_CODE = {
     "InternalServerError": "unavailable",
     "ServiceUnavailable": "unavailable",
 }
+
+
+HEALTH_PROBE_ID = "__healthz__"
+"""The users-table key /healthz reads and writes; no Alexa user id looks like it."""
 
 
 def _now() -> str:
@@ -316,7 +316,8 @@ class DynamoStore:
             kwargs: dict[str, Any] = {
                 "TableName": self.users_table,
                 "Select": "COUNT",
-                "FilterExpression": "attribute_exists(attributes)",  # not the /healthz item
+                "FilterExpression": "user_id <> :probe",
+                "ExpressionAttributeValues": {":probe": {"S": HEALTH_PROBE_ID}},
             }
             if start:
                 kwargs["ExclusiveStartKey"] = start
@@ -492,40 +493,42 @@ class DynamoStore:
                 "health check",
                 "get_item",
                 TableName=self.users_table,
-                Key={"user_id": {"S": HEALTH_KEY}},
+                Key={"user_id": {"S": HEALTH_PROBE_ID}},
             )
             return True
         except Exception:  # noqa: BLE001 - health reports, never raises
             return False
 
     def write_health(self, timeout_ms: int = 250) -> str:
-        """Write the /healthz item, within about ``timeout_ms``; never raises.
+        """Write the /healthz item, bounded by ``timeout_ms``; never raises.
 
-        Returns ``"ok"`` or the StoreError reason (``locked`` when throttled, ``unavailable``,
-        ...), as ``SqliteStore.write_health`` does. Why a real write: a table can answer reads
-        while writes fail (write capacity throttled, an IAM policy without ``PutItem``, a table
-        being restored), and only a write says the user's progress can be saved. Bounded by a
-        probe client of its own (connect and read timeouts of ``timeout_ms``, no retry), made
-        once per timeout: the store's client waits up to ``timeout_s`` twice.
+        The item is ``HEALTH_PROBE_ID`` (never a user; ``count_users`` skips it). Returns ``"ok"``
+        or the StoreError reason (``locked`` when throttled, ``unavailable``, ...), as
+        ``SqliteStore.write_health`` does. Why a real write: a table can answer reads while
+        writes fail (write capacity throttled, an IAM policy without ``PutItem``, a table being
+        restored), and only a write says the user's progress can be saved. Bounded by a probe
+        client of its own, made once per ``timeout_ms``: connect and read timeouts of
+        ``timeout_ms`` and one retry (so one slow moment does not flip the health check), about
+        4 x ``timeout_ms`` at worst, where the store's client would wait up to 4 x ``timeout_s``.
         """
         try:
             with self._lock:
                 probe = self._probe_clients.get(timeout_ms)
                 if probe is None:
-                    probe = self._make_client(timeout_ms / 1000, max_attempts=1)
+                    probe = self._make_client(timeout_ms / 1000)
                     self._probe_clients[timeout_ms] = probe
             self._call(
                 "health write probe",
                 "put_item",
                 TableName=self.users_table,
-                Item={"user_id": {"S": HEALTH_KEY}, "written_at": {"S": _now()}},
+                Item={"user_id": {"S": HEALTH_PROBE_ID}, "written_at": {"S": _now()}},
                 client=probe,
             )
             return "ok"
         except StoreError as exc:
             return exc.reason
         except Exception:  # noqa: BLE001 - health reports, never raises (e.g. a bad client config)
-            return "unavailable"
+            return "error"
 
     def create_tables(self) -> None:
         """Create both tables as deploy/template.yaml does (on-demand, TTL on history), and

@@ -34,11 +34,11 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
-from heel_coach.voice import phrasing
+from heel_coach.engine.timing import Cue
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
-from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef
+from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, track_voice
 from heel_coach.voice.turn import Turn
 
 MAX_FAILED_RETRIES = 2
@@ -170,14 +170,8 @@ def _play_from_start(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
-    routine = turn.catalogue.routine(plan.routine_id)
-    duration = phrasing.approximate_duration(plan.total_s)
-    reply.speech.sentence(
-        turn.text(
-            "playback.start", routine=turn.speaker.routine_name(routine),
-            foot_phrase=turn.speaker.foot_phrase(plan.foot), duration=duration,
-        )
-    )  # fmt: skip
+    voice = track_voice(turn.speaker)
+    reply.speech.sentence(voice.say(Cue("routine.start", (("routine", plan.routine_id),)), plan))
     _massage_notice(turn, plan, reply)
     _play_current(turn, library, plan, reply)
     reply.end_session = True
@@ -302,7 +296,7 @@ def command(
         notice = owed_notice(turn, reply)
         if notice:
             reply.speech.sentence(notice)
-        return turn.speaker.render(transition.events, plan, reply, contraindications_due=False)
+        return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
 
 
@@ -315,7 +309,7 @@ def _finish(turn: Turn, plan: Plan, transition: Transition, reply: Reply, *, spe
             turn.outcome.mode = "continuous"
     reply.directives.append(StopDirective())
     if speak:
-        return turn.speaker.render(transition.events, plan, reply, contraindications_due=False)
+        return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
 
 
