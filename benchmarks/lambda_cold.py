@@ -13,8 +13,10 @@ Heel Coach module is loaded before the timing starts). Variants:
   boto3's import, client creation and the first round trip are in the figure (as on Lambda,
   where the tables are DynamoDB).
 
-The target (<= 1.2x the SDK) is checked on ``heel``: the skill's own cold start. The
-DynamoDB variant is reported beside it with the part boto3 adds.
+Both variants run byte-compiled code (``cold_start`` compiles first, as the Lambda build does)
+after the modules the Lambda Python runtime has imported before any handler
+(``RUNTIME_MODULES``). The target (<= 1.2x the SDK) is checked on ``heel``: the skill's own
+cold start. The DynamoDB variant is reported beside it with the part boto3 adds.
 """
 
 from __future__ import annotations
