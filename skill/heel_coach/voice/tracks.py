@@ -52,8 +52,20 @@ class TrackVoice(RoutineVoice):
         if key == "exercise.intro":
             name = sp.exercise_name(sp.catalogue.exercise(str(cue.param("exercise"))))
             return [sp.text("playback.exercise", name=name)]
-        if key in ("massage.safety", "routine.equipment", "routine.finished", "step.wait.part"):
+        if key in (
+            "massage.safety",
+            "routine.equipment",
+            "routine.ready",
+            "routine.finished",
+            "step.wait.part",
+        ):
             return []
+        if key == "exercise.instructions" and cue.param("part") is not None:
+            # Step mode describes a timed bout while it runs; a track says it all before "Start"
+            # (an overlaid paragraph would sound over the bout's first cues).
+            if cue.param("part") == "during":
+                return []
+            return super().sentences(Cue(key, (("exercise", str(cue.param("exercise"))),)), plan)
         if key == "step.wait.end":
             return [sp.text("playback.finished"), sp.red_flags()]
         if key == "step.wait.exercise":
