@@ -75,7 +75,8 @@ def finish_quick_routine(alexa: VoiceClient, when: datetime | None = None) -> He
 
     send(alexa.device.launch())
     alexa.say("start the quick routine")
-    heard = alexa.say("both")
+    alexa.say("both")
+    heard = send(alexa.device.intent("AMAZON.NextIntent"))  # "ready", after the equipment
     for _ in range(40):
         if heard.ends_session:
             break

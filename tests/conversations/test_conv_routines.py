@@ -11,7 +11,7 @@ import pytest
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.voice.phrasing import approximate_duration
-from tests.helpers import timed_work_seconds
+from tests.helpers import finish_quick_routine, timed_work_seconds
 
 
 def work_per_exercise(catalogue_json: dict, routine_id: str, focus: str, feet: int) -> dict[str, float]:
@@ -71,10 +71,12 @@ def test_full_routine_from_launch_to_end(
     assert "not medical advice" in heard.text
     assert heard.reprompt
     assert "Which foot" in alexa.say("start my foot routine").text
-    assert "sole, or calf" in alexa.say("both").text
-    first = alexa.say("sole")
-    assert "Let's do the full heel routine, both feet" in first.text
-    assert "Before you massage your feet" in first.text  # the short massage warning, once
+    assert "sole, or your calf" in alexa.say("both").text
+    opening = alexa.say("sole")
+    assert "The full heel routine, both feet" in opening.text and "say 'ready'" in opening.text
+    assert "Exercise one" not in opening.text  # nothing starts before the person is ready
+    first = alexa.say("ready")
+    assert "check with a doctor first" in first.text  # the short massage warning before massage
     steps = run_to_end(alexa, first, catalogue)
     last = alexa.history[-1]
     assert "That's the end of the full heel routine" in last.text
@@ -98,8 +100,9 @@ def test_quick_routine_is_the_shortest_announces_its_length_and_times_each_hold(
     assert routine["total_s"] == min(r["total_s"] for r in catalogue_json["routines"])
     alexa.launch()
     alexa.say("start the quick routine")
-    first = alexa.say("both feet")
-    assert f"It takes about {approximate_duration(routine['total_s'])}." in first.text
+    opening = alexa.say("both feet")
+    assert f": about {approximate_duration(routine['total_s'])}." in opening.text
+    first = alexa.say("ready")
     steps = run_to_end(alexa, first, catalogue)
     expected = work_per_exercise(catalogue_json, "quick", "sole", feet=2)
     timed: dict[str, float] = {}
@@ -114,6 +117,7 @@ def test_resume_after_a_stopped_session_continues_at_the_right_step(alexa: Voice
     alexa.say("start the morning routine")
     alexa.say("left foot")
     alexa.say("calf")
+    alexa.say("ready")
     second = alexa.say("next")
     third = alexa.say("next")
     assert "Exercise three of" in third.text
@@ -135,7 +139,8 @@ def test_alexa_stops_listening_after_a_step_and_the_next_launch_goes_on_from_the
     the next launch offers the next exercise in one sentence and never repeats them."""
     alexa.launch()
     alexa.say("start the strengthening routine")
-    first = alexa.say("left foot")
+    alexa.say("left foot")
+    first = alexa.say("ready")
     assert "Exercise one of five: toe raises." in first.text
     assert "Follow my count." in first.text and "Last one." in first.text
     assert "at your own pace" not in first.text and "when you've finished" not in first.text
@@ -169,7 +174,8 @@ def test_say_that_again_and_previous_and_skip(alexa: VoiceClient) -> None:
     alexa.launch()
     alexa.say("start the full routine")
     alexa.say("both")
-    first = alexa.say("calf")
+    alexa.say("calf")
+    first = alexa.say("ready")
     again = alexa.say("say that again")
     assert again.text.startswith("Exercise one of")
     assert first.text.endswith(again.text)  # the same step, without the routine's introduction
@@ -199,7 +205,8 @@ def test_help_depends_on_where_the_user_is(alexa: VoiceClient) -> None:
 def test_pause_then_resume_later(alexa: VoiceClient) -> None:
     alexa.launch()
     alexa.say("start the quick routine")
-    step = alexa.say("both")
+    alexa.say("both")
+    step = alexa.say("ready")
     paused = alexa.say("pause")
     assert paused.ends_session and "Paused at" in paused.text
     resumed = alexa.say("ask heel coach to resume")
@@ -227,3 +234,23 @@ def test_next_with_no_routine_offers_one(alexa: VoiceClient) -> None:
     alexa.launch()
     heard = alexa.say("next")
     assert "don't have a routine going" in heard.text and heard.reprompt
+
+
+def test_full_instructions_the_first_three_times_then_the_short_form(
+    alexa: VoiceClient, catalogue: Catalogue
+) -> None:
+    sole = catalogue.exercise("sole-roll").text["en-US"]
+    for day in range(3):
+        said = len(alexa.history)
+        assert "That's the end of the quick routine" in finish_quick_routine(alexa).text
+        heard = " ".join(h.text for h in alexa.history[said:])
+        assert sole.steps[0] in heard and sole.short not in heard, day  # the full form, three times
+        alexa.end()
+    alexa.launch()
+    alexa.say("start the quick routine")
+    first = alexa.say("ready")
+    assert sole.short in first.text and sole.position not in first.text and sole.steps[0] not in first.text
+    again = alexa.say("say that again")
+    assert sole.short in again.text  # repeat: the current instructions, in this user's form
+    explained = alexa.say("explain this exercise")
+    assert sole.position in explained.text and sole.steps[0] in explained.text  # the full form on request

@@ -33,9 +33,7 @@ TODAY: dict[str, set[str]] = {
     "timeouts": set(),
     "repeats": set(),
     "end": set(),
-    # The disclaimer, the routine's start and equipment, the massage warning and the full
-    # introduction come before the first movement (the "ready" turn of issue 9 item 3 is to come).
-    "first_words": set(_ALL),
+    "first_words": set(),
     "turn_words": set(),
     "length": set(),
 }

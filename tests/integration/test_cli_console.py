@@ -49,7 +49,7 @@ def test_chat_completes_a_whole_routine(tmp_path: Path, routine: str, name: str,
 
 
 def test_chat_as_a_screen_device_names_each_document_and_its_data(tmp_path: Path) -> None:
-    lines = ["open heel coach", "start the quick routine", "both", ":touch next", "quit"]
+    lines = ["open heel coach", "start the quick routine", "both", "ready", ":touch next", "quit"]
     out = chat(lines, tmp_path / "db.sqlite3", "--screen", "round-small")
     assert "[screen: content/screens/safety.json: Before you start" in out
     assert "[screen: content/screens/overview.json: Quick routine, About " in out
@@ -57,7 +57,7 @@ def test_chat_as_a_screen_device_names_each_document_and_its_data(tmp_path: Path
         "[screen: content/screens/exercise.json: Sole roll (Exercise 1 of 2); Right foot / Left foot;" in out
     )
     assert "Plantar fascia stretch (Exercise 2 of 2)" in out  # the touch on Next moved on
-    assert "[screen:" not in chat(lines[:3] + ["quit"], tmp_path / "other.sqlite3")
+    assert "[screen:" not in chat(lines[:4] + ["quit"], tmp_path / "other.sqlite3")
 
 
 def test_chat_remembers_the_user_between_runs(tmp_path: Path) -> None:

@@ -185,6 +185,7 @@ def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(
     stepper.say("start the quick routine")
     stepper.say("both")
     stepper.say("no")  # to the hands-free offer
+    stepper.say("ready")
     stepper.say("next")
     assert "end of the quick routine" in stepper.say("next").text
 
@@ -251,19 +252,20 @@ def test_no_to_the_offer_coaches_step_by_step_and_is_remembered(echo: VoiceClien
     echo.say("both")
     heard = echo.say("no")
     assert heard.text.startswith("Okay, step by step. Say 'hands free' any time to switch.")
-    assert "Exercise one of two" in heard.text and heard.directives == [] and not heard.ends_session
+    assert "Then say 'ready'" in heard.text and heard.directives == [] and not heard.ends_session
     assert stored(app, echo.device.user_id)[0]["playback_prefs"] == {"choice": "step", "notice": None}
 
     echo.end()  # another day: a new session
     echo.launch()
     again = echo.say("start the quick routine")
-    assert OFFER not in again.text and "Exercise one of two" in again.text and again.directives == []
+    assert OFFER not in again.text and "Then say 'ready'" in again.text and again.directives == []
 
 
 def test_the_choice_changes_by_voice_either_way(echo: VoiceClient) -> None:
     echo.say("start the quick routine")
     echo.say("both")
     echo.say("one step at a time")  # answers the offer: no
+    echo.say("ready")
     echo.say("next")
     # "Hands free" mid-routine plays on from the current step, and sticks.
     heard = echo.say("hands free")
@@ -280,7 +282,7 @@ def test_the_choice_changes_by_voice_either_way(echo: VoiceClient) -> None:
     assert "end of the quick routine" in echo.say("next").text
 
     echo.launch()
-    assert "Exercise one of two" in echo.say("start the quick routine").text  # step mode, unasked
+    assert "Then say 'ready'" in echo.say("start the quick routine").text  # step mode, unasked
     echo.say("hands free")
     echo.launch()
     assert step_of(stream_of(echo.say("start the quick routine"))) == 0  # hands-free, unasked
@@ -346,7 +348,7 @@ def test_a_device_without_audio_player_gets_step_by_step(live_url: str) -> None:
     assert heard.directives == []
     assert "Which foot" in heard.text  # the usual step-by-step start
     first = alexa.say("both")
-    assert OFFER not in first.text and "Exercise one of two" in first.text  # nothing offered
+    assert OFFER not in first.text and "Then say 'ready'" in first.text  # nothing offered
     assert "can't play long audio" in alexa.say("hands free").text
 
 

@@ -153,6 +153,7 @@ def test_two_requests_of_one_user_at_once_lose_nothing(settings: Settings, catal
     kitchen.launch()
     kitchen.say("start the quick routine")
     kitchen.say("left")
+    kitchen.say("ready")
     bedroom.launch()
     offer = bedroom.say("that was easy")
     assert "next time" in offer.text.lower() or not offer.ends_session, offer.text

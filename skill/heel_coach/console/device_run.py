@@ -93,7 +93,7 @@ class RunResult:
 
     @property
     def simulated_s(self) -> float | None:
-        """From the response that announces the routine to the one that says it is over."""
+        """From the response that announces the routine to the end of the one that says it is over."""
         if self.routine_started_at is None or self.routine_ended_at is None:
             return None
         return self.routine_ended_at - self.routine_started_at
@@ -180,7 +180,8 @@ class DeviceRun:
                     words_so_far += reply.speech.words
             if action.finished:
                 result.reached_end = True
-                result.routine_ended_at = timeline.start
+                # To the end of its closing words: the announced length counts them too.
+                result.routine_ended_at = timeline.speech_end
                 if action.say is not None and echo.session_open:
                     echo.advance(timeline.speech_end + REACTION_S)
                     self.client.say(action.say)  # the effort answer: part of the day, not the routine

@@ -117,7 +117,7 @@ def table(results: Iterable[RunResult]) -> str:
     lines.append(
         "words>move: words Alexa said before the first set starts (from launch). max s: the longest "
         "response, silences included. sim min: simulated time from the response announcing the "
-        "routine to the one ending it; said min: the length the skill announced (parsed from its "
+        "routine to the end of the one ending it; said min: the length the skill announced (parsed from its "
         "speech, prompt routine.start); ratio = sim / said. A routine that never ends has no sim."
     )
     return "\n".join(lines)

@@ -27,6 +27,9 @@ class Command(StrEnum):
     """The session closed at the current step's wait point (Alexa stopped listening after the
     step was said in full): its sets are done, and the next launch starts at the step after it.
     The voice layer sends it only when its last response was that step."""
+    BEGIN = "begin"
+    """ "Ready" after a routine's opening (name, length, equipment): its current step, from the
+    start, without moving on. ``start`` ends at that question, so nothing is done before it."""
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,9 @@ class Transition:
 
 
 def start(plan: Plan) -> Transition:
+    """The routine's opening only: the person gets the equipment and says "ready" (``BEGIN``)."""
     state = RoutineState(plan.routine_id, plan.foot, plan.focus)
-    return Transition(
-        state,
-        (
-            RoutineStarted(plan.routine_id, plan.exercise_count(), plan.foot, plan.focus),
-            _step_started(plan, 0),
-        ),
-    )
+    return Transition(state, (RoutineStarted(plan.routine_id, plan.exercise_count(), plan.foot, plan.focus),))
 
 
 def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
@@ -158,6 +156,8 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         new = replace(state.moved_to(target), done=state.done - again, skipped=state.skipped - again)
         before: tuple[Event, ...] = (AlreadyAtStart(),) if entry_index == 0 else ()
         return Transition(new, (*before, _step_started(plan, target)))
+    if command is Command.BEGIN:
+        return Transition(replace(state, offset_ms=0), (_step_started(plan, position),))
     if command is Command.REPEAT:
         return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
     if command is Command.PAUSE:

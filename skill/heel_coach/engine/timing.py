@@ -55,6 +55,9 @@ class Pause:
 
 PlanItem = Cue | Pause
 
+WORK_START_KEYS = frozenset({"cue.start_timed", "cue.start_hold", "cue.reps_start", "cue.passes_start"})
+"""A set's work starts with one of these ("... Start."): the moment a person first moves."""
+
 CONTENT_CUES = frozenset({"exercise.instructions", "exercise.dose"})
 """Cues said from the catalogue's exercise text (instructions, dose), not from a prompt."""
 
@@ -177,17 +180,41 @@ def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[P
     """
     entry = plan.entries[step.entry_index]
     items: list[PlanItem] = []
+    work = list(step_timing(step))
     if step.first_of_exercise if intro is None else intro:
         number = (("number", step.entry_index + 1), ("count", plan.exercise_count()))
         exercise = (("exercise", step.exercise_id),)
         if entry.exercise.is_massage and step.entry_index == plan.first_massage_entry():
             items.append(Cue("massage.safety"))
         items.append(Cue("exercise.intro", number + exercise))
-        items.append(Cue("exercise.instructions", exercise))
-        items.append(Cue("exercise.dose", (("entry", step.entry_index),)))
-    items.extend(step_timing(step))
+        bout = _first_bout_silence(work)
+        if bout is None:
+            items.append(Cue("exercise.instructions", exercise))
+        else:
+            # A timed bout (a massage, a roll) starts once the person is in position: the
+            # movement is described while they do it, inside the bout's first silence.
+            index, silence = bout
+            items.append(Cue("exercise.instructions", (*exercise, ("part", "before"))))
+            work[index] = Cue(
+                "exercise.instructions", (*exercise, ("part", "during")), within_s=silence.seconds
+            )
+        if entry.dose.sets > 1:  # one set: its start cue says the dose ("Hold for thirty seconds")
+            items.append(Cue("exercise.dose", (("entry", step.entry_index),)))
+    items.extend(work)
     items.append(wait_cue(step))
     return tuple(items)
+
+
+def _first_bout_silence(work: Sequence[PlanItem]) -> tuple[int, Pause] | None:
+    """The silence after the first "Start" of a step's work, if that work is a timed bout
+    (holds and counted sets are described before they start: None)."""
+    for i, item in enumerate(work):
+        if isinstance(item, Cue) and item.key in WORK_START_KEYS:
+            following = work[i + 1] if i + 1 < len(work) else None
+            if item.key == "cue.start_timed" and isinstance(following, Pause):
+                return i + 1, following
+            return None
+    return None
 
 
 def wait_cue(step: Step) -> Cue:
@@ -201,8 +228,13 @@ def wait_cue(step: Step) -> Cue:
 
 
 def routine_head(plan: Plan) -> tuple[PlanItem, ...]:
-    """What starting a routine says before its first step: its name, length and equipment."""
-    return (Cue("routine.start", (("routine", plan.routine_id),)), Cue("routine.equipment"))
+    """What starting a routine says before its first step: its name, length and equipment, and
+    the invitation to say "ready" (the first step follows it)."""
+    return (
+        Cue("routine.start", (("routine", plan.routine_id),)),
+        Cue("routine.equipment"),
+        Cue("routine.ready"),
+    )
 
 
 def routine_tail(plan: Plan) -> tuple[PlanItem, ...]:

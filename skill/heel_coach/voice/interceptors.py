@@ -67,6 +67,9 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
             manager.session_attributes = turn.session.to_attributes()
         if turn.outcome.skip_save:
             return  # data just deleted, or a skill event: never write the user (back)
+        if turn.outcome.finished is not None:
+            # Counted once per finished routine, in either mode: the short form follows (speech).
+            turn.user.exercises.record(turn.outcome.finished.exercises_done)
         if self.on_finished is not None and turn.outcome.finished is not None:
             self.on_finished(handler_input, turn)
             return

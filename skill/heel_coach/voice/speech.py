@@ -129,7 +129,9 @@ class Speaker:
             out.sentence(self.dose_phrase(entry, foot))
         return out
 
-    def instructions(self, exercise: Exercise, *, short: bool = False, level: str | None = None) -> list[str]:
+    def instructions(
+        self, exercise: Exercise, *, short: bool = False, level: str | None = None, part: str | None = None
+    ) -> list[str]:
         """Starting position, steps and cautions, one sentence each; or, for someone who has done
         the exercise before, its short form and cautions. ``level`` is a progression the user
         chose (e.g. single-leg raises): its seed-sourced note follows.
@@ -142,7 +144,11 @@ class Speaker:
         out = [s for s in (*body, *text.cautions) if s.strip()]
         if level is not None and level in text.variant_notes:
             out.append(text.variant_notes[level])
-        return out
+        if part is None:
+            return out
+        # A timed bout is split (``engine.timing.step_script``): the position (or the short
+        # form) before "Start", the rest while the person works.
+        return out[:1] if part == "before" else out[1:]
 
     def equipment_phrase(self, needs: tuple[EquipmentNeed, ...]) -> tuple[str, str]:
         """(required, optional) as spoken lists; alternatives are joined with "or"."""
@@ -316,7 +322,13 @@ class RoutineVoice:
             exercise_id = str(params["exercise"])
             short = exercise_id in self.listener.short_for
             level = self.listener.progression.get(exercise_id)
-            return sp.instructions(sp.catalogue.exercise(exercise_id), short=short, level=level)
+            part = params.get("part")
+            return sp.instructions(
+                sp.catalogue.exercise(exercise_id),
+                short=short,
+                level=level,
+                part=None if part is None else str(part),
+            )
         if key == "exercise.dose":
             dose = sp.dose_phrase(plan.entries[int(params["entry"])], plan.foot)
             return [dose] if dose else []

@@ -8,6 +8,7 @@ dropped, never fatal, so rows written by any earlier version still load.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -34,6 +35,8 @@ class Pending(StrEnum):
     PROGRESSION = "progression"
     """Yes remembers ``SessionState.progression``."""
     DELETE_DATA = "delete_data"
+    READY = "ready"
+    """A routine's opening was said: "ready" (NextIntent) says its first step."""
     PLAY_THROUGH = "play_through"
     """Yes plays ``SessionState.routine`` hands-free; no coaches it step by step."""
 
@@ -245,6 +248,34 @@ class ProgressMarks:
         except ValueError:
             given = None
         return cls(given)
+
+
+FULL_INSTRUCTIONS_TIMES = 3
+"""A user hears an exercise's full instructions this many times, then its short form (issue 9)."""
+
+
+@dataclass
+class ExerciseHistory:
+    """``exercises``: exercise id -> how many finished routines of this user included it.
+
+    Absent in rows written before it existed (everyone starts at zero: full instructions)."""
+
+    done: dict[str, int] = field(default_factory=dict)
+
+    def record(self, exercise_ids: Iterable[str]) -> None:
+        for exercise_id in set(exercise_ids):
+            self.done[exercise_id] = self.done.get(exercise_id, 0) + 1
+
+    def familiar(self) -> frozenset[str]:
+        """Exercises done often enough for the short form of their instructions."""
+        return frozenset(e for e, n in self.done.items() if n >= FULL_INSTRUCTIONS_TIMES)
+
+    def to_attributes(self) -> dict[str, int]:
+        return dict(self.done)
+
+    @classmethod
+    def from_attributes(cls, data: object) -> ExerciseHistory:
+        return cls({str(k): n for k, v in _dict(data).items() if (n := _int(v)) > 0})
 
 
 def progression_from_attributes(data: object) -> dict[str, str]:

@@ -52,8 +52,20 @@ class TrackVoice(RoutineVoice):
         if key == "exercise.intro":
             name = sp.exercise_name(sp.catalogue.exercise(str(cue.param("exercise"))))
             return [sp.text("playback.exercise", name=name)]
-        if key in ("massage.safety", "routine.equipment", "routine.finished", "step.wait.part"):
+        if key in (
+            "massage.safety",
+            "routine.equipment",
+            "routine.ready",
+            "routine.finished",
+            "step.wait.part",
+        ):
             return []
+        if key == "exercise.instructions" and cue.param("part") is not None:
+            # Step mode describes a timed bout while it runs; a track says it all before "Start"
+            # (an overlaid paragraph would sound over the bout's first cues).
+            if cue.param("part") == "during":
+                return []
+            return super().sentences(Cue(key, (("exercise", str(cue.param("exercise"))),)), plan)
         if key == "step.wait.end":
             return [sp.text("playback.finished"), sp.red_flags()]
         if key == "step.wait.exercise":
@@ -73,18 +85,21 @@ WAIT_GAP_S = {
 """Silence after a track's ending, before the next track's first words."""
 
 
-def track_voice(speaker: Speaker) -> TrackVoice:
-    """Tracks are shared by every user: full instructions, no safety sentence inside."""
-    return TrackVoice(speaker, Listener(safety_due=False))
+def track_voice(speaker: Speaker, short_for: frozenset[str] = frozenset()) -> TrackVoice:
+    """Tracks are shared by every user: no safety sentence inside; full instructions, or the
+    short form for the exercises in ``short_for`` (both forms are rendered: ``wanted_tracks``)."""
+    return TrackVoice(speaker, Listener(safety_due=False, short_for=short_for))
 
 
-def step_track(speaker: Speaker, plan: Plan, step: Step) -> TrackPlan:
+def step_track(
+    speaker: Speaker, plan: Plan, step: Step, short_for: frozenset[str] = frozenset()
+) -> TrackPlan:
     """The track of one step of ``plan``, as continuous mode plays it: the step's script.
 
     Beats (counted repetitions, timed passes, rests, side switches) are laid over their
     silence, so ten repetitions at a three-second pace take thirty seconds, as in step mode.
     """
-    voice = track_voice(speaker)
+    voice = track_voice(speaker, short_for & {step.exercise_id})
     items: list[Item] = [("gap", LEAD_IN_S)]
     for item in step_script(plan, step):
         if isinstance(item, Pause):
@@ -115,12 +130,14 @@ def plans_for(catalogue: Catalogue, routine_ids: Iterable[str] | None = None) ->
 def wanted_tracks(
     speaker: Speaker, catalogue: Catalogue, routine_ids: Iterable[str] | None = None
 ) -> dict[str, TrackPlan]:
-    """Unique tracks (by id) needed to play the given routines in every foot and focus."""
+    """Unique tracks (by id) needed to play the given routines in every foot and focus, with
+    each exercise's instructions in full and in the short form (a returning user's wording)."""
     out: dict[str, TrackPlan] = {}
     for plan in plans_for(catalogue, routine_ids):
         for step in plan.steps:
-            track = step_track(speaker, plan, step)
-            out.setdefault(track.track_id, track)
+            for short_for in (frozenset(), frozenset({step.exercise_id})):
+                track = step_track(speaker, plan, step, short_for)
+                out.setdefault(track.track_id, track)
     return out
 
 
@@ -175,7 +192,7 @@ class TrackLibrary:
         self.audio_dir = Path(audio_dir)
         self.base_url = base_url.rstrip("/")
         self._cache: dict[str, tuple[tuple[int, int], Manifest | None]] = {}
-        self._ids: dict[tuple[str, str, Foot, Focus, int], str] = {}
+        self._ids: dict[tuple[str, str, Foot, Focus, int, bool], str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -198,18 +215,23 @@ class TrackLibrary:
             self._cache[locale] = (key, loaded)
         return loaded
 
-    def track(self, speaker: Speaker, plan: Plan, index: int) -> TrackRef | None:
-        """The rendered track of step ``index``, or None (not rendered, or the text changed)."""
+    def track(
+        self, speaker: Speaker, plan: Plan, index: int, short_for: frozenset[str] = frozenset()
+    ) -> TrackRef | None:
+        """The rendered track of step ``index`` in this user's wording (``short_for``: the
+        exercises they hear in the short form), or None (not rendered, or the text changed)."""
         if not self.enabled or not 0 <= index < len(plan.steps):
             return None
         locale = speaker.locale
         manifest = self.manifest(locale)
         if manifest is None:
             return None
-        key = (locale, plan.routine_id, plan.foot, plan.focus, index)
+        step = plan.steps[index]
+        short = step.exercise_id in short_for
+        key = (locale, plan.routine_id, plan.foot, plan.focus, index, short)
         track_id = self._ids.get(key)
         if track_id is None:
-            track_id = step_track(speaker, plan, plan.steps[index]).track_id
+            track_id = step_track(speaker, plan, step, short_for & {step.exercise_id}).track_id
             self._ids[key] = track_id
         entry = manifest.tracks.get(track_id)
         if entry is None:

@@ -73,6 +73,7 @@ class Turn:
         ``safety=False`` where the massage-safety sentence was said another way (playback)."""
         listener = Listener(
             safety_due=safety and not self.user.contraindications_given,
+            short_for=self.user.exercises.familiar(),
             progression=self.user.progression,
         )
         return self.speaker.voice(listener)

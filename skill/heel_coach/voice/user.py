@@ -17,6 +17,7 @@ from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
 from heel_coach.json_data import copy_json
 from heel_coach.voice.state import (
+    ExerciseHistory,
     PlaybackPrefs,
     PlaybackRecord,
     ProgressMarks,
@@ -41,6 +42,8 @@ class UserData:
     progress: ProgressMarks | None = None
     progression: dict[str, str] = field(default_factory=dict)
     """Exercise id -> the progression level the user chose."""
+    exercises: ExerciseHistory = field(default_factory=ExerciseHistory)
+    """How often each exercise was done: full instructions first, then the short form."""
     time_zone: str | None = None
     """The device's zone, last read from the Settings API (progress counts the user's days)."""
 
@@ -71,6 +74,7 @@ class UserData:
             reminders=Reminders.from_attributes(data["reminders"]) if "reminders" in data else None,
             progress=ProgressMarks.from_attributes(data["progress"]) if "progress" in data else None,
             progression=progression_from_attributes(data.get("progression")),
+            exercises=ExerciseHistory.from_attributes(data.get("exercises")),
             time_zone=zone if isinstance(zone, str) and zone else None,
         )
 
@@ -86,6 +90,8 @@ class UserData:
             out["progress"] = self.progress.to_attributes()
         if self.progression:
             out["progression"] = dict(self.progression)
+        if self.exercises.done:
+            out["exercises"] = self.exercises.to_attributes()
         if self.time_zone:
             out["time_zone"] = self.time_zone
         out["profile"] = {

@@ -228,3 +228,16 @@ def test_the_rendered_quick_routine_is_as_long_as_announced(
     announced = track_voice(speaker).seconds(plan, head=False)  # the start is said in the response
     print(f"quick, {foot.value}: tracks {played / 60:.2f} min, announced {announced / 60:.2f} min")
     assert abs(announced - played) <= 0.10 * played
+
+
+def test_tracks_are_rendered_in_full_and_in_the_short_form_for_returning_users(
+    catalogue: Catalogue, quick: dict[str, TrackPlan]
+) -> None:
+    speaker = Speaker(catalogue, load_prompts("en-US"), "en-US")
+    plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
+    first = plan.steps[0]
+    full = step_track(speaker, plan, first)
+    short = step_track(speaker, plan, first, frozenset({first.exercise_id}))
+    sole = catalogue.exercise(first.exercise_id).text["en-US"]
+    assert sole.short in str(short.items) and sole.short not in str(full.items)
+    assert {full.track_id, short.track_id} <= set(quick)  # the manifest has both wordings

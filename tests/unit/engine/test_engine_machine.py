@@ -108,7 +108,7 @@ def test_how_much_is_left_after_the_end_is_nothing_and_changes_nothing(catalogue
 
 def test_a_straight_run_visits_each_exercise_side_and_set_in_order(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("full"), Foot.BOTH, Focus.SOLE)
-    transition = machine.start(plan)
+    transition = machine.apply(machine.start(plan).state, plan, Command.BEGIN)  # "ready"
     seen: list[tuple[str, int, str | None]] = []
     while not transition.state.finished(plan):
         for event in transition.events:
@@ -162,6 +162,17 @@ def test_steps_never_exceed_one_responses_silence(catalogue: Catalogue) -> None:
                     assert silence_s(step_script(plan, step)) <= STEP_SILENCE_BUDGET_S
 
 
+def test_a_routine_opens_then_ready_says_its_first_step_and_moves_nothing(catalogue: Catalogue) -> None:
+    """The opening (name, length, equipment) waits for "ready": no step is said or done before it."""
+    plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
+    opened = machine.start(plan)
+    assert [type(e) for e in opened.events] == [machine.RoutineStarted]
+    ready = machine.apply(opened.state, plan, Command.BEGIN)
+    assert ready.state == opened.state and ready.events == (
+        StepStarted(plan.steps[0], 1, plan.exercise_count()),
+    )
+
+
 def test_remaining_counts_from_the_current_step(catalogue: Catalogue) -> None:
     plan = build_plan(catalogue.routine("strength"), Foot.BOTH, Focus.SOLE)
     state = machine.start(plan).state
@@ -187,7 +198,7 @@ def test_a_session_ending_at_a_wait_point_never_repeats_a_finished_set(
     next launch carrying on), does every exercise, side and set exactly once, in order."""
     routine_id = data.draw(st.sampled_from(sorted(catalogue.routines)))
     plan = build_plan(catalogue.routine(routine_id), foot, focus)
-    transition = machine.start(plan)
+    transition = machine.apply(machine.start(plan).state, plan, Command.BEGIN)  # "ready"
     said = [transition.events[-1]]
     for command in [*moves, *[Command.NEXT] * (len(plan.steps) + 1)]:
         if transition.state.finished(plan):

@@ -121,3 +121,16 @@ def test_the_hands_free_choice_and_an_owed_notice_round_trip() -> None:
     )
     odd = UserData.from_attributes({**OLD_ROW, "playback_prefs": {"choice": "loud", "notice": 3}})
     assert odd.playback_prefs == PlaybackPrefs(None, None)
+
+
+def test_full_instructions_three_times_then_the_short_form_and_old_rows_start_at_zero() -> None:
+    user = UserData.from_attributes({"profile": {"foot": "left"}, "routine": None})
+    assert user.exercises.familiar() == frozenset()  # a row from before the record existed
+    for _ in range(3):
+        assert "sole-roll" not in user.exercises.familiar()
+        user.exercises.record(["sole-roll", "calf-stretch", "sole-roll"])  # once per routine
+        user = UserData.from_attributes(user.to_attributes())
+    assert user.exercises.familiar() == {"sole-roll", "calf-stretch"}
+    assert user.to_attributes()["exercises"] == {"sole-roll": 3, "calf-stretch": 3}
+    corrupt = UserData.from_attributes({"exercises": {"sole-roll": "many", "calf-stretch": -1, "x": True}})
+    assert corrupt.exercises.done == {}

@@ -52,6 +52,11 @@ restarts only when another step starts, so a track that fails at the same point 
 cannot loop forever."""
 
 
+def _track(turn: Turn, library: TrackLibrary, plan: Plan, index: int) -> TrackRef | None:
+    """Step ``index``'s track in this user's wording (the short form of familiar exercises)."""
+    return library.track(turn.speaker, plan, index, turn.user.exercises.familiar())
+
+
 # -- the continuous-mode record -------------------------------------------------------------
 
 
@@ -129,7 +134,7 @@ def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, o
     """Add a REPLACE_ALL Play of the current step; False when its track is not rendered."""
     state = turn.user.routine
     assert state is not None
-    ref = library.track(turn.speaker, plan, state.position)
+    ref = _track(turn, library, plan, state.position)
     if ref is None:
         return False
     reply.directives.append(
@@ -162,7 +167,7 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
     choose(turn, PlaybackChoice.HANDS_FREE)
     foot, focus = turn.user.foot or Foot.BOTH, turn.user.focus or Focus.SOLE
     plan = turn.plans.get(routine_id, foot, focus)
-    if library.track(turn.speaker, plan, 0) is None:
+    if _track(turn, library, plan, 0) is None:
         reply.speech.sentence(turn.text("playback.unavailable"))
         return routine_feature.start_routine(turn, routine_id, reply)
     return _play_from_start(turn, library, plan, reply)
@@ -172,7 +177,7 @@ def _play_from_start(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
-    voice = track_voice(turn.speaker)
+    voice = track_voice(turn.speaker, turn.user.exercises.familiar())
     reply.speech.sentence(voice.say(Cue("routine.start", (("routine", plan.routine_id),)), plan))
     _massage_notice(turn, plan, reply)
     _play_current(turn, library, plan, reply)
@@ -187,7 +192,7 @@ def before_start(
 
     None (step mode) without AudioPlayer, without the routine's audio, or by choice.
     """
-    if not audio_player or library.track(turn.speaker, plan, 0) is None:
+    if not audio_player or _track(turn, library, plan, 0) is None:
         return None
     chosen = choice(turn)
     if chosen is PlaybackChoice.STEP:
@@ -217,7 +222,7 @@ def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     plan, state = turn.active_plan(), turn.user.routine
     assert plan is not None and state is not None
     turn.session.pending = None
-    if library.track(turn.speaker, plan, state.position) is None:
+    if _track(turn, library, plan, state.position) is None:
         reply.speech.sentence(turn.text("playback.unavailable"))
         return routine_feature.navigate(turn, Command.RESUME, reply)
     turn.user.routine = replace(state, paused=False, offset_ms=0)
@@ -243,7 +248,7 @@ def step_by_step(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
 def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     """ "Keep going" in step mode: move on and play the rest; step mode if it is not rendered."""
     plan, state = turn.active_plan(), turn.user.routine
-    if plan is None or state is None or library.track(turn.speaker, plan, state.position + 1) is None:
+    if plan is None or state is None or _track(turn, library, plan, state.position + 1) is None:
         return routine_feature.navigate(turn, Command.NEXT, reply)
     turn.session.pending = None
     turn.user.routine = machine.apply(state, plan, Command.NEXT).state
@@ -342,7 +347,7 @@ def on_event(
         turn.user.routine = replace(state, offset_ms=offset, paused=False)
         _remember(turn, _failures(turn) if same_track else 0)
     elif kind == "PlaybackNearlyFinished":
-        ref = library.track(turn.speaker, plan, token.step + 1)
+        ref = _track(turn, library, plan, token.step + 1)
         if ref is not None:
             title = _title(turn, plan, token.step + 1)
             reply.directives.append(play(ref, PlayBehavior.ENQUEUE, 0, previous=str(raw_token), title=title))
@@ -356,7 +361,7 @@ def on_event(
                 assert isinstance(finished, machine.RoutineFinished)
                 turn.outcome.finished = finished
                 turn.outcome.mode = "continuous"
-            elif library.track(turn.speaker, plan, transition.state.position) is None:
+            elif _track(turn, library, plan, transition.state.position) is None:
                 _give_up(turn)  # nothing was enqueued: the player falls silent here
             else:
                 _remember(turn)

@@ -38,6 +38,8 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
 def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     """Move inside the current routine; without one, say so and offer routines."""
     reply = reply or turn.reply()
+    if turn.session.pending is Pending.READY and command is Command.NEXT:
+        command = Command.BEGIN
     turn.session.pending = None
     plan = turn.plan()
     state = turn.user.routine
@@ -57,6 +59,10 @@ def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Repl
             turn.outcome.finished = event
     # The response ends at a step's wait point: if Alexa stops listening there, the step is done.
     turn.session.at_wait = isinstance(transition.events[-1], machine.StepStarted)
+    if isinstance(transition.events[-1], machine.RoutineStarted):
+        reply.reprompt = turn.text("reprompt.ready")
+        reply.end_session = False
+        turn.session.pending = Pending.READY
     return reply
 
 

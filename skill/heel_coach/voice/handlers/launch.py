@@ -10,7 +10,6 @@ from heel_coach.screens.requests import ShowSafety
 from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
-from heel_coach.voice.phrasing import count
 from heel_coach.voice.state import Pending
 
 
@@ -23,13 +22,7 @@ class LaunchHandler(AbstractRequestHandler):
         reply = turn.reply()
         if not turn.user.disclaimer_given:
             turn.user.disclaimer_given = True
-            reply.speech.sentence(
-                turn.text(
-                    "welcome.first",
-                    disclaimer=turn.speaker.safety().disclaimer,
-                    routines=count(turn.speaker.prompts, "routines", len(turn.catalogue.routines)),
-                )
-            )
+            reply.speech.sentence(turn.text("welcome.first", disclaimer=turn.speaker.safety().disclaimer))
             reply.shows.append(ShowSafety(SafetyTopic.DISCLAIMER))
             return respond(
                 handler_input,
