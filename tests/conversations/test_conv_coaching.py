@@ -21,13 +21,15 @@ ASKS_ABOUT_SYMPTOMS = re.compile(r"where does it hurt|how bad|sounds like|could 
 
 
 def start(alexa: VoiceClient, routine: str, *answers: str) -> Heard:
-    """Open the skill, start a routine and answer its questions; the first exercise's turn."""
+    """Open the skill, start a routine, answer its questions and say "ready" after its opening;
+    the first exercise's turn."""
     alexa.launch()
     alexa.say(f"start the {routine}")
     heard = alexa.history[-1]
     for answer in answers:
         heard = alexa.say(answer)
-    return heard
+    assert heard.text.endswith("Then say 'ready'."), heard.text
+    return alexa.say("ready")
 
 
 def assert_pain_answer(heard: Heard) -> None:
@@ -85,8 +87,8 @@ def test_it_hurts_at_the_foot_question_asks_the_question_again(alexa: VoiceClien
     assert "Which foot" in alexa.say("start the quick routine").text
     heard = alexa.say("that really hurts")
     assert_pain_answer(heard)
-    assert heard.text.endswith("Which foot would you like to work on: left, right, or both?")
-    assert "Let's do the quick routine, both feet" in alexa.say("both").text
+    assert heard.text.endswith("Which foot: left, right, or both?")
+    assert "The quick routine, both feet" in alexa.say("both").text
 
 
 # -- understanding -------------------------------------------------------------------------------
@@ -122,10 +124,10 @@ def test_equipment_of_the_routine_before_it_starts(alexa: VoiceClient) -> None:
     alexa.launch()
     alexa.say("start the morning routine")
     heard = alexa.say("what do i need")
-    assert heard.text.startswith("For this routine you'll need a chair and a wall.")
-    assert heard.text.endswith("Which foot would you like to work on: left, right, or both?")
+    assert heard.text.startswith("You'll need a chair and a wall.")
+    assert heard.text.endswith("Which foot: left, right, or both?")
     named = alexa.say("what do i need for the quick routine")
-    assert "you'll need" in named.text
+    assert "You'll need" in named.text
 
 
 def test_one_more_time_says_the_current_exercise_again(alexa: VoiceClient) -> None:
@@ -174,6 +176,26 @@ def test_yes_with_no_question_open_does_not_move_the_routine(alexa: VoiceClient)
     heard = alexa.say("yes")
     assert heard.text == "Say next to go on, repeat to hear that again, or pause to take a break."
     assert "Exercise two of two" in alexa.say("next").text
+
+
+# -- at a routine's opening, before "ready" -----------------------------------------------------
+
+
+def test_questions_and_pain_at_the_opening_keep_the_ready_turn(alexa: VoiceClient) -> None:
+    """Nothing has started yet: answers name the whole routine, pain stops nothing, and "ready"
+    still begins exercise one (never skipping it)."""
+    alexa.launch()
+    alexa.say("start the morning routine")
+    assert alexa.say("both").text.endswith("Then say 'ready'.")
+    need = alexa.say("what do i need")
+    assert need.text.startswith("You'll need a chair and a wall.")
+    hurts = alexa.say("it hurts")
+    assert_pain_answer(hurts)
+    assert "Let's stop this exercise" not in hurts.text
+    focus = alexa.say("calf")
+    for heard in (need, hurts, focus):
+        assert heard.text.endswith("Say 'ready' to begin, or 'pause' to stop for now."), heard.text
+    assert "Exercise one of three: cross friction massage" in alexa.say("ready").text
 
 
 # -- massage safety ------------------------------------------------------------------------------

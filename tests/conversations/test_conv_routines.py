@@ -76,7 +76,7 @@ def test_full_routine_from_launch_to_end(
     assert "The full heel routine, both feet" in opening.text and "say 'ready'" in opening.text
     assert "Exercise one" not in opening.text  # nothing starts before the person is ready
     first = alexa.say("ready")
-    assert "check with a doctor first" in first.text  # the short massage warning before massage
+    assert "ask a doctor first" in first.text  # the short massage warning before massage
     steps = run_to_end(alexa, first, catalogue)
     last = alexa.history[-1]
     assert "That's the end of the full heel routine" in last.text

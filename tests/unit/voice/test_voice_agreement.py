@@ -209,14 +209,15 @@ def spoken_routine(speaker: Speaker, plan: Plan, listener: Listener) -> list[tup
         voice = RoutineVoice(speaker, listener)
         reply = speaker.render(transition.events, plan, Reply(speaker.ssml()), voice)
         state = transition.state
-        entry = plan.steps[state.position].entry_index if not state.finished(plan) else None
+        opening = isinstance(transition.events[-1], machine.RoutineStarted)  # before "ready"
+        entry = plan.steps[state.position].entry_index if not (opening or state.finished(plan)) else None
         out.append((entry, to_display_text(reply.speech.build())))
         if state.finished(plan):
             return out
         left = machine.apply(state, plan, Command.REMAINING)
         remaining = speaker.render(left.events, plan, Reply(speaker.ssml()), voice)
         out.append((None, to_display_text(remaining.speech.build())))
-        transition = machine.apply(state, plan, Command.NEXT)
+        transition = machine.apply(state, plan, Command.BEGIN if opening else Command.NEXT)
 
 
 def every_plan(catalogue: Catalogue) -> Iterator[Plan]:

@@ -26,7 +26,11 @@ def _current(turn: Turn) -> tuple[Plan, Step] | None:
 
 
 def _carry_on(turn: Turn, reply: Reply) -> Reply:
-    """After an answer: mid-routine, how to go on; otherwise, what to do next."""
+    """After an answer: at a routine's opening, say 'ready' again (the answer never starts the
+    routine, and "ready" must still begin exercise one); mid-routine, how to go on; otherwise,
+    what to do next."""
+    if turn.session.pending is Pending.READY:
+        return turn.ask(reply, "reprompt.ready", "reprompt.ready", Pending.READY)
     if turn.active_plan() is not None:
         return turn.ask(reply, "reprompt.step", "reprompt.step", Pending.CONTINUE)
     return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
@@ -64,6 +68,9 @@ def equipment(turn: Turn, reply: Reply, routine_id: str | None) -> Reply:
     """ "What do I need": the named routine, the current exercise, or the routine being chosen."""
     asked_for = routine_id or turn.session.routine
     current = _current(turn)
+    if turn.session.pending is Pending.READY and (opened := turn.active_plan()) is not None:
+        asked_for = asked_for or opened.routine_id  # at the opening: the whole routine's needs
+        current = None
     if routine_id is None and current is not None:
         plan, step = current
         for sentence in turn.speaker.needs_sentences(plan.entries[step.entry_index].exercise):

@@ -21,8 +21,10 @@ from heel_coach.voice.turn import Turn
 _ASKED_AGAIN = {
     Pending.FOOT: ("ask.foot", "reprompt.foot"),
     Pending.FOCUS: ("ask.focus", "reprompt.focus"),
+    Pending.READY: ("reprompt.ready", "reprompt.ready"),
 }
-"""Questions that are asked again after the pain answer (nothing can go on without them)."""
+"""Questions that are asked again after the pain answer (nothing can go on without them); at
+a routine's opening nothing has started, so nothing is stopped and "ready" still begins it."""
 
 
 def hold_place(
@@ -59,7 +61,7 @@ def it_hurts(
 
     ``library`` is given when continuous playback is active on this device.
     """
-    if hold_place(turn, reply, library, offset_ms) is not None:
+    if pending is not Pending.READY and hold_place(turn, reply, library, offset_ms) is not None:
         reply.speech.sentence(turn.text("pain.stop"))
         pain_rules(turn, reply)
         reply.speech.sentence(turn.text("pain.offer"))
