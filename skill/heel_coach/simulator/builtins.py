@@ -53,6 +53,33 @@ INTENT_PHRASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+LAUNCH_PHRASES: tuple[Words, ...] = (
+    ("open",),
+    ("launch",),
+    ("start",),
+    ("begin",),
+    ("load",),
+    ("run",),
+    ("use",),
+    ("ask",),
+    ("tell",),
+    ("talk", "to"),
+)
+"""Words before the invocation name that open a session ("open heel coach", "ask heel coach")."""
+LEADING_CONNECTORS = frozenset("to and for about if whether that then".split())
+"""Words between the invocation name and the request ("ask heel coach *to* start ...")."""
+TRAILING_CONNECTORS = frozenset("using with from in on".split())
+"""Words before a trailing invocation name ("start my routine *using* heel coach")."""
+POLITE: tuple[Words, ...] = (("please",), ("thanks",), ("thank", "you"))
+"""Said around a request without changing it; Alexa's statistical NLU shrugs them off, so a
+reading without them is tried too (it only wins where the literal text has no clean match)."""
+FORBIDDEN_INVOCATION_WORDS = frozenset(
+    "launch ask tell load begin enable open start run use resume play talk "
+    "to from in using with about for that by if and whether "
+    "alexa amazon echo computer skill app".split()
+)
+"""Alexa refuses invocation names containing launch phrases, connecting words or wake words."""
+
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"

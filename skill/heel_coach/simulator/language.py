@@ -1,0 +1,75 @@
+"""Which built-ins a model's language brings: phrases, launch words, slot parsers, examples.
+
+Alexa's built-in intents and slot types understand each language in that language; the
+simulator mirrors that with one ``Language`` per language we ship a model for. A model's
+language comes from its locale (``de-DE.json`` -> German); locales of a language we have no
+built-ins for are refused rather than silently matched with English rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from heel_coach.errors import ContentError
+from heel_coach.locales import language_of
+from heel_coach.simulator import builtins, builtins_de
+from heel_coach.simulator.normalize import Words
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    intent_phrases: Mapping[str, tuple[str, ...]]
+    """Built-in intent -> what Alexa recognises for it without samples."""
+    slot_parsers: Mapping[str, Callable[[Words], str | None]]
+    slot_examples: Mapping[str, tuple[tuple[str, str], ...]]
+    launch_phrases: tuple[Words, ...]
+    leading_connectors: frozenset[str]
+    trailing_connectors: frozenset[str]
+    polite: tuple[Words, ...]
+    """Said around a request without changing it; the first may also lead ("please ...")."""
+    forbidden_invocation_words: frozenset[str]
+    compounds_invocation: bool
+    """German speakers run a two-word name into one ("fersentrainer"); Alexa accepts both."""
+
+
+ENGLISH = Language(
+    code="en",
+    intent_phrases=builtins.INTENT_PHRASES,
+    slot_parsers=builtins.SLOT_PARSERS,
+    slot_examples=builtins.SLOT_EXAMPLES,
+    launch_phrases=builtins.LAUNCH_PHRASES,
+    leading_connectors=builtins.LEADING_CONNECTORS,
+    trailing_connectors=builtins.TRAILING_CONNECTORS,
+    polite=builtins.POLITE,
+    forbidden_invocation_words=builtins.FORBIDDEN_INVOCATION_WORDS,
+    compounds_invocation=False,
+)
+
+GERMAN = Language(
+    code="de",
+    intent_phrases=builtins_de.INTENT_PHRASES,
+    slot_parsers=builtins_de.SLOT_PARSERS,
+    slot_examples=builtins_de.SLOT_EXAMPLES,
+    launch_phrases=builtins_de.LAUNCH_PHRASES,
+    leading_connectors=builtins_de.LEADING_CONNECTORS,
+    trailing_connectors=builtins_de.TRAILING_CONNECTORS,
+    polite=builtins_de.POLITE,
+    forbidden_invocation_words=builtins_de.FORBIDDEN_INVOCATION_WORDS,
+    compounds_invocation=True,
+)
+
+LANGUAGES: Mapping[str, Language] = {language.code: language for language in (ENGLISH, GERMAN)}
+
+
+def language_for(locale: str, file: str = "<inline>") -> Language:
+    """The built-ins for a model in ``locale``; a ContentError for a language we lack."""
+    try:
+        return LANGUAGES[language_of(locale)]
+    except KeyError:
+        known = ", ".join(sorted(LANGUAGES))
+        raise ContentError(file, "$", f"no simulator built-ins for {locale!r} (languages: {known})") from None
+
+
+__all__ = ["ENGLISH", "GERMAN", "LANGUAGES", "Language", "language_for"]
