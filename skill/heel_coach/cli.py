@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
-    from heel_coach.audio.cli import add_parser as add_audio_parser
+    from heel_coach.audio_cli.cli import add_parser as add_audio_parser
 
     add_audio_parser(sub)
 
@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _audio(args: argparse.Namespace) -> int:
-    from heel_coach.audio.cli import run
+    from heel_coach.audio_cli.cli import run
 
     return run(args)
 

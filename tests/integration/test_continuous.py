@@ -10,15 +10,14 @@ import pytest
 from flask import Flask
 
 from heel_coach.audio.render import render_tracks
-from heel_coach.audio.tracks import wanted_tracks
 from heel_coach.audio.tts import EspeakEngine
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient, http_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
-from heel_coach.voice.playback import Token
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.tracks import Token, wanted_tracks
 from heel_coach.web.app import create_app
 
 BASE_URL = "https://coach.example.com/audio"

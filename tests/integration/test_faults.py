@@ -202,7 +202,7 @@ def test_certificate_download_faults_give_fast_400s(
 
 
 def test_alexa_api_stall_is_bounded() -> None:
-    """No handler calls the Alexa API yet (reminders_flow is not registered), so the bound is
+    """No handler calls the Alexa API yet (the reminders feature is not registered), so the bound is
     checked on the client every handler will use: a stalled API costs ~timeout, not forever."""
     from ask_sdk_model.services.api_client_request import ApiClientRequest
 

@@ -27,7 +27,7 @@ class TrackEntry:
     duration_s: float
     text: str
     plan: list[list[Any]]
-    """The track plan: [kind, text-or-seconds] items (see heel_coach.audio.tracks)."""
+    """The track plan: [kind, text-or-seconds] items (see heel_coach.audio.tracks; written by heel_coach.voice.tracks)."""
     layout: list[list[Any]] = field(default_factory=list)
     """Where each item landed in the file: [kind, start_s, end_s], for checks and chapters."""
 

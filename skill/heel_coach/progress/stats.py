@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from heel_coach.catalogue.model import Catalogue, Category, Exercise
+
 __all__ = [
     "MASSAGE_PER_DAY",
     "PROGRAMME_WEEKS",
@@ -24,6 +26,8 @@ __all__ = [
     "current_streak",
     "local_day",
     "next_level",
+    "progressing_exercise",
+    "routine_kinds",
     "summarise",
     "week_start",
     "weekly_summary_due",
@@ -144,3 +148,28 @@ def next_level(levels: tuple[str, ...], current: str | None) -> str | None:
         return levels[1] if len(levels) > 1 else None
     index = levels.index(current)
     return levels[index + 1] if index + 1 < len(levels) else None
+
+
+def routine_kinds(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Which of stretching, strengthening and massage each routine counts as."""
+    kinds: dict[str, frozenset[str]] = {}
+    for routine in catalogue.routines.values():
+        found: set[str] = set()
+        for entry in routine.entries:
+            if entry.exercise.is_massage:
+                found.add(MASSAGE)
+            elif entry.exercise.category is Category.STRETCH:
+                found.add(STRETCH)
+            elif entry.exercise.category is Category.STRENGTH:
+                found.add(STRENGTH)
+        kinds[routine.id] = frozenset(found)
+    return kinds
+
+
+def progressing_exercise(catalogue: Catalogue) -> tuple[Exercise, tuple[str, ...]] | None:
+    """The first strengthening exercise whose seed describes a progression (toe raises)."""
+    for exercise in catalogue.exercises.values():
+        variant = exercise.variants[0]
+        if exercise.category is Category.STRENGTH and variant.progression:
+            return exercise, (variant.id, *variant.progression)
+    return None

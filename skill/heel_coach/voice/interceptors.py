@@ -1,21 +1,26 @@
-"""Load the user's state once before a request and save it once after, only if it changed."""
+"""Request plumbing: load the user's state once before a request and save it once after (only
+if it changed), and hand the store and the track library to features without globals."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice.coach import PlanCache, Turn
-from heel_coach.voice.handlers.base import TURN
+from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.tracks import TrackLibrary
+from heel_coach.voice.turn import TURN, PlanCache, Turn
 from heel_coach.voice.user import UserData
 
 SNAPSHOT = "heelcoach.loaded"
+STORE = "heelcoach.store"
+LIBRARY = "heelcoach.playback"
 
 
 class LoadTurnInterceptor(AbstractRequestInterceptor):
@@ -68,3 +73,33 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
         if new != manager.request_attributes.get(SNAPSHOT):
             manager.persistent_attributes = new
             manager.save_persistent_attributes()
+
+
+class StoreInterceptor(AbstractRequestInterceptor):
+    """Makes the store reachable from features (sessions are not persistent attributes)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[STORE] = self.store
+
+
+def store_of(handler_input: HandlerInput) -> SqliteStore | None:
+    store = handler_input.attributes_manager.request_attributes.get(STORE)
+    return store if isinstance(store, SqliteStore) else None
+
+
+class AttachLibraryInterceptor(AbstractRequestInterceptor):
+    """Hands the track library to handlers through request attributes (no globals, no I/O)."""
+
+    def __init__(self, library: TrackLibrary) -> None:
+        self.library = library
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[LIBRARY] = self.library
+
+
+def library_of(handler_input: HandlerInput) -> TrackLibrary:
+    library = handler_input.attributes_manager.request_attributes.get(LIBRARY)
+    return library if isinstance(library, TrackLibrary) else TrackLibrary(Path("audio"), "")

@@ -1,7 +1,7 @@
 """Build the skill: one explicit, ordered handler list. Order is behaviour (first match wins).
 
 Guards first, then answers to our own questions, then routine intents, then built-ins,
-then the catch-all. ``tests/contract/test_registry.py`` pins this order.
+then the catch-all. ``tests/contract/test_contract_registry.py`` pins this order.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ask_sdk_model.services import ApiClient
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.sqlite_store import SqliteStore
-from heel_coach.voice.coach import PlanCache
+from heel_coach.voice.features.progress import SessionRecorder
 from heel_coach.voice.handlers import (
     builtins,
     dialog,
@@ -30,11 +30,17 @@ from heel_coach.voice.handlers import (
     routine,
     skill_events,
 )
-from heel_coach.voice.interceptors import LoadTurnInterceptor, SaveTurnInterceptor
-from heel_coach.voice.playback import AttachLibraryInterceptor, TrackLibrary
+from heel_coach.voice.interceptors import (
+    AttachLibraryInterceptor,
+    LoadTurnInterceptor,
+    SaveTurnInterceptor,
+    StoreInterceptor,
+)
 from heel_coach.voice.prompts import available_locales, load_prompts, locale_candidates
 from heel_coach.voice.speech import Speaker
 from heel_coach.voice.ssml import SilenceClips
+from heel_coach.voice.tracks import TrackLibrary
+from heel_coach.voice.turn import PlanCache
 
 HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     # Launch and session lifecycle.
@@ -119,8 +125,8 @@ def build_skill(
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
     recorder = None
     if store is not None:  # routine history needs the store itself, not only the adapter
-        builder.add_global_request_interceptor(progress.StoreInterceptor(store))
-        recorder = progress.SessionRecorder(store)
+        builder.add_global_request_interceptor(StoreInterceptor(store))
+        recorder = SessionRecorder(store)
     builder.add_global_response_interceptor(SaveTurnInterceptor(on_finished=recorder))
     for extra in extra_handlers:
         builder.add_request_handler(extra)

@@ -101,13 +101,22 @@ class Speaker:
         return out
 
     def _instructions(self, exercise: Exercise, out: Ssml) -> None:
-        """Equipment, starting position, steps and cautions, one sentence each."""
+        for sentence in self.instructions(exercise):
+            out.sentence(sentence)
+
+    def instructions(self, exercise: Exercise) -> list[str]:
+        """Equipment, starting position, steps and cautions, one sentence each.
+
+        The one source of an exercise's instructions for both modes: step-by-step speech and
+        the continuous-mode tracks (``voice.tracks``) say exactly these sentences.
+        """
         text = exercise.text[self.locale]
+        out: list[str] = []
         if exercise.equipment:
             items = [phrasing.with_article(e) for e in exercise.equipment]
-            out.sentence(self.text("exercise.equipment", equipment=phrasing.join_list(items)))
-        for sentence in (text.position, *text.steps, *text.cautions):
-            out.sentence(sentence)
+            out.append(self.text("exercise.equipment", equipment=phrasing.join_list(items)))
+        out.extend(s for s in (text.position, *text.steps, *text.cautions) if s.strip())
+        return out
 
     def dose_phrase(self, entry: RoutineEntry) -> str:
         dose, parts = entry.dose, []

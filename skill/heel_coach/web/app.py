@@ -20,9 +20,9 @@ from heel_coach.errors import RequestRejected, StorageError
 from heel_coach.persistence.adapter import SqlitePersistenceAdapter
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.settings import Settings
-from heel_coach.voice.playback import TrackLibrary
 from heel_coach.voice.skill_factory import build_skill
 from heel_coach.voice.ssml import SilenceClips
+from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.web.certificates import CertificateFetcher
 from heel_coach.web.envelope import check_shape, parse_json, serialize_response, to_envelope
 from heel_coach.web.verification import RequestVerifier

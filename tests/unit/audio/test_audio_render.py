@@ -16,7 +16,8 @@ from heel_coach.audio.manifest import load_manifest, manifest_path
 from heel_coach.audio.mp3 import Pcm, check, decode, inspect
 from heel_coach.audio.render import ProgressBar, render_tracks, synthesize_with_retry
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO
-from heel_coach.audio.tracks import TrackPlan, wanted_tracks
+from heel_coach.audio.tracks import TrackPlan
+from heel_coach.voice.tracks import wanted_tracks
 from heel_coach.audio.tts import EspeakEngine
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue

@@ -12,7 +12,7 @@ from heel_coach.audio.manifest import load_manifest
 from heel_coach.audio.mp3 import check
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO
-from heel_coach.audio.tracks import wanted_tracks
+from heel_coach.voice.tracks import wanted_tracks
 from heel_coach.audio.tts import EspeakEngine, GTTSEngine
 from heel_coach.catalogue import load_catalogue
 from heel_coach.voice.prompts import load_prompts

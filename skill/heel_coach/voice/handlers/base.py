@@ -9,10 +9,8 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from heel_coach.voice.coach import Turn
 from heel_coach.voice.speech import Reply
-
-TURN = "heelcoach.turn"
+from heel_coach.voice.turn import TURN, Turn
 
 
 def turn_of(handler_input: HandlerInput) -> Turn:

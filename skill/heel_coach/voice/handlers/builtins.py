@@ -6,8 +6,11 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice import coach, phrasing
+from heel_coach.voice import phrasing
+from heel_coach.voice.features import routine
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn
 
 
 class HelpHandler(AbstractRequestHandler):
@@ -20,12 +23,12 @@ class HelpHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         question = pending(handler_input)
-        if question == coach.ASK_FOOT:
+        if question == routine.ASK_FOOT:
             reply.speech.sentence(turn.text("help.choosing"))
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", coach.ASK_FOOT))
-        if question == coach.ASK_FOCUS:
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
+        if question == routine.ASK_FOCUS:
             reply.speech.sentence(turn.text("help.choosing_focus"))
-            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", coach.ASK_FOCUS))
+            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
         plan = turn.active_plan()
         if plan is not None and turn.user.routine is not None:
             step = plan.steps[turn.user.routine.position]
@@ -39,12 +42,12 @@ class HelpHandler(AbstractRequestHandler):
             )
             return respond(
                 handler_input,
-                turn.ask(reply, "help.routine.question", "reprompt.step", coach.ASK_CONTINUE),
+                turn.ask(reply, "help.routine.question", "reprompt.step", routine.ASK_CONTINUE),
             )
         reply.speech.sentence(turn.text("help.idle"))
         return respond(
             handler_input,
-            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
         )
 
 
@@ -129,7 +132,7 @@ class UnhandledRequestHandler(AbstractRequestHandler):
         return respond(handler_input, _reprompt_for_state(turn, reply))
 
 
-def _reprompt_for_state(turn: coach.Turn, reply: coach.Reply) -> coach.Reply:
+def _reprompt_for_state(turn: Turn, reply: Reply) -> Reply:
     if turn.active_plan() is not None:
-        return turn.ask(reply, "reprompt.step", "reprompt.step", coach.ASK_CONTINUE)
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", coach.ASK_ROUTINE)
+        return turn.ask(reply, "reprompt.step", "reprompt.step", routine.ASK_CONTINUE)
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE)

@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot
-from heel_coach.voice import coach
+from heel_coach.voice.features import routine
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
 
 
@@ -26,9 +26,9 @@ class ChooseFootHandler(AbstractRequestHandler):
         reply = turn.reply()
         foot_id, _ = slot_id(handler_input, "Foot")
         if foot_id is None:
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", coach.ASK_FOOT))
-        coach.set_foot(turn, Foot(foot_id))
-        return respond(handler_input, coach.continue_after_choice(turn, reply))
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
+        routine.set_foot(turn, Foot(foot_id))
+        return respond(handler_input, routine.continue_after_choice(turn, reply))
 
 
 class ChooseFocusHandler(AbstractRequestHandler):
@@ -40,25 +40,25 @@ class ChooseFocusHandler(AbstractRequestHandler):
         reply = turn.reply()
         focus_id, _ = slot_id(handler_input, "Focus")
         if focus_id is None:
-            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", coach.ASK_FOCUS))
-        coach.set_focus(turn, Focus(focus_id))
-        return respond(handler_input, coach.continue_after_choice(turn, reply))
+            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
+        routine.set_focus(turn, Focus(focus_id))
+        return respond(handler_input, routine.continue_after_choice(turn, reply))
 
 
 class PendingQuestionRepromptHandler(AbstractRequestHandler):
     """Anything but an answer while we wait for foot/focus: ask again (stop/help still work)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) in (coach.ASK_FOOT, coach.ASK_FOCUS) and intent_is(
+        return pending(handler_input) in (routine.ASK_FOOT, routine.ASK_FOCUS) and intent_is(
             handler_input, "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        if pending(handler_input) == coach.ASK_FOOT:
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", coach.ASK_FOOT))
-        return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", coach.ASK_FOCUS))
+        if pending(handler_input) == routine.ASK_FOOT:
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
+        return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
 
 
 class YesHandler(AbstractRequestHandler):
@@ -67,15 +67,15 @@ class YesHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if pending(handler_input) in (coach.ASK_RESUME, coach.ASK_CONTINUE) and turn.active_plan():
-            return respond(handler_input, coach.navigate(turn, Command.RESUME))
+        if pending(handler_input) in (routine.ASK_RESUME, routine.ASK_CONTINUE) and turn.active_plan():
+            return respond(handler_input, routine.navigate(turn, Command.RESUME))
         if turn.active_plan() is not None:
-            return respond(handler_input, coach.navigate(turn, Command.RESUME))
+            return respond(handler_input, routine.navigate(turn, Command.RESUME))
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
         return respond(
             handler_input,
-            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
         )
 
 
@@ -86,12 +86,12 @@ class NoHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        if pending(handler_input) == coach.ASK_RESUME:
+        if pending(handler_input) == routine.ASK_RESUME:
             reply.speech.sentence(turn.text("no.ok"))
             reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
             return respond(
                 handler_input,
-                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
             )
         reply.speech.sentence(turn.text("goodbye"))
         reply.end_session = True

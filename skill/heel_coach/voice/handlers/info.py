@@ -6,9 +6,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice.coach import Turn
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn
 
 
 class RedFlagsHandler(AbstractRequestHandler):

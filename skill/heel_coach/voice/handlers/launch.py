@@ -6,8 +6,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice import coach
-from heel_coach.voice.handlers import progress
+from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
 from heel_coach.voice.phrasing import number_words
 
@@ -30,13 +29,13 @@ class LaunchHandler(AbstractRequestHandler):
             )
             return respond(
                 handler_input,
-                turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+                turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
             )
         if turn.active_plan() is not None:
-            return respond(handler_input, coach.resume_prompt(turn, reply))
+            return respond(handler_input, routine.resume_prompt(turn, reply))
         reply.speech.sentence(turn.text("welcome.back"))
         progress.weekly_summary(handler_input, turn, reply)
         return respond(
             handler_input,
-            turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", coach.ASK_ROUTINE),
+            turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
         )

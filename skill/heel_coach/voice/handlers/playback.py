@@ -9,8 +9,10 @@ from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from heel_coach.engine.machine import Command
-from heel_coach.voice import playback
+from heel_coach.voice.features import playback, routine
 from heel_coach.voice.handlers.base import intent_is, request_type, respond, slot_id, turn_of
+from heel_coach.voice.interceptors import library_of
+from heel_coach.voice.tracks import Token
 
 AUDIO_EVENTS = (
     "AudioPlayer.PlaybackStarted",
@@ -39,6 +41,22 @@ WHILE_PLAYING = {
 }
 
 
+def supports_audio_player(handler_input: HandlerInput) -> bool:
+    context = handler_input.request_envelope.context
+    system = context.system if context is not None else None
+    device = system.device if system is not None else None
+    interfaces = device.supported_interfaces if device is not None else None
+    return interfaces is not None and interfaces.audio_player is not None
+
+
+def player_offset(handler_input: HandlerInput) -> int | None:
+    """Where the device's player is in our current track (from the request's context)."""
+    player = getattr(handler_input.request_envelope.context, "audio_player", None)
+    if player is None or Token.parse(player.token) is None:
+        return None
+    return int(player.offset_in_milliseconds or 0)
+
+
 class AudioPlayerEventHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return request_type(handler_input) in AUDIO_EVENTS
@@ -50,7 +68,7 @@ class AudioPlayerEventHandler(AbstractRequestHandler):
         offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
         reply = playback.on_event(
             turn,
-            playback.library_of(handler_input),
+            library_of(handler_input),
             kind,
             getattr(request, "token", None),
             offset,
@@ -70,8 +88,8 @@ class PlaybackControllerHandler(AbstractRequestHandler):
         reply = turn.reply()
         if playback.is_active(turn):
             reply = playback.command(
-                turn, playback.library_of(handler_input), CONTROLLER[request_type(handler_input)], reply,
-                offset_ms=playback.player_offset(handler_input), speak=False,
+                turn, library_of(handler_input), CONTROLLER[request_type(handler_input)], reply,
+                offset_ms=player_offset(handler_input), speak=False,
             )  # fmt: skip
         return respond(handler_input, reply)
 
@@ -93,15 +111,16 @@ class PlayRoutineHandler(AbstractRequestHandler):
         return intent_is(handler_input, "PlayRoutineIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from heel_coach.voice.handlers.routine import StartRoutineHandler
-
         turn = turn_of(handler_input)
-        routine_id, _ = slot_id(handler_input, "Routine")
+        routine_id, heard = slot_id(handler_input, "Routine")
         if routine_id is None or routine_id not in turn.catalogue.routines:
-            return StartRoutineHandler().handle(handler_input)  # same questions as "start ..."
+            foot_id, _ = slot_id(handler_input, "Foot")  # same questions as "start ..."
+            return respond(
+                handler_input, routine.start_or_offer(turn, turn.reply(), routine_id, heard, foot_id)
+            )
         reply = playback.start(
-            turn, playback.library_of(handler_input), routine_id, turn.reply(),
-            audio_player=playback.supports_audio_player(handler_input),
+            turn, library_of(handler_input), routine_id, turn.reply(),
+            audio_player=supports_audio_player(handler_input),
         )  # fmt: skip
         return respond(handler_input, reply)
 
@@ -110,20 +129,18 @@ class KeepGoingHandler(AbstractRequestHandler):
     """ "Keep going" in step-by-step mode switches to continuous playback where it can."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not intent_is(handler_input, "KeepGoingIntent") or not playback.supports_audio_player(
-            handler_input
-        ):
+        if not intent_is(handler_input, "KeepGoingIntent") or not supports_audio_player(handler_input):
             return False
         turn = turn_of(handler_input)
         return (
-            playback.library_of(handler_input).enabled
+            library_of(handler_input).enabled
             and turn.active_plan() is not None
             and not playback.is_active(turn)
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        reply = playback.keep_going(turn, playback.library_of(handler_input), turn.reply())
+        reply = playback.keep_going(turn, library_of(handler_input), turn.reply())
         return respond(handler_input, reply)
 
 
@@ -131,7 +148,7 @@ class WhilePlayingHandler(AbstractRequestHandler):
     """Pause, resume, next, previous, start over, repeat, skip, stop while in continuous mode."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not intent_is(handler_input, *WHILE_PLAYING) or not playback.supports_audio_player(handler_input):
+        if not intent_is(handler_input, *WHILE_PLAYING) or not supports_audio_player(handler_input):
             return False
         return playback.is_active(turn_of(handler_input))
 
@@ -139,7 +156,7 @@ class WhilePlayingHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         cmd = WHILE_PLAYING[str(get_intent_name(handler_input))]
         reply = playback.command(
-            turn, playback.library_of(handler_input), cmd, turn.reply(),
-            offset_ms=playback.player_offset(handler_input), speak=True,
+            turn, library_of(handler_input), cmd, turn.reply(),
+            offset_ms=player_offset(handler_input), speak=True,
         )  # fmt: skip
         return respond(handler_input, reply)

@@ -6,10 +6,13 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
 from ask_sdk_model import Response
+from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from heel_coach.reminders.schedule import SUGGESTIONS, days_for, parse_time, routine_for
-from heel_coach.voice import reminders_flow as flow
+from heel_coach.reminders.schedule import parse_time
+from heel_coach.services.reminders import REMINDERS_SCOPE
+from heel_coach.voice.features import reminders
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, slot_id, turn_of
+from heel_coach.voice.speech import Reply
 
 
 def _time_slot(handler_input: HandlerInput) -> str | None:
@@ -18,6 +21,15 @@ def _time_slot(handler_input: HandlerInput) -> str | None:
     except (TypeError, AttributeError):
         return None
     return str(slot.value) if slot is not None and slot.value else None
+
+
+def finish(handler_input: HandlerInput, reply: Reply) -> Response:
+    """``respond``, plus the AskForPermissionsConsent card when this turn needs one."""
+    response = respond(handler_input, reply)
+    turn = turn_of(handler_input)
+    if turn.notes.get("consent_card"):
+        handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
+    return response
 
 
 class PermissionResponseHandler(AbstractRequestHandler):
@@ -31,8 +43,9 @@ class PermissionResponseHandler(AbstractRequestHandler):
         payload = getattr(handler_input.request_envelope.request, "payload", None) or {}
         status = str(payload.get("status") or "NOT_ANSWERED")
         card_thrown = payload.get("isCardThrown") in (True, "true")
-        return flow.finish(
-            handler_input, flow.permission_answered(handler_input, turn, turn.reply(), status, card_thrown)
+        return finish(
+            handler_input,
+            reminders.permission_answered(handler_input, turn, turn.reply(), status, card_thrown),
         )
 
 
@@ -40,19 +53,15 @@ class ReminderAnswerHandler(AbstractRequestHandler):
     """Yes or no to "Shall I remind you ...?" (or to moving or cancelling one)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) == flow.ASK_REMINDER and intent_is(
+        return pending(handler_input) == reminders.ASK_REMINDER and intent_is(
             handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        reply = turn.reply()
         if intent_is(handler_input, "AMAZON.YesIntent"):
-            return flow.finish(handler_input, flow.carry_out(handler_input, turn, reply))
-        request = turn.session.pop("reminder", None) or {}
-        cancelling = request.get("action") in ("cancel", "move")
-        reply.speech.sentence(turn.text("reminder.kept" if cancelling else "reminder.not_set"))
-        return respond(handler_input, turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None))
+            return finish(handler_input, reminders.carry_out(handler_input, turn, turn.reply()))
+        return respond(handler_input, reminders.decline(turn, turn.reply()))
 
 
 class SetReminderHandler(AbstractRequestHandler):
@@ -61,22 +70,10 @@ class SetReminderHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        reply = turn.reply()
         time = parse_time(_time_slot(handler_input))
-        if time is None:
-            return respond(
-                handler_input, turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
-            )
         routine_id, _ = slot_id(handler_input, "Routine")
         day_id, _ = slot_id(handler_input, "Day")
-        days = days_for(day_id)
-        request = {
-            "action": "create",
-            **time.as_dict(),
-            "days": list(days) if days else None,
-            "routine": routine_id if routine_id in turn.catalogue.routines else routine_for(time),
-        }
-        return flow.finish(handler_input, flow.propose(turn, reply, request))
+        return finish(handler_input, reminders.propose_new(turn, turn.reply(), time, routine_id, day_id))
 
 
 class MoveReminderHandler(AbstractRequestHandler):
@@ -86,7 +83,7 @@ class MoveReminderHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         time = parse_time(_time_slot(handler_input))
-        return flow.finish(handler_input, flow.propose_move(turn, turn.reply(), time))
+        return finish(handler_input, reminders.propose_move(turn, turn.reply(), time))
 
 
 class ListRemindersHandler(AbstractRequestHandler):
@@ -95,7 +92,7 @@ class ListRemindersHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        return flow.finish(handler_input, flow.list_reminders(handler_input, turn, turn.reply()))
+        return finish(handler_input, reminders.list_reminders(handler_input, turn, turn.reply()))
 
 
 class CancelReminderHandler(AbstractRequestHandler):
@@ -104,7 +101,7 @@ class CancelReminderHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        return flow.finish(handler_input, flow.propose_cancel(handler_input, turn, turn.reply()))
+        return finish(handler_input, reminders.propose_cancel(handler_input, turn, turn.reply()))
 
 
 class ScheduleAdviceHandler(AbstractRequestHandler):
@@ -115,28 +112,4 @@ class ScheduleAdviceHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        reply = turn.reply()
-        reply.speech.sentence(turn.text("schedule.intro"))
-        for suggestion in SUGGESTIONS:
-            reply.speech.sentence(
-                turn.text(suggestion.key, routine=flow.routine_name(turn, suggestion.routine_id))
-            )
-        reply.speech.sentence(turn.text("schedule.weeks"))
-        first = SUGGESTIONS[0]
-        turn.session["reminder"] = {
-            "action": "create",
-            **first.time.as_dict(),
-            "days": None,
-            "routine": first.routine_id,
-        }
-        return respond(
-            handler_input,
-            turn.ask(
-                reply,
-                "schedule.offer",
-                "reminder.confirm.reprompt",
-                flow.ASK_REMINDER,
-                time=flow.say_time(turn, first.time),
-                routine=flow.routine_name(turn, first.routine_id),
-            ),
-        )
+        return respond(handler_input, reminders.schedule_advice(turn, turn.reply()))

@@ -12,8 +12,8 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice.coach import Turn
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
+from heel_coach.voice.turn import Turn
 from heel_coach.voice.user import UserData
 
 ASK_DELETE = "delete_data"

@@ -1,4 +1,4 @@
-"""Reminder dialogues: confirm in words, ask for permission by voice, then call the Reminders API.
+"""Reminders: confirm in words, ask for permission by voice, then call the Reminders API.
 
 Every reminder is created or changed only after the user said yes to a question that states
 its time and recurrence (certification: explicit consent per reminder). Without the
@@ -11,22 +11,18 @@ says what happened and what to do, never a claim that a reminder exists.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
-from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from heel_coach.errors import ServiceError
-from heel_coach.reminders.schedule import DAY_SETS, LocalTime, routine_for
+from heel_coach.reminders.schedule import DAY_SETS, SUGGESTIONS, LocalTime, days_for, routine_for
 from heel_coach.services.reminders import REMINDERS_SCOPE, Reminder, RemindersClient
-from heel_coach.services.settings_api import get_time_zone
 from heel_coach.voice import phrasing
-from heel_coach.voice.coach import Turn
-from heel_coach.voice.handlers.base import respond, turn_of
+from heel_coach.voice.alexa_api import AlexaApi, api_of, fetch_time_zone
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn
 
 _LOG = logging.getLogger(__name__)
 
@@ -40,41 +36,6 @@ _ERROR_KEYS = {
     "invalid": "reminder.error.invalid",
     "conflict": "reminder.error.invalid",
 }
-
-
-@dataclass(frozen=True)
-class AlexaApi:
-    """What one request gives us to call the Alexa APIs as this user."""
-
-    client: Any
-    endpoint: str
-    token: str
-    device_id: str
-    consent: str | None
-
-
-def api_of(handler_input: HandlerInput) -> AlexaApi | None:
-    context = handler_input.request_envelope.context
-    system = context.system if context is not None else None
-    factory = handler_input.service_client_factory
-    if factory is None or system is None or not system.api_endpoint or not system.api_access_token:
-        return None
-    permissions = getattr(system.user, "permissions", None)
-    device = getattr(system, "device", None)
-    return AlexaApi(
-        client=factory.api_configuration.api_client,
-        endpoint=system.api_endpoint,
-        token=system.api_access_token,
-        device_id=getattr(device, "device_id", "") or "",
-        consent=getattr(permissions, "consent_token", None) if permissions else None,
-    )
-
-
-def fetch_time_zone(api: AlexaApi, turn: Turn) -> str:
-    """The device's zone from the Settings API, remembered for progress; raises ServiceError."""
-    zone = get_time_zone(api.client, api.endpoint, api.token, api.device_id)
-    turn.user.extra["time_zone"] = zone
-    return zone
 
 
 # -- wording ----------------------------------------------------------------------------------
@@ -197,6 +158,53 @@ def propose_move(turn: Turn, reply: Reply, time: LocalTime | None) -> Reply:
         return turn.ask(reply, "reminder.move.which_time", "reminder.which_time.reprompt", None)
     current = items[0]
     return propose(turn, reply, {**current, "action": "move", **time.as_dict()})
+
+
+def propose_new(
+    turn: Turn, reply: Reply, time: LocalTime | None, routine_id: str | None, day_id: str | None
+) -> Reply:
+    """ "Remind me at seven": ask for the time if we did not hear one, else ask for consent."""
+    if time is None:
+        return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
+    days = days_for(day_id)
+    request = {
+        "action": "create",
+        **time.as_dict(),
+        "days": list(days) if days else None,
+        "routine": routine_id if routine_id in turn.catalogue.routines else routine_for(time),
+    }
+    return propose(turn, reply, request)
+
+
+def decline(turn: Turn, reply: Reply) -> Reply:
+    """No to a reminder question: nothing is created, moved or cancelled."""
+    request = turn.session.pop("reminder", None) or {}
+    cancelling = request.get("action") in ("cancel", "move")
+    reply.speech.sentence(turn.text("reminder.kept" if cancelling else "reminder.not_set"))
+    return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
+
+
+def schedule_advice(turn: Turn, reply: Reply) -> Reply:
+    """ "When should I do this?": the guides' schedule, then an offer of a morning reminder."""
+    reply.speech.sentence(turn.text("schedule.intro"))
+    for suggestion in SUGGESTIONS:
+        reply.speech.sentence(turn.text(suggestion.key, routine=routine_name(turn, suggestion.routine_id)))
+    reply.speech.sentence(turn.text("schedule.weeks"))
+    first = SUGGESTIONS[0]
+    turn.session["reminder"] = {
+        "action": "create",
+        **first.time.as_dict(),
+        "days": None,
+        "routine": first.routine_id,
+    }
+    return turn.ask(
+        reply,
+        "schedule.offer",
+        "reminder.confirm.reprompt",
+        ASK_REMINDER,
+        time=say_time(turn, first.time),
+        routine=routine_name(turn, first.routine_id),
+    )
 
 
 # -- doing it ------------------------------------------------------------------------------------
@@ -344,15 +352,6 @@ def _failed(turn: Turn, reply: Reply, exc: ServiceError, action: str) -> Reply:
     if key == "reminder.error.permission":
         turn.notes["consent_card"] = True
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
-
-
-def finish(handler_input: HandlerInput, reply: Reply) -> Response:
-    """``respond``, plus the AskForPermissionsConsent card when this turn needs one."""
-    response = respond(handler_input, reply)
-    turn = turn_of(handler_input)
-    if turn.notes.get("consent_card"):
-        handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
-    return response
 
 
 def _log(exc: ServiceError, action: str) -> None:

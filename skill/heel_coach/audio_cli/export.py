@@ -12,13 +12,13 @@ from heel_coach.audio.manifest import load_manifest
 from heel_coach.audio.mp3 import Pcm, concat_pcm, decode, encode, silence_pcm
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
-from heel_coach.audio.tracks import step_track
 from heel_coach.audio.tts import SpeechEngine
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.errors import AudioError
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.tracks import step_track
 
 GAP_BETWEEN_TRACKS_S = 1.0
 

@@ -1,4 +1,4 @@
-"""The conversation: what happens when a user starts, chooses, moves through or leaves a routine.
+"""Routines, step by step: what happens when a user starts, chooses, moves through or leaves one.
 
 Handlers translate requests into calls here; this module calls the pure engine and the
 Speaker, and changes only the ``Turn``'s user data (saved once, by the response interceptor).
@@ -6,18 +6,13 @@ Speaker, and changes only the ``Turn``'s user data (saved once, by the response 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
-from typing import Any
-
-from heel_coach.catalogue.model import Catalogue, Focus, Routine
+from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
-from heel_coach.engine.plan import Foot, Plan, build_plan
-from heel_coach.errors import EngineError
-from heel_coach.voice.speech import Reply, Speaker
-from heel_coach.voice.user import UserData
+from heel_coach.engine.plan import Foot, Plan
+from heel_coach.voice import phrasing
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn, needs_focus
 
 # Dialog questions kept in session attributes between turns.
 ASK_FOOT = "foot"
@@ -25,85 +20,6 @@ ASK_FOCUS = "focus"
 ASK_RESUME = "resume"
 ASK_ROUTINE = "routine"
 ASK_CONTINUE = "continue"
-
-
-class PlanCache:
-    """Plans are pure functions of (routine, foot, focus): build each once per process."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self._build = lru_cache(maxsize=256)(self._uncached)
-
-    def _uncached(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
-        return build_plan(self.catalogue.routine(routine_id), foot, focus)
-
-    def get(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
-        plan: Plan = self._build(routine_id, foot, focus)
-        return plan
-
-    def total_s(self, routine_id: str) -> int:
-        """The published length of a routine: both feet, sole focus (as ``routine_total_s``)."""
-        return self.get(routine_id, Foot.BOTH, Focus.SOLE).total_s
-
-
-@dataclass
-class Turn:
-    """Everything one request needs, prepared by the request interceptor."""
-
-    speaker: Speaker
-    plans: PlanCache
-    user: UserData
-    session: dict[str, Any]
-    now: datetime
-    in_session: bool = True
-    notes: dict[str, Any] = field(default_factory=dict)
-    """Facts for the response interceptor (e.g. a finished routine to record)."""
-
-    @property
-    def catalogue(self) -> Catalogue:
-        return self.plans.catalogue
-
-    def text(self, key: str, **params: object) -> str:
-        return self.speaker.text(key, **params)
-
-    def reply(self) -> Reply:
-        return Reply(self.speaker.ssml())
-
-    def plan(self) -> Plan | None:
-        state = self.user.routine
-        if state is None or state.routine_id not in self.catalogue.routines:
-            return None
-        plan = self.plans.get(state.routine_id, state.foot, state.focus)
-        try:
-            state.check(plan)
-        except EngineError:
-            return None
-        return plan
-
-    def active_plan(self) -> Plan | None:
-        """The plan of an unfinished routine, if the user has one."""
-        plan = self.plan()
-        if plan is None or self.user.routine is None or self.user.routine.finished(plan):
-            return None
-        return plan
-
-    def ask(
-        self,
-        reply: Reply,
-        question_key: str,
-        reprompt_key: str,
-        pending: str | None,
-        **params: object,
-    ) -> Reply:
-        reply.speech.sentence(self.text(question_key, **params))
-        reply.reprompt = self.text(reprompt_key, **params)
-        reply.end_session = False
-        self.session["pending"] = pending
-        return reply
-
-
-def needs_focus(routine: Routine) -> bool:
-    return any(entry.focus is not None for entry in routine.entries)
 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
@@ -184,8 +100,6 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
     assert plan is not None and state is not None
     step = plan.steps[state.position]
     exercise = turn.catalogue.exercise(step.exercise_id)
-    from heel_coach.voice import phrasing
-
     params = {
         "exercise": turn.speaker.exercise_name(exercise),
         "number": phrasing.number_words(step.entry_index + 1),
@@ -193,3 +107,38 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
     return turn.ask(reply, "welcome.resume", "reprompt.resume", ASK_RESUME, **params)
+
+
+def start_or_offer(
+    turn: Turn, reply: Reply, routine_id: str | None, heard: str | None, foot_id: str | None
+) -> Reply:
+    """ "Start my routine": the named routine, or an offer to carry on, or the list to choose from."""
+    if foot_id is not None:
+        set_foot(turn, Foot(foot_id))
+    if routine_id is None or routine_id not in turn.catalogue.routines:
+        if heard:
+            reply.speech.sentence(turn.text("routine.unknown", heard=heard))
+        elif turn.active_plan() is not None:
+            return resume_prompt(turn, reply)
+        return list_routines(turn, reply)
+    return start_routine(turn, routine_id, reply)
+
+
+def list_routines(turn: Turn, reply: Reply) -> Reply:
+    reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", ASK_ROUTINE)
+
+
+def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None) -> Reply:
+    """Describe a named exercise, or the current one; never starts timing."""
+    plan = turn.active_plan()
+    entry = None
+    if exercise_id is None and heard is None and plan is not None and turn.user.routine:
+        entry = plan.entries[plan.steps[turn.user.routine.position].entry_index]
+        exercise_id = entry.exercise.id
+    if exercise_id is None or exercise_id not in turn.catalogue.exercises:
+        if heard:
+            reply.speech.sentence(turn.text("exercise.unknown", heard=heard))
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", None)
+    reply.speech.extend(turn.speaker.describe_exercise(turn.catalogue.exercise(exercise_id), entry))
+    return turn.ask(reply, "exercise.describe.question", "reprompt.step", None)

@@ -1,4 +1,4 @@
-"""Continuous mode: a routine played as a queue of AudioPlayer tracks, one per engine Step.
+"""Continuous playback: a routine played as a queue of AudioPlayer tracks, one per engine Step.
 
 The engine still decides where the user is (``machine.apply``); this module only turns its
 state into Play/Stop directives and AudioPlayer events back into engine commands. AudioPlayer
@@ -7,18 +7,14 @@ requests have no session, so everything lives in the persisted user data: the ro
 wrote. Continuous mode is on while that snapshot equals the stored state: any step-by-step
 command changes the state and so switches it off without anyone having to remember to.
 
-Tokens: ``hc1|<routine>|<foot>|<focus>|<step>|<track id>`` (well under 1024 characters).
+Which track a step has, and its token, is ``heel_coach.voice.tracks``'s business.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.interfaces.audioplayer import (
     AudioItem,
     AudioItemMetadata,
@@ -28,146 +24,19 @@ from ask_sdk_model.interfaces.audioplayer import (
     Stream,
 )
 
-from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
-from heel_coach.audio.tracks import step_track
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.voice import phrasing
-from heel_coach.voice.coach import Turn
+from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef
+from heel_coach.voice.turn import Turn
 
-LIBRARY = "heelcoach.playback"
-TOKEN_PREFIX = "hc1"
 PLAYBACK = "playback"
 MAX_FAILED_RETRIES = 2
 """PlaybackFailed re-plays the current track this many times in a row, then gives up."""
-
-
-@dataclass(frozen=True)
-class Token:
-    routine_id: str
-    foot: Foot
-    focus: Focus
-    step: int
-    track_id: str
-
-    def __str__(self) -> str:
-        parts = (
-            TOKEN_PREFIX,
-            self.routine_id,
-            self.foot.value,
-            self.focus.value,
-            str(self.step),
-            self.track_id,
-        )
-        return "|".join(parts)
-
-    @classmethod
-    def parse(cls, raw: object) -> Token | None:
-        """Our token, or None for anything else (another skill's, corrupt, or absent)."""
-        if not isinstance(raw, str) or len(raw) > 1024:
-            return None
-        parts = raw.split("|")
-        if len(parts) != 6 or parts[0] != TOKEN_PREFIX or not parts[4].isdigit():
-            return None
-        try:
-            return cls(parts[1], Foot(parts[2]), Focus(parts[3]), int(parts[4]), parts[5])
-        except ValueError:
-            return None
-
-
-@dataclass(frozen=True)
-class TrackRef:
-    url: str
-    token: Token
-    duration_ms: int
-
-
-class TrackLibrary:
-    """Rendered tracks of each locale (``audio/<locale>/manifest.json``) and their public URLs.
-
-    Disabled when ``base_url`` is empty: Alexa can only fetch streams over public HTTPS.
-    The manifest is re-read when its file changes, so a render does not need a restart.
-    """
-
-    def __init__(self, audio_dir: Path, base_url: str) -> None:
-        self.audio_dir = Path(audio_dir)
-        self.base_url = base_url.rstrip("/")
-        self._cache: dict[str, tuple[tuple[int, int], Manifest | None]] = {}
-        self._ids: dict[tuple[str, str, Foot, Focus, int], str] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.base_url)
-
-    def manifest(self, locale: str) -> Manifest | None:
-        path = manifest_path(self.audio_dir, locale)
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        key = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            cached = self._cache.get(locale)
-            if cached is not None and cached[0] == key:
-                return cached[1]
-        loaded = load_manifest(self.audio_dir, locale)
-        with self._lock:
-            self._cache[locale] = (key, loaded)
-        return loaded
-
-    def track(self, turn: Turn, plan: Plan, index: int) -> TrackRef | None:
-        """The rendered track of step ``index``, or None (not rendered, or the text changed)."""
-        if not self.enabled or not 0 <= index < len(plan.steps):
-            return None
-        locale = turn.speaker.locale
-        manifest = self.manifest(locale)
-        if manifest is None:
-            return None
-        key = (locale, plan.routine_id, plan.foot, plan.focus, index)
-        track_id = self._ids.get(key)
-        if track_id is None:
-            track_id = step_track(turn.speaker, plan, plan.steps[index]).track_id
-            self._ids[key] = track_id
-        entry = manifest.tracks.get(track_id)
-        if entry is None:
-            return None
-        token = Token(plan.routine_id, plan.foot, plan.focus, index, track_id)
-        return TrackRef(f"{self.base_url}/{locale}/{entry.file}", token, entry.duration_ms)
-
-
-class AttachLibraryInterceptor(AbstractRequestInterceptor):
-    """Hands the library to handlers through request attributes (no globals, no I/O)."""
-
-    def __init__(self, library: TrackLibrary) -> None:
-        self.library = library
-
-    def process(self, handler_input: HandlerInput) -> None:
-        handler_input.attributes_manager.request_attributes[LIBRARY] = self.library
-
-
-def library_of(handler_input: HandlerInput) -> TrackLibrary:
-    library = handler_input.attributes_manager.request_attributes.get(LIBRARY)
-    return library if isinstance(library, TrackLibrary) else TrackLibrary(Path("audio"), "")
-
-
-def supports_audio_player(handler_input: HandlerInput) -> bool:
-    context = handler_input.request_envelope.context
-    system = context.system if context is not None else None
-    device = system.device if system is not None else None
-    interfaces = device.supported_interfaces if device is not None else None
-    return interfaces is not None and interfaces.audio_player is not None
-
-
-def player_offset(handler_input: HandlerInput) -> int | None:
-    """Where the device's player is in our current track (from the request's context)."""
-    player = getattr(handler_input.request_envelope.context, "audio_player", None)
-    if player is None or Token.parse(player.token) is None:
-        return None
-    return int(player.offset_in_milliseconds or 0)
 
 
 # -- the continuous-mode record -------------------------------------------------------------
@@ -215,7 +84,7 @@ def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, o
     """Add a REPLACE_ALL Play of the current step; False when its track is not rendered."""
     state = turn.user.routine
     assert state is not None
-    ref = library.track(turn, plan, state.position)
+    ref = library.track(turn.speaker, plan, state.position)
     if ref is None:
         return False
     reply.directives.append(
@@ -240,17 +109,15 @@ def _massage_notice(turn: Turn, plan: Plan, reply: Reply) -> None:
 
 def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, audio_player: bool) -> Reply:
     """ "Play my morning routine": the first track, or step-by-step with one sentence why not."""
-    from heel_coach.voice import coach
-
     turn.session["pending"] = None
     if not audio_player:
         reply.speech.sentence(turn.text("playback.no_audio_player"))
-        return coach.start_routine(turn, routine_id, reply)
+        return routine_feature.start_routine(turn, routine_id, reply)
     foot, focus = turn.user.foot or Foot.BOTH, turn.user.focus or Focus.SOLE
     plan = turn.plans.get(routine_id, foot, focus)
-    if library.track(turn, plan, 0) is None:
+    if library.track(turn.speaker, plan, 0) is None:
         reply.speech.sentence(turn.text("playback.unavailable"))
-        return coach.start_routine(turn, routine_id, reply)
+        return routine_feature.start_routine(turn, routine_id, reply)
     turn.user.routine = machine.start(plan).state
     routine = turn.catalogue.routine(routine_id)
     reply.speech.sentence(
@@ -267,11 +134,9 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
 
 def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     """ "Keep going" in step mode: move on and play the rest; step mode if it is not rendered."""
-    from heel_coach.voice import coach
-
     plan, state = turn.active_plan(), turn.user.routine
-    if plan is None or state is None or library.track(turn, plan, state.position + 1) is None:
-        return coach.navigate(turn, Command.NEXT, reply)
+    if plan is None or state is None or library.track(turn.speaker, plan, state.position + 1) is None:
+        return routine_feature.navigate(turn, Command.NEXT, reply)
     turn.session["pending"] = None
     turn.user.routine = machine.apply(state, plan, Command.NEXT).state
     routine = turn.catalogue.routine(plan.routine_id)
@@ -354,7 +219,7 @@ def on_event(
         turn.user.routine = replace(state, offset_ms=offset_ms, paused=False)
         _remember(turn)
     elif kind == "PlaybackNearlyFinished":
-        ref = library.track(turn, plan, token.step + 1)
+        ref = library.track(turn.speaker, plan, token.step + 1)
         if ref is not None:
             title = _title(turn, plan, token.step + 1)
             reply.directives.append(play(ref, PlayBehavior.ENQUEUE, 0, previous=str(raw_token), title=title))

@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from heel_coach.audio.render import prune, render_silence, render_tracks
-    from heel_coach.audio.tracks import wanted_tracks
     from heel_coach.audio.tts import choose_engine
     from heel_coach.catalogue import load_catalogue
     from heel_coach.voice.prompts import available_locales, load_prompts
     from heel_coach.voice.speech import Speaker
+    from heel_coach.voice.tracks import wanted_tracks
 
     catalogue = load_catalogue()
     locales = args.locale or [loc for loc in available_locales() if loc in catalogue.locales]
@@ -71,8 +71,8 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from heel_coach.audio.export import export_routine
     from heel_coach.audio.tts import choose_engine
+    from heel_coach.audio_cli.export import export_routine
     from heel_coach.catalogue import load_catalogue
     from heel_coach.catalogue.model import Focus
     from heel_coach.engine.plan import Foot

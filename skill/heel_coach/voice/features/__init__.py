@@ -1,0 +1,1 @@
+"""One module per feature (routine, playback, reminders, progress): the dialog logic handlers call."""

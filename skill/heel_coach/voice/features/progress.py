@@ -1,0 +1,202 @@
+"""Progress: record each finished routine, answer "how am I doing", the weekly summary, effort.
+
+The arithmetic lives in ``heel_coach.progress.stats`` (pure); this module reads the sessions
+table, picks the user's time zone, and turns numbers into words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from heel_coach.persistence.adapter import user_id_key
+from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.progress import stats
+from heel_coach.voice import phrasing
+from heel_coach.voice.alexa_api import learn_time_zone
+from heel_coach.voice.interceptors import store_of
+from heel_coach.voice.speech import Reply
+from heel_coach.voice.turn import Turn
+
+ASK_EFFORT = "effort"
+ASK_PROGRESSION = "progression"
+HISTORY_DAYS = 400
+"""Routine history kept (docs/privacy.md); older sessions are neither read nor spoken."""
+
+
+def zone_of(turn: Turn) -> ZoneInfo:
+    """The device zone last read from the Settings API, else UTC."""
+    try:
+        return ZoneInfo(str(turn.user.extra.get("time_zone") or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class SessionRecorder:
+    """``SaveTurnInterceptor.on_finished``: state and the finished routine in one transaction."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
+        event = turn.notes["finished"]
+        if not turn.user.extra.get("time_zone"):
+            learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
+        user_id = user_id_key(handler_input.request_envelope)
+        today = stats.local_day(turn.now, zone_of(turn))
+        self.store.record_session(
+            user_id,
+            attributes=turn.user.to_attributes(),
+            routine_id=event.routine_id,
+            local_date=today,
+            finished_at=turn.now,
+            duration_s=int(event.planned_s),
+            exercises_done=list(event.exercises_done),
+            exercises_skipped=list(event.exercises_skipped),
+            mode=str(turn.notes.get("mode", "step")),
+        )
+        # Retention (docs/privacy.md): history older than HISTORY_DAYS is deleted, not just unread.
+        self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)
+
+
+def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+    store = store_of(handler_input)
+    if store is None:
+        return None
+    zone = zone_of(turn)
+    today = stats.local_day(turn.now, zone)
+    since = date.fromordinal(today.toordinal() - HISTORY_DAYS)
+    sessions = store.list_sessions(user_id_key(handler_input.request_envelope), since=since)
+    return stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+def _count(turn: Turn, n: int, unit: str) -> str:
+    key = f"progress.{unit}.one" if n == 1 else f"progress.{unit}.many"
+    return turn.text(key, count=phrasing.number_words(n))
+
+
+def _times(turn: Turn, n: int) -> str:
+    if n <= 2:
+        return turn.text(("progress.times.zero", "progress.times.one", "progress.times.two")[n])
+    return turn.text("progress.times.many", count=phrasing.number_words(n))
+
+
+def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
+    if p.total == 0:
+        reply.speech.sentence(turn.text("progress.none"))
+        return
+    if p.this_week:
+        reply.speech.sentence(
+            turn.text(
+                "progress.week",
+                routines=_count(turn, p.this_week, "routines"),
+                days=_count(turn, p.days_this_week, "days"),
+            )
+        )
+    else:
+        reply.speech.sentence(turn.text("progress.week.none"))
+    if p.streak:
+        days = turn.text("progress.streak.days", count=phrasing.number_words(p.streak))
+        reply.speech.sentence(turn.text("progress.streak", days=days))
+    else:
+        reply.speech.sentence(turn.text("progress.streak.none"))
+    low, high = stats.STRENGTH_PER_WEEK
+    if low <= p.strength_this_week <= high:
+        reply.speech.sentence(turn.text("progress.strength.met"))
+    else:
+        reply.speech.sentence(turn.text("progress.strength", count=_times(turn, p.strength_this_week)))
+    reply.speech.sentence(turn.text("progress.stretch", count=_times(turn, p.stretch_today)))
+    reply.speech.sentence(turn.text("progress.weeks"))
+
+
+def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
+    """ "How am I doing": this week, the streak, and the guides' targets, in the user's days."""
+    learn_time_zone(handler_input, turn)
+    progress = progress_of(handler_input, turn)
+    if progress is not None:
+        say_progress(turn, reply, progress)
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+
+
+def weekly_summary(handler_input: HandlerInput, turn: Turn, reply: Reply) -> None:
+    """At launch, once per local week: last week's routines in one sentence (if there were any)."""
+    marks: dict[str, Any] = turn.user.extra.setdefault("progress", {})
+    today = stats.local_day(turn.now, zone_of(turn))
+    try:
+        last = date.fromisoformat(str(marks.get("summary_given")))
+    except ValueError:
+        last = None
+    if not stats.weekly_summary_due(last, today):
+        return
+    progress = progress_of(handler_input, turn)
+    if progress is None or progress.last_week == 0:
+        return
+    marks["summary_given"] = today.isoformat()
+    reply.speech.sentence(
+        turn.text(
+            "progress.weekly",
+            routines=_count(turn, progress.last_week, "routines"),
+            days=_count(turn, progress.days_last_week, "days"),
+        )
+    )
+
+
+# -- effort and progression -------------------------------------------------------------------
+
+
+def effort_offer(turn: Turn, reply: Reply) -> Reply:
+    """After a strengthening routine: ask about effort only (never symptoms)."""
+    event = turn.notes.get("finished")
+    kinds = stats.routine_kinds(turn.catalogue)
+    if event is None or stats.STRENGTH not in kinds.get(event.routine_id, frozenset()):
+        return reply
+    return turn.ask(reply, "effort.question", "effort.reprompt", ASK_EFFORT)
+
+
+def effort_answered(turn: Turn, reply: Reply, effort: str | None) -> Reply:
+    """ "That was easy": offer the seeds' next step; "about right" / "hard": stay put."""
+    found = stats.progressing_exercise(turn.catalogue)
+    if effort != "easy" or found is None:
+        reply.speech.sentence(turn.text("effort.hard" if effort == "hard" else "effort.right"))
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+    exercise, levels = found
+    name = turn.speaker.exercise_name(exercise)
+    levels_now = turn.user.extra.get("progression", {})
+    step = stats.next_level(levels, levels_now.get(exercise.id))
+    if step is None:
+        reply.speech.sentence(turn.text("effort.easy.top", exercise=name))
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+    turn.session["progression"] = {"exercise": exercise.id, "level": step}
+    instruction = exercise.text[turn.speaker.locale].variant_notes.get(step, "")
+    return turn.ask(
+        reply,
+        "effort.easy.offer",
+        "effort.easy.offer.reprompt",
+        ASK_PROGRESSION,
+        exercise=name,
+        instruction=instruction,
+    )
+
+
+def progression_answered(turn: Turn, reply: Reply, *, accepted: bool) -> Reply:
+    """Yes or no to "Shall I remind you of that next time?": remember the chosen level."""
+    chosen = turn.session.pop("progression", None) or {}
+    exercise = turn.catalogue.exercises.get(str(chosen.get("exercise")))
+    if not accepted or exercise is None:
+        reply.speech.sentence(turn.text("effort.not_saved"))
+    else:
+        turn.user.extra.setdefault("progression", {})[exercise.id] = chosen["level"]
+        reply.speech.sentence(
+            turn.text(
+                "effort.saved",
+                exercise=turn.speaker.exercise_name(exercise),
+                instruction=exercise.text[turn.speaker.locale].variant_notes.get(chosen["level"], ""),
+            )
+        )
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")

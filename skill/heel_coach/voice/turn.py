@@ -1,0 +1,101 @@
+"""One request's view of the conversation: the user, the session, the clock and the wording.
+
+The request interceptor builds a ``Turn``; features change only its user data and session
+(saved once, by the response interceptor); handlers reach it through request attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from heel_coach.catalogue.model import Catalogue, Focus, Routine
+from heel_coach.engine.plan import Foot, Plan, build_plan
+from heel_coach.errors import EngineError
+from heel_coach.voice.speech import Reply, Speaker
+from heel_coach.voice.user import UserData
+
+TURN = "heelcoach.turn"
+"""Request-attribute key of the current Turn."""
+
+
+def needs_focus(routine: Routine) -> bool:
+    """Whether the calf/sole focus changes this routine's plan (else it is not asked)."""
+    return any(entry.focus is not None for entry in routine.entries)
+
+
+class PlanCache:
+    """Plans are pure functions of (routine, foot, focus): build each once per process."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._build = lru_cache(maxsize=256)(self._uncached)
+
+    def _uncached(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
+        return build_plan(self.catalogue.routine(routine_id), foot, focus)
+
+    def get(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
+        plan: Plan = self._build(routine_id, foot, focus)
+        return plan
+
+    def total_s(self, routine_id: str) -> int:
+        """The published length of a routine: both feet, sole focus (as ``routine_total_s``)."""
+        return self.get(routine_id, Foot.BOTH, Focus.SOLE).total_s
+
+
+@dataclass
+class Turn:
+    """Everything one request needs, prepared by the request interceptor."""
+
+    speaker: Speaker
+    plans: PlanCache
+    user: UserData
+    session: dict[str, Any]
+    now: datetime
+    in_session: bool = True
+    notes: dict[str, Any] = field(default_factory=dict)
+    """Facts for the response interceptor (e.g. a finished routine to record)."""
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.plans.catalogue
+
+    def text(self, key: str, **params: object) -> str:
+        return self.speaker.text(key, **params)
+
+    def reply(self) -> Reply:
+        return Reply(self.speaker.ssml())
+
+    def plan(self) -> Plan | None:
+        state = self.user.routine
+        if state is None or state.routine_id not in self.catalogue.routines:
+            return None
+        plan = self.plans.get(state.routine_id, state.foot, state.focus)
+        try:
+            state.check(plan)
+        except EngineError:
+            return None
+        return plan
+
+    def active_plan(self) -> Plan | None:
+        """The plan of an unfinished routine, if the user has one."""
+        plan = self.plan()
+        if plan is None or self.user.routine is None or self.user.routine.finished(plan):
+            return None
+        return plan
+
+    def ask(
+        self,
+        reply: Reply,
+        question_key: str,
+        reprompt_key: str,
+        pending: str | None,
+        **params: object,
+    ) -> Reply:
+        reply.speech.sentence(self.text(question_key, **params))
+        reply.reprompt = self.text(reprompt_key, **params)
+        reply.end_session = False
+        self.session["pending"] = pending
+        return reply
