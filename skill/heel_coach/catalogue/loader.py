@@ -12,6 +12,7 @@ from typing import Any
 
 from heel_coach.catalogue import _fields as f
 from heel_coach.catalogue._fields import At
+from heel_coach.catalogue.locale_files import LOCALES_DIR, load_manifest, read_locale_file
 from heel_coach.catalogue.model import (
     Catalogue,
     Category,
@@ -44,7 +45,6 @@ SEED_FILES: frozenset[str] = frozenset(
 
 EXERCISES_DIR = "catalogue/exercises"
 ROUTINES_FILE = "catalogue/routines.yaml"
-LOCALES_DIR = "locales"
 FREQUENCY_PER = ("day", "week")
 RANGE_FIELDS = ("hold_s", "duration_s", "reps", "sets", "rest_s")
 DOSE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
@@ -273,13 +273,10 @@ def _dose(raw: object, at: At, variant: Variant) -> Dose:
 
 
 def _locale_names(root: Path) -> tuple[str, ...]:
-    directory = root / LOCALES_DIR
-    if not directory.is_dir():
+    """The supported locales, default first (``locales/locales.yaml``)."""
+    if not (root / LOCALES_DIR).is_dir():
         raise At(LOCALES_DIR).error("directory is missing")
-    names = tuple(sorted(p.name for p in directory.iterdir() if p.is_dir()))
-    if not names:
-        raise At(LOCALES_DIR).error("no locales")
-    return names
+    return load_manifest(root).locales
 
 
 def _covering(raw: object, at: At, ids: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -295,9 +292,8 @@ def _covering(raw: object, at: At, ids: dict[str, Any], kind: str) -> dict[str, 
 
 
 def _load_exercise_texts(root: Path, locale: str, exercises: dict[str, Exercise]) -> dict[str, ExerciseText]:
-    relative = f"{LOCALES_DIR}/{locale}/exercises.yaml"
-    at = At(relative)
-    data = _covering(f.read_yaml(root, relative), at, exercises, "exercise")
+    raw, at = read_locale_file(root, locale, "exercises.yaml")
+    data = _covering(raw, at, exercises, "exercise")
     return {key: _exercise_text(data[key], at.key(key), exercises[key]) for key in exercises}
 
 
@@ -325,9 +321,8 @@ def _exercise_text(raw: object, at: At, exercise: Exercise) -> ExerciseText:
 
 
 def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -> dict[str, RoutineText]:
-    relative = f"{LOCALES_DIR}/{locale}/routines.yaml"
-    at = At(relative)
-    data = _covering(f.read_yaml(root, relative), at, routines, "routine")
+    raw, at = read_locale_file(root, locale, "routines.yaml")
+    data = _covering(raw, at, routines, "routine")
     result: dict[str, RoutineText] = {}
     for key in routines:
         item = f.mapping(data[key], at.key(key), ("name", "synonyms", "description"))
@@ -340,10 +335,9 @@ def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -
 
 
 def _load_safety(root: Path, locale: str) -> SafetyText:
-    relative = f"{LOCALES_DIR}/{locale}/safety.yaml"
-    at = At(relative)
+    raw, at = read_locale_file(root, locale, "safety.yaml")
     fields = ("disclaimer", "red_flags", "massage_contraindications", "sources")
-    data = f.mapping(f.read_yaml(root, relative), at, fields)
+    data = f.mapping(raw, at, fields)
     sources = f.texts(data["sources"], at.key("sources"), allow_empty=False)
     for i, source in enumerate(sources):
         if source not in SEED_FILES:
