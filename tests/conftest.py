@@ -16,6 +16,7 @@ from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport, http_transport
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
+from heel_coach.web.server import bounded_request_handler
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +48,9 @@ def app(settings: Settings, catalogue: Catalogue) -> Flask:
 
 @pytest.fixture
 def live_url(app: Flask) -> Iterator[str]:
-    """The app behind a real HTTP server on loopback."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app behind a real HTTP server on loopback (the one `heel-coach serve --dev` runs)."""
+    handler = bounded_request_handler(app.extensions["heelcoach"].settings.max_body_bytes)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,8 +6,14 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
+
+from heel_coach.errors import HeelCoachError
+
+EXIT_ERROR = 2
+"""Exit status for an error Heel Coach reports on purpose (bad settings, content, storage)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,7 +76,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "content": _content,
         "audio": _audio,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except HeelCoachError as exc:
+        # An expected failure (bad setting, invalid content, unreachable store): one line for a
+        # person to act on, not a traceback. Anything else is a bug and keeps its traceback.
+        print(f"heel-coach {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # `heel-coach catalog --json | head`: the reader left; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 500 else text[:497] + "..."
 
 
 def _audio(args: argparse.Namespace) -> int:

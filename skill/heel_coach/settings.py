@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from heel_coach.errors import HeelCoachError
+
 PREFIX = "HEELCOACH_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-class SettingsError(ValueError):
-    """An environment variable has a value we cannot use."""
+class SettingsError(HeelCoachError, ValueError):
+    """An environment variable has a value we cannot use (a ValueError too, as it always was)."""
 
 
 @dataclass(frozen=True)

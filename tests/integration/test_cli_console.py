@@ -76,3 +76,33 @@ def test_catalog_json_has_every_exercise_with_figures_and_sources() -> None:
     routines = {r["id"]: r for r in data["routines"]}
     assert {"full", "morning", "evening-massage", "strength", "quick"} <= set(routines)
     assert routines["quick"]["total_s"] <= 300
+
+
+def test_a_bad_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
+    env["HEELCOACH_PORT"] = "eighty"
+    result = subprocess.run(
+        [sys.executable, "-m", "heel_coach", "settings"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr == "heel-coach settings: error: HEELCOACH_PORT must be a whole number\n"
+    assert result.stdout == ""
+
+
+def test_invalid_content_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import heel_coach.catalogue as catalogue_package
+    from heel_coach.cli import main
+    from heel_coach.errors import ContentError
+
+    def broken(*_: object, **__: object) -> None:
+        raise ContentError("exercises/calf.yaml", "hold_s", "must be a range\nof seconds")
+
+    monkeypatch.setattr(catalogue_package, "load_catalogue", broken)
+    assert main(["catalog", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert (
+        captured.err == "heel-coach catalog: error: exercises/calf.yaml: hold_s: must be a range of seconds\n"
+    )
+    assert captured.out == ""

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import json
+import socket
+import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from flask import Flask
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
 from tests.helpers import db_dump
+from tests.integration.conftest import LiveServer
+
+CAP = Settings().max_body_bytes
+HUGE = 64 * 1024 * 1024
 
 
 @pytest.fixture
@@ -82,6 +92,86 @@ def test_a_stale_timestamp_is_refused(live_url: str) -> None:
 def test_a_huge_body_is_refused_without_reading_it(live_url: str) -> None:
     response = post(live_url, b"{" + b" " * (200 * 1024) + b"}")
     assert response.status_code == 400 and response.json()["error"] == "body_too_large"
+
+
+class EndlessBody(io.RawIOBase):
+    """A request body of ``total`` spaces that counts what the server read of it."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self.total - self.consumed)
+        buffer[:count] = b" " * count
+        self.consumed += count
+        return count
+
+
+def test_a_chunked_body_without_length_is_refused_after_reading_at_most_the_cap(app: Flask) -> None:
+    body = EndlessBody(20 * 1024 * 1024)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/alexa",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BufferedReader(body, buffer_size=8192),
+        "wsgi.input_terminated": True,  # what servers set for Transfer-Encoding: chunked
+        "wsgi.errors": sys.stderr,
+        "CONTENT_TYPE": "application/json",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+    }
+    statuses: list[str] = []
+    answer = b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    assert statuses == ["400 BAD REQUEST"]
+    assert json.loads(answer)["error"] == "body_too_large"
+    assert body.consumed <= CAP + 8192, body.consumed  # the cap, plus one read-ahead buffer
+
+
+def send_chunked(url: str, total: int) -> tuple[int, bytes]:
+    """Stream ``total`` bytes as one chunked request over a raw socket until the server stops
+    reading; return the bytes the server's side accepted and what it answered (if anything)."""
+    parts = urlsplit(url)
+    piece = b" " * 65536
+    frame = b"%x\r\n" % len(piece) + piece + b"\r\n"
+    sent = 0
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(
+            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        try:
+            while sent < total:
+                sock.sendall(frame)
+                sent += len(piece)
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server closed the connection: it stopped reading
+        try:
+            reply = sock.recv(4096)
+        except OSError:
+            reply = b""
+    return sent, reply
+
+
+def assert_refused_early(sent: int, reply: bytes) -> None:
+    # Loopback socket buffers take a few MiB on their own; reading the body whole takes all 64.
+    assert sent < 16 * 1024 * 1024, f"the server read {sent / 2**20:.0f} MiB of a refused body"
+    assert not reply or reply.startswith(b"HTTP/1.1 400"), reply[:200]
+
+
+def test_a_huge_chunked_body_is_not_read_whole_by_the_development_server(live_url: str) -> None:
+    assert_refused_early(*send_chunked(live_url, HUGE))
+
+
+def test_a_huge_chunked_body_is_not_read_whole_by_gunicorn(live_server: LiveServer) -> None:
+    assert_refused_early(*send_chunked(live_server.alexa_url, HUGE))
+    assert requests.get(f"{live_server.base_url}/healthz", timeout=5).status_code == 200
 
 
 def test_unknown_skill_id_is_refused(tmp_path: Path, catalogue: Catalogue) -> None:

@@ -23,14 +23,14 @@ from heel_coach.audio.files import write_atomic
 from heel_coach.audio.manifest import Manifest, TrackEntry, load_manifest, save_manifest
 from heel_coach.audio.mp3 import Pcm, encode
 from heel_coach.audio.silence import render_silence_clips
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO, ALEXA_STREAM_AUDIO, AudioSpec
 from heel_coach.audio.tracks import TrackPlan, file_hash
 from heel_coach.audio.tts import SpeechEngine
 from heel_coach.errors import AudioError, SpeechEngineError
 
 TRIM_THRESHOLD = 120
 """|sample| above this counts as sound when trimming the engine's leading/trailing silence."""
-_BLOCK = 80  # 5 ms at 16 kHz: trimming works on blocks so it stays fast in pure Python
+_BLOCK_S = 0.005  # trimming works on 5 ms blocks so it stays fast in pure Python
 
 
 @dataclass
@@ -84,7 +84,7 @@ def trim(pcm: Pcm, threshold: int = TRIM_THRESHOLD) -> Pcm:
     """Drop the engine's leading and trailing silence so cues land where the plan says."""
     values = array("h")
     values.frombytes(pcm.samples)
-    step = _BLOCK * pcm.channels
+    step = max(1, round(_BLOCK_S * pcm.sample_rate)) * pcm.channels
     blocks = range(0, len(values), step)
     loud = [i for i in blocks if max(map(abs, values[i : i + step]), default=0) > threshold]
     if not loud:
@@ -152,7 +152,7 @@ def render_tracks(
     out_dir: Path,
     locale: str,
     *,
-    spec: AudioSpec = ALEXA_SSML_AUDIO,
+    spec: AudioSpec = ALEXA_STREAM_AUDIO,
     max_workers: int = 4,
     attempts: int = 3,
     backoff_s: float = 0.5,
@@ -238,6 +238,8 @@ def _synthesize_all(
             report.synth_calls += 1
         pcm = synthesize_with_retry(engine, text, locale, attempts=attempts, backoff_s=backoff_s,
                                     on_retry=retried)  # fmt: skip
+        # Resampling a finished clip shifts its sound by the resampler's latency (measured: holds
+        # 130 ms off), so the engine must synthesize at the track spec itself.
         if (pcm.sample_rate, pcm.channels) != (spec.sample_rate_hz, spec.channels):
             raise AudioError(f"{engine.name} returned {pcm.sample_rate} Hz x{pcm.channels}, not the spec")
         bar.advance()

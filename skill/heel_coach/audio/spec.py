@@ -32,6 +32,15 @@ ALEXA_SSML_AUDIO = AudioSpec(
     mpeg_version=2, layer=3, bitrate_kbps=48, sample_rate_hz=16000, channels=2
 )
 
+# AudioPlayer streams (continuous mode) are not SSML clips: Amazon's "Recommended Media Support"
+# for Alexa devices lists MP3 at 32-256 kbps and 44.1 or 48 kHz, so tracks are MPEG-1 Layer III
+# at 44.1 kHz. 64 kbps mono is ample for speech (the tracks hold nothing but a voice and silence)
+# and keeps a whole routine's files small; the SSML format above stays for <audio> clips.
+# Source: developer.amazon.com/docs/alexa-voice-service/recommended-media-support.html.
+ALEXA_STREAM_AUDIO = AudioSpec(
+    mpeg_version=1, layer=3, bitrate_kbps=64, sample_rate_hz=44100, channels=1
+)
+
 # Limits from the same section 3 (SSML reference and request/response reference):
 MAX_BREAK_S = 10  # <break time> may be at most 10 s
 MAX_SPEECH_AUDIO_S = 240  # combined <audio> length in outputSpeech

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from heel_coach.audio.mp3 import Pcm, convert_pcm, decode
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO, AudioSpec
 from heel_coach.errors import AudioError, SpeechEngineError
 
 EnginePreference = Literal["auto", "gtts", "espeak"]
@@ -62,7 +62,7 @@ class GTTSEngine:
 
     name = "gtts"
 
-    def __init__(self, timeout_s: float = 10.0, spec: AudioSpec = ALEXA_SSML_AUDIO) -> None:
+    def __init__(self, timeout_s: float = 10.0, spec: AudioSpec = ALEXA_STREAM_AUDIO) -> None:
         self.timeout_s = timeout_s
         self.spec = spec
 
@@ -178,7 +178,7 @@ class EspeakEngine:
 
     name = "espeak"
 
-    def __init__(self, spec: AudioSpec = ALEXA_SSML_AUDIO, rate_wpm: int = 160) -> None:
+    def __init__(self, spec: AudioSpec = ALEXA_STREAM_AUDIO, rate_wpm: int = 160) -> None:
         self.spec = spec
         self.rate_wpm = rate_wpm
 
@@ -217,7 +217,7 @@ def choose_engine(
     preference: EnginePreference,
     probe: Callable[[], bool] | None = None,
     *,
-    spec: AudioSpec = ALEXA_SSML_AUDIO,
+    spec: AudioSpec = ALEXA_STREAM_AUDIO,
     timeout_s: float = 10.0,
 ) -> tuple[SpeechEngine, str]:
     """Pick an engine and explain the choice; "auto" prefers gTTS only if ``probe`` succeeds.

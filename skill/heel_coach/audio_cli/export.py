@@ -11,7 +11,7 @@ from pathlib import Path
 from heel_coach.audio.manifest import load_manifest
 from heel_coach.audio.mp3 import Pcm, concat_pcm, decode, encode, silence_pcm
 from heel_coach.audio.render import render_tracks
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO, AudioSpec
 from heel_coach.audio.tts import SpeechEngine
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine.plan import Foot, build_plan
@@ -48,7 +48,7 @@ def export_routine(
     locale: str,
     engine: SpeechEngine,
     tracks_dir: Path,
-    spec: AudioSpec = ALEXA_SSML_AUDIO,
+    spec: AudioSpec = ALEXA_STREAM_AUDIO,
 ) -> ExportResult:
     """Render (incrementally) the routine's step tracks into ``tracks_dir``, then join them."""
     speaker = Speaker(catalogue, load_prompts(locale), locale)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from werkzeug.exceptions import ClientDisconnected
 
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue
@@ -181,11 +182,18 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
 
 
 def read_body(limit: int) -> bytes:
-    """Read at most ``limit`` bytes; a larger body is refused without reading it all."""
+    """Read at most ``limit`` + 1 bytes; a larger body is refused without reading it all.
+
+    A declared Content-Length over the cap is refused before reading; a chunked body (no
+    Content-Length) is read up to one byte past the cap and refused there.
+    """
     length = request.content_length
     if length is not None and length > limit:
         raise RequestRejected("body_too_large", f"request body over {limit} bytes")
-    data = request.stream.read(limit + 1)
+    try:
+        data = request.stream.read(limit + 1)
+    except (OSError, ValueError, ClientDisconnected):
+        raise RequestRejected("body_unreadable", "the request body ended early or is badly framed") from None
     if len(data) > limit:
         raise RequestRejected("body_too_large", f"request body over {limit} bytes")
     if not data:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heel_coach.settings import Settings
 
+if TYPE_CHECKING:
+    from werkzeug.serving import WSGIRequestHandler
+
 _LOG = logging.getLogger("heelcoach.server")
+DRAIN_ALLOWANCE_BYTES = 256 * 1024
+"""What the development server may read past the body cap on one connection (headers, chunk
+framing, and draining a refused body so the client sees the 400 rather than a reset)."""
 
 
 def serve(settings: Settings, *, dev: bool = False) -> int:
@@ -23,9 +29,64 @@ def serve(settings: Settings, *, dev: bool = False) -> int:
             settings.port,
             settings.db_path,
         )
-        app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+        app.run(
+            host=settings.host,
+            port=settings.port,
+            threaded=True,
+            use_reloader=False,
+            request_handler=bounded_request_handler(settings.max_body_bytes),
+        )
         return 0
     return _gunicorn(settings)
+
+
+class _BoundedReader:
+    """A connection's input that ends (reads b"") after ``budget`` bytes, whatever is still sent."""
+
+    def __init__(self, raw: Any, budget: int) -> None:
+        self._raw = raw
+        self._left = budget
+
+    def _size(self, size: int | None) -> int:
+        return self._left if size is None or size < 0 else min(size, self._left)
+
+    def read(self, size: int | None = -1) -> bytes:
+        data: bytes = self._raw.read(self._size(size)) if self._left > 0 else b""
+        self._left -= len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data: bytes = self._raw.readline(self._size(size)) if self._left > 0 else b""
+        self._left -= len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")[: max(self._left, 0)]
+        count = int(self._raw.readinto(view) or 0) if len(view) else 0
+        self._left -= count
+        return count
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def bounded_request_handler(max_body_bytes: int) -> type[WSGIRequestHandler]:
+    """Werkzeug's request handler, reading at most the body cap plus an allowance per connection.
+
+    Why: after the app answers, Werkzeug drains whatever body it left unread (up to 10 GB) so
+    the client can read the response; a refused 20 MiB chunked body was read whole. gunicorn
+    (production) bounds that drain itself; this gives the development server the same bound.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    budget = max_body_bytes + DRAIN_ALLOWANCE_BYTES
+
+    class BoundedRequestHandler(WSGIRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            self.rfile = _BoundedReader(self.rfile, budget)  # type: ignore[assignment]
+
+    return BoundedRequestHandler
 
 
 def _gunicorn(settings: Settings) -> int:

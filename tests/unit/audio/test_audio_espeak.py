@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO as STREAM
 from heel_coach.audio import tts
 from heel_coach.audio.mp3 import Pcm, check, concat_pcm, encode, inspect, silence_pcm
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO
@@ -24,7 +25,7 @@ def _rms(pcm: Pcm) -> float:
 
 def test_espeak_speaks_a_sentence_at_the_spec_rate() -> None:
     pcm = EspeakEngine().synthesize(SENTENCE, locale="en-US")
-    assert (pcm.sample_rate, pcm.channels) == (16000, 2)
+    assert (pcm.sample_rate, pcm.channels) == (STREAM.sample_rate_hz, STREAM.channels)
     assert 2.0 < pcm.duration_s < 10.0  # 13 words at ~160 wpm is about 5 s
     assert _rms(pcm) > 500
 

@@ -9,7 +9,7 @@ from mutagen.id3 import ID3
 
 from heel_coach.audio.manifest import load_manifest
 from heel_coach.audio.mp3 import check, inspect
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO
 from heel_coach.cli import main
 
 
@@ -30,7 +30,7 @@ def test_render_then_export_the_quick_routine_with_chapters(
     target = tmp_path / "quick.mp3"
     assert main(["audio", "export", "quick", str(target), "--engine", "espeak", "--out", str(out)]) == 0
     data = target.read_bytes()
-    assert check(data, ALEXA_SSML_AUDIO) == []
+    assert check(data, ALEXA_STREAM_AUDIO) == []
     chapters = ID3(target).getall("CHAP")
     titles = [c.sub_frames.getall("TIT2")[0].text[0] for c in chapters]
     assert titles == ["sole roll", "plantar fascia stretch"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO as STREAM
 from heel_coach.audio.mp3 import check, inspect
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO
 from heel_coach.audio.tts import EspeakEngine, GTTSEngine, choose_engine
@@ -54,7 +55,7 @@ def test_synthesize_goes_through_the_proxy_and_decodes(
     fake: FakeGTTS, proxy: InterceptingProxy
 ) -> None:
     pcm = GTTSEngine(timeout_s=10).synthesize(TEXT, locale="en-US")
-    assert (pcm.sample_rate, pcm.channels) == (16000, 2)
+    assert (pcm.sample_rate, pcm.channels) == (STREAM.sample_rate_hz, STREAM.channels)
     expected = 0.1 + len(TEXT) * SECONDS_PER_CHAR  # the fake's lead-in + tone
     assert abs(pcm.duration_s - expected) <= 0.05
     assert [(c.host, c.text, c.lang) for c in fake.calls] == [

@@ -11,7 +11,7 @@ import pytest
 from heel_coach.audio.manifest import load_manifest
 from heel_coach.audio.mp3 import check
 from heel_coach.audio.render import render_tracks
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+from heel_coach.audio.spec import ALEXA_STREAM_AUDIO
 from heel_coach.voice.tracks import wanted_tracks
 from heel_coach.audio.tts import EspeakEngine, GTTSEngine
 from heel_coach.catalogue import load_catalogue
@@ -49,4 +49,4 @@ def test_gtts_and_espeak_render_the_same_track_ids(fake: FakeGTTS, tmp_path: Pat
         {t for track in tracks.values() for t in track.texts()}
     )  # gTTS splits long text
     for entry in by_gtts.tracks.values():
-        assert check((tmp_path / "g" / "en-US" / entry.file).read_bytes(), ALEXA_SSML_AUDIO) == []
+        assert check((tmp_path / "g" / "en-US" / entry.file).read_bytes(), ALEXA_STREAM_AUDIO) == []

@@ -49,16 +49,31 @@ def test_any_command_sequence_keeps_the_state_valid(
 def test_finishing_visits_every_exercise_side_and_set_exactly_once(
     catalogue: Catalogue, data: st.DataObject, foot: Foot, focus: Focus, commands: list[Command]
 ) -> None:
+    """Whatever was said before (including finishing, then "how much is left", then "start
+    over"), the routine ends with every step done once and one RoutineFinished saying so.
+
+    The RoutineFinished checked is the one emitted by the command that finished the routine,
+    not whatever the last command answered: after the end, "how much is left" answers Remaining.
+    """
     routine_id = data.draw(st.sampled_from(sorted(catalogue.routines)))
     plan = build_plan(catalogue.routine(routine_id), foot, focus)
     transition = machine.start(plan)
+    finishing: list[RoutineFinished] = []
+
+    def say(command: Command) -> machine.Transition:
+        was_finished = transition.state.finished(plan)
+        after = machine.apply(transition.state, plan, command)
+        if not was_finished and after.state.finished(plan):
+            finishing[:] = [e for e in after.events if isinstance(e, RoutineFinished)]
+        return after
+
     for command in commands:
-        transition = machine.apply(transition.state, plan, command)
+        transition = say(command)
     # Then the user says "next" until the end.
     for _ in range(len(plan.steps) + 1):
         if transition.state.finished(plan):
             break
-        transition = machine.apply(transition.state, plan, Command.NEXT)
+        transition = say(Command.NEXT)
     state = transition.state
     assert state.finished(plan)
     assert state.done == frozenset(range(len(plan.steps)))
@@ -67,8 +82,27 @@ def test_finishing_visits_every_exercise_side_and_set_exactly_once(
         (s.exercise_id, s.set_no, s.side, s.part) for i in sorted(state.done) for s in plan.steps[i].segments
     ]
     assert len(visited) == len(set(visited)) == len(plan.segments)
-    finished = [e for e in transition.events if isinstance(e, RoutineFinished)]
-    assert finished and not finished[0].exercises_skipped
+    assert len(finishing) == 1, "the command that finished the routine announces it once"
+    assert finishing[0].exercises_done == tuple(e.exercise.id for e in plan.entries)
+    assert not finishing[0].exercises_skipped
+    left = machine.apply(state, plan, Command.REMAINING)
+    assert left.state == state and left.events == (machine.Remaining(0, 0, 0),)
+
+
+def test_how_much_is_left_after_the_end_is_nothing_and_changes_nothing(catalogue: Catalogue) -> None:
+    plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
+    state = machine.start(plan).state
+    for _ in plan.steps:
+        finished = machine.apply(state, plan, Command.NEXT)
+        state = finished.state
+    assert state.finished(plan)
+    assert [type(e) for e in finished.events] == [RoutineFinished]
+    for _ in range(2):
+        left = machine.apply(state, plan, Command.REMAINING)
+        assert left.events == (machine.Remaining(seconds=0, exercises_left=0, steps_left=0),)
+        assert left.state == state
+    again = machine.apply(state, plan, Command.NEXT)
+    assert again.state == state and [type(e) for e in again.events] == [RoutineFinished]
 
 
 def test_a_straight_run_visits_each_exercise_side_and_set_in_order(catalogue: Catalogue) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -110,19 +109,29 @@ def test_path_is_a_directory(tmp_path: Path) -> None:
         store.close()
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions")
-def test_unwritable_directory(tmp_path: Path) -> None:
-    locked_dir = tmp_path / "ro"
-    locked_dir.mkdir()
-    locked_dir.chmod(0o500)
-    store = SqliteStore(locked_dir / "sub" / "db.sqlite3")
+@pytest.mark.parametrize(
+    "blocked",
+    [
+        lambda tmp: tmp / "file" / "sub" / "deeper" / "db.sqlite3",  # a regular file where a folder goes
+        lambda tmp: tmp / ("n" * 300) / "db.sqlite3",  # a folder name over NAME_MAX (255)
+    ],
+    ids=["file-in-the-way", "name-too-long"],
+)
+def test_the_database_folder_cannot_be_created(tmp_path: Path, blocked: Callable[[Path], Path]) -> None:
+    """Provoked in ways root cannot bypass (permissions would not stop root), so this runs in CI."""
+    (tmp_path / "file").write_text("a regular file, not a folder")
+    path = blocked(tmp_path)
+    store = SqliteStore(path)
     try:
         with pytest.raises(StoreError) as info:
             store.open()
         assert info.value.reason == "unavailable"
+        assert f"creating directory for {path}" in str(info.value)
+        assert isinstance(info.value.__cause__, OSError)
+        assert store.health() is False
     finally:
         store.close()
-        locked_dir.chmod(0o700)
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]  # nothing half-made
 
 
 def test_read_only_database_file(store: SqliteStore, db_path: Path) -> None:

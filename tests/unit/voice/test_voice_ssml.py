@@ -9,13 +9,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from heel_coach.voice.ssml import (
-    MAX_BREAK_S,
+    MAX_REPROMPT_AUDIO_S,
     SilenceClips,
     Ssml,
     SsmlLimitError,
     pauses_in,
     to_display_text,
 )
+
+# Amazon's documented limits (docs/ and the platform reference), written out here on purpose:
+# the tests compare the builder with Amazon's numbers, not with the module's own constants.
+AMAZON_MAX_BREAK_MS = 10_000  # <break time> at most 10 s / 10000 ms
+AMAZON_MAX_SPEECH_AUDIO_S = 240  # combined <audio> in outputSpeech
+AMAZON_MAX_REPROMPT_AUDIO_S = 90  # combined <audio> in a reprompt
+AMAZON_MAX_SPEECH_CHARS = 8000  # outputSpeech SSML ("exceeds allowed size of 8000 characters")
+SPEAK_TAGS = len("<speak></speak>")
+CLIP = "https://coach.example/audio/track.mp3"
 
 CLIPS = SilenceClips(
     (1, 2, 5, 10, 15, 20, 30, 45, 60), lambda n: f"https://coach.example/audio/silence/silence-{n}s.mp3"
@@ -31,11 +40,23 @@ def test_text_is_escaped() -> None:
 @given(st.floats(min_value=0, max_value=200, allow_nan=False).map(lambda x: round(x, 1)))
 def test_a_pause_of_any_length_is_exact_and_every_break_within_ten_seconds(seconds: float) -> None:
     doc = Ssml().say("start").pause(seconds).say("stop").build()
-    breaks = [
-        int(v) / (1000 if unit == "ms" else 1) for v, unit in re.findall(r'<break time="(\d+)(ms|s)"/>', doc)
+    breaks = break_ms(doc)
+    assert all(0 < b <= AMAZON_MAX_BREAK_MS for b in breaks)
+    assert sum(breaks) == round(seconds * 1000)
+
+
+def break_ms(doc: str) -> list[int]:
+    return [
+        int(v) * (1 if unit == "ms" else 1000) for v, unit in re.findall(r'<break time="(\d+)(ms|s)"/>', doc)
     ]
-    assert all(b <= MAX_BREAK_S for b in breaks)
-    assert sum(breaks) == pytest.approx(seconds, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "breaks"),
+    [(10, [10_000]), (10.001, [10_000, 1]), (11, [10_000, 1000]), (20, [10_000, 10_000])],
+)
+def test_one_break_lasts_at_most_amazons_ten_seconds(seconds: float, breaks: list[int]) -> None:
+    assert break_ms(Ssml().pause(seconds).build()) == breaks
 
 
 def test_long_silences_use_clips_when_published() -> None:
@@ -45,11 +66,35 @@ def test_long_silences_use_clips_when_published() -> None:
     assert pauses_in(doc) == [90.0]
 
 
-def test_audio_over_240_seconds_is_refused() -> None:
+def test_audio_up_to_240_seconds_per_response_and_not_a_moment_more() -> None:
     speech = Ssml(silence=CLIPS)
-    speech.pause(200)
+    speech.pause(200).audio(CLIP, AMAZON_MAX_SPEECH_AUDIO_S - 200)
+    assert speech.audio_seconds == AMAZON_MAX_SPEECH_AUDIO_S
+    speech.build()
     with pytest.raises(SsmlLimitError):
-        speech.pause(60)
+        speech.audio(CLIP, 0.5)
+    with pytest.raises(SsmlLimitError):
+        Ssml().audio(CLIP, AMAZON_MAX_SPEECH_AUDIO_S + 0.5)
+
+
+def test_extend_keeps_the_combined_audio_within_240_seconds() -> None:
+    first = Ssml().audio(CLIP, 200)
+    first.extend(Ssml().audio(CLIP, AMAZON_MAX_SPEECH_AUDIO_S - 200))
+    assert first.audio_seconds == AMAZON_MAX_SPEECH_AUDIO_S
+    assert first.build().count("<audio ") == 2
+    over = Ssml().audio(CLIP, 200)
+    with pytest.raises(SsmlLimitError):
+        over.extend(Ssml().audio(CLIP, AMAZON_MAX_SPEECH_AUDIO_S - 200 + 0.5))
+    assert over.audio_seconds == 200 and over.build().count("<audio ") == 1  # refused whole
+
+
+def test_a_reprompt_carries_at_most_90_seconds_of_audio() -> None:
+    reprompt = Ssml(max_audio_s=MAX_REPROMPT_AUDIO_S)
+    reprompt.audio(CLIP, AMAZON_MAX_REPROMPT_AUDIO_S)
+    with pytest.raises(SsmlLimitError):
+        reprompt.audio(CLIP, 0.5)
+    with pytest.raises(SsmlLimitError):
+        Ssml(max_audio_s=MAX_REPROMPT_AUDIO_S).audio(CLIP, AMAZON_MAX_REPROMPT_AUDIO_S + 0.5)
 
 
 def test_audio_must_be_https() -> None:
@@ -57,9 +102,11 @@ def test_audio_must_be_https() -> None:
         Ssml().audio("http://example.com/a.mp3", 1)
 
 
-def test_speech_over_8000_characters_is_refused() -> None:
+def test_speech_of_8000_characters_passes_and_8001_is_refused() -> None:
+    at_limit = Ssml().say("a" * (AMAZON_MAX_SPEECH_CHARS - SPEAK_TAGS)).build()
+    assert len(at_limit) == AMAZON_MAX_SPEECH_CHARS
     with pytest.raises(SsmlLimitError):
-        Ssml().say("word " * 2000).build()
+        Ssml().say("a" * (AMAZON_MAX_SPEECH_CHARS - SPEAK_TAGS + 1)).build()
 
 
 def test_display_text_merges_consecutive_silences() -> None:

@@ -107,9 +107,21 @@ def test_http_scheme_is_rejected() -> None:
     assert reason_of(excinfo) == "cert_url_scheme"
 
 
-def test_wrong_host_is_rejected() -> None:
+@pytest.mark.parametrize(
+    "host",
+    [
+        "notamazon.com",
+        "evil.s3.amazonaws.com",  # a subdomain: any S3 bucket name is one
+        "echo.api.s3.amazonaws.com",
+        "xs3.amazonaws.com",
+        "s3.amazonaws.com.evil.com",
+        "s3.amazonaws.com.",
+        "amazonaws.com",
+    ],
+)
+def test_any_host_but_s3_amazonaws_com_itself_is_rejected(host: str) -> None:
     with pytest.raises(VerificationError) as excinfo:
-        validate_cert_url("https://notamazon.com/echo.api/echo-api-cert.pem")
+        validate_cert_url(f"https://{host}/echo.api/echo-api-cert.pem")
     assert reason_of(excinfo) == "cert_url_host"
 
 
@@ -132,21 +144,22 @@ def test_port_563_is_rejected() -> None:
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "reason"),
     [
-        "",
-        "https://s3.amazonaws.com/echo.api/../evil/cert.pem",
-        "https://s3.amazonaws.com/echo.api",
-        "https://user@s3.amazonaws.com/echo.api/cert.pem",
-        "https://s3.amazonaws.com.evil.com/echo.api/cert.pem",
-        "https://s3.amazonaws.com:99999/echo.api/cert.pem",
-        "https://[::1/echo.api/cert.pem",
+        ("", "bad_cert_url"),
+        ("https://s3.amazonaws.com/echo.api/../evil/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api", "cert_url_path"),
+        ("https://user@s3.amazonaws.com/echo.api/cert.pem", "cert_url_host"),
+        ("https://s3.amazonaws.com:99999/echo.api/cert.pem", "bad_cert_url"),
+        ("https://[::1/echo.api/cert.pem", "bad_cert_url"),
+        ("https://s3.amazonaws.com/" + "echo.api/" * 300, "bad_cert_url"),
     ],
-    ids=["empty", "dot-dot-escape", "no-trailing-slash", "userinfo", "host-suffix", "bad-port", "bad-ipv6"],
+    ids=["empty", "dot-dot-escape", "no-trailing-slash", "userinfo", "bad-port", "bad-ipv6", "too-long"],
 )
-def test_other_malformed_urls_are_rejected(url: str) -> None:
-    with pytest.raises(VerificationError):
+def test_other_malformed_urls_are_rejected(url: str, reason: str) -> None:
+    with pytest.raises(VerificationError) as excinfo:
         validate_cert_url(url)
+    assert reason_of(excinfo) == reason
 
 
 # -- chain validation and caching -------------------------------------------------------------
@@ -244,11 +257,11 @@ def test_failures_are_cached_briefly(pki: TestPKI) -> None:
     clock = Clock()
     cache = make_cache(pki, b"garbage", clock)
     for _ in range(3):
-        with pytest.raises(VerificationError):
+        with pytest.raises(VerificationError, match="^cert_parse_failed:"):
             cache.public_key(CERT_URL)
     assert fetcher_of(cache).calls == 1
     clock.now += timedelta(seconds=31)
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="^cert_parse_failed:"):
         cache.public_key(CERT_URL)
     assert fetcher_of(cache).calls == 2
 
@@ -256,7 +269,7 @@ def test_failures_are_cached_briefly(pki: TestPKI) -> None:
 def test_download_failures_heal_quickly(pki: TestPKI, signing: IssuedCert) -> None:
     clock = Clock()
     cache = make_cache(pki, VerificationError("cert_download_failed", "down"), clock)
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="^cert_download_failed:"):
         cache.public_key(CERT_URL)
     fetcher_of(cache).body = signing.chain_pem
     clock.now += timedelta(seconds=6)
@@ -271,7 +284,7 @@ def test_junk_urls_do_not_evict_the_real_key(pki: TestPKI, signing: IssuedCert) 
     cache.public_key(CERT_URL)
     fetcher_of(cache).body = b"junk"
     for i in range(10):
-        with pytest.raises(VerificationError):
+        with pytest.raises(VerificationError, match="^cert_parse_failed:"):
             cache.public_key(f"https://s3.amazonaws.com/echo.api/junk-{i}.pem")
     calls = fetcher_of(cache).calls
     cache.public_key(CERT_URL)
