@@ -2,10 +2,13 @@
 (``en-GB`` over ``en``, see docs/localisation.md), plural forms by CLDR category, checked
 placeholders.
 
-A prompt is either text or, where a count changes the words, a mapping of CLDR plural
-categories to text ("one: one exercise", "other: {count} exercises"), optionally with exact
-values first as in ICU MessageFormat ("=2: twice"). ``Prompts.get`` picks the form with Babel
-and says the count in words, so no caller writes a plural rule.
+A prompt is text, or a mapping of forms as in ICU MessageFormat:
+
+* plural, where a count changes the words: CLDR plural categories ("one: one exercise",
+  "other: {count} exercises"), optionally exact values first ("=2: twice"). ``Prompts.get``
+  picks the form with Babel and says the count in words, so no caller writes a plural rule;
+* select, where another value changes the words (German says "Linker Fuß" but "Linkes Bein"):
+  ``select: side`` names the parameter, the other keys its values ("left", "right").
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ class Prompts:
             raise KeyError(f"no prompt {key!r} in {self.locale}") from None
         if isinstance(template, str):
             return template.format(**params)
+        if "select" in template:
+            chosen = str(params.get(template["select"]))
+            if chosen not in template:
+                raise KeyError(f"prompt {key!r} has no form for {template['select']}={chosen!r}")
+            return template[chosen].format(**params)
         count = params.get("count")
         if not isinstance(count, int) or isinstance(count, bool):
             raise TypeError(f"prompt {key!r} has plural forms: pass count as an int, not {count!r}")
@@ -50,10 +58,13 @@ class Prompts:
         return text.format(**{**params, "count": formatting.number_words(self.locale, count)})
 
     def is_plural(self, key: str) -> bool:
-        return not isinstance(self.strings[key], str)
+        template = self.strings[key]
+        return not isinstance(template, str) and "select" not in template
 
     def placeholders(self, key: str) -> set[str]:
-        return set().union(*(_fields(text) for text in _texts(self.strings[key])))
+        template = self.strings[key]
+        selector = {template["select"]} if not isinstance(template, str) and "select" in template else set()
+        return selector.union(*(_fields(text) for text in _texts(template)))
 
 
 def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
@@ -75,6 +86,13 @@ def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
 
 
 def _template(value: object, file: str, key: str, locale: str) -> Template:
+    if isinstance(value, dict) and "select" in value:
+        selector = value["select"]
+        if not isinstance(selector, str) or not selector.isidentifier() or len(value) < 3:
+            raise ContentError(file, key, "select names a parameter and gives at least two forms")
+        return {"select": selector} | {
+            str(k): _text(v, file, f"{key}.{k}") for k, v in value.items() if k != "select"
+        }
     if isinstance(value, dict):
         categories = formatting.plural_categories(locale)  # Babel loads only when needed
         unknown = sorted(k for k in map(str, value) if k not in categories and not _EXACT.fullmatch(k))
@@ -105,7 +123,7 @@ def _fields(text: str) -> set[str]:
 
 
 def _texts(template: Template) -> Iterable[str]:
-    return (template,) if isinstance(template, str) else template.values()
+    return (template,) if isinstance(template, str) else (v for k, v in template.items() if k != "select")
 
 
 def available_locales(root: Path = LOCALES_DIR) -> tuple[str, ...]:

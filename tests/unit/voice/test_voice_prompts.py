@@ -95,3 +95,14 @@ def test_an_override_of_an_unknown_key_is_a_typo(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="cannot be overridden") as err:
         load_prompts("en-AU", root)
     assert err.value.file == "locales/en-AU/prompts.yaml"
+
+
+def test_select_forms_follow_a_parameter_as_german_genders_need(tmp_path: Path) -> None:
+    german = 'side:\n  select: side\n  left: "Linkes Bein."\n  right: "Rechtes Bein."\n'
+    prompts = load_prompts("de-DE", locales(tmp_path, {"de/prompts.yaml": german}))
+    assert prompts.get("side", side="left") == "Linkes Bein."
+    assert prompts.get("side", side="right") == "Rechtes Bein."
+    assert prompts.placeholders("side") == {"side"}
+    assert not prompts.is_plural("side")
+    with pytest.raises(KeyError, match="no form for side='up'"):
+        prompts.get("side", side="up")
