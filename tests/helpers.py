@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
+
+from heel_coach.console.client import Heard, VoiceClient
+
+API_TOKEN = "in-session-api-token"
+"""The Alexa API access token the fake Alexa API accepts in integration tests."""
 
 
 def db_dump(path: Path) -> list[tuple[object, ...]]:
@@ -41,3 +47,26 @@ def timed_work_seconds(text: str) -> float:
         elif inside:
             total += float(match.group(1))
     return total
+
+
+def finish_quick_routine(alexa: VoiceClient, when: datetime | None = None) -> Heard:
+    """Launch, start the quick routine for both feet and say "next" to the end.
+
+    With ``when``, the launch and every "next" carry that timestamp (the day it is recorded in).
+    """
+
+    def send(body: dict[str, object]) -> Heard:
+        if when is not None:
+            request = body["request"]
+            assert isinstance(request, dict)
+            request["timestamp"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return alexa.send(body)
+
+    send(alexa.device.launch())
+    alexa.say("start the quick routine")
+    heard = alexa.say("both")
+    for _ in range(40):
+        if heard.ends_session:
+            break
+        heard = send(alexa.device.intent("AMAZON.NextIntent"))
+    return heard

@@ -7,6 +7,10 @@ class HeelCoachError(Exception):
     """Base of every error Heel Coach raises on purpose."""
 
 
+class SettingsError(HeelCoachError, ValueError):
+    """An environment variable has a value we cannot use (a ValueError too, as it always was)."""
+
+
 class ContentError(HeelCoachError):
     """A content file (exercise, routine, prompt, interaction model) is invalid."""
 
@@ -45,6 +49,10 @@ class ServiceError(HeelCoachError):
         self.status = status
         self.code = code
         super().__init__(message)
+
+
+class SsmlLimitError(HeelCoachError, ValueError):
+    """A response would break one of Alexa's SSML limits (a ValueError too, as it always was)."""
 
 
 class AudioError(HeelCoachError):

@@ -11,15 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from heel_coach.errors import HeelCoachError
+from heel_coach.errors import SettingsError
 
 PREFIX = "HEELCOACH_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-
-
-class SettingsError(HeelCoachError, ValueError):
-    """An environment variable has a value we cannot use (a ValueError too, as it always was)."""
 
 
 @dataclass(frozen=True)

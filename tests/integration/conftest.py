@@ -1,4 +1,5 @@
-"""Integration fixtures: a real gunicorn on a loopback port, a signing PKI and a cert proxy.
+"""Integration fixtures: a real gunicorn on a loopback port, a signing PKI and a cert proxy, and
+the fake Alexa API (Reminders, Settings) over HTTPS with an app that trusts it.
 
 Everything binds 127.0.0.1 only and is torn down by the fixture, even when a test fails.
 """
@@ -17,9 +18,16 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import Flask
 
+from heel_coach.catalogue.model import Catalogue
+from heel_coach.services.api_client import TimeoutApiClient
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
+from tests.fakes.alexa_api import FakeAlexaApi, tls_files
 from tests.fakes.intercepting_proxy import CLEAR_ENV, InterceptingProxy, ProxyRequest, Response
 from tests.fakes.pki import IssuedCert, TestPKI
+from tests.helpers import API_TOKEN
 
 REPO = Path(__file__).resolve().parents[2]
 CERT_PATH = "/echo.api/echo-api-cert.pem"
@@ -183,3 +191,35 @@ def cert_proxy(
         for key in CLEAR_ENV:
             monkeypatch.delenv(key, raising=False)
         yield proxy, routes
+
+
+# -- the fake Alexa API ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def alexa_api_tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """Certificate, key and CA bundle of the fake Alexa API's HTTPS server."""
+    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+
+
+@pytest.fixture
+def api_token() -> str:
+    """The API access token the fake accepts (a module overrides this fixture for its own)."""
+    return API_TOKEN
+
+
+@pytest.fixture
+def fake(alexa_api_tls: tuple[Path, Path, Path], api_token: str) -> Iterator[FakeAlexaApi]:
+    cert, key, _ = alexa_api_tls
+    with FakeAlexaApi(cert, key) as api:
+        api.grant(api_token)
+        yield api
+
+
+@pytest.fixture
+def api_app(
+    settings: Settings, catalogue: Catalogue, alexa_api_tls: tuple[Path, Path, Path]
+) -> Iterator[Flask]:
+    """The app, calling the Alexa APIs through a client that trusts the fake's certificate."""
+    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(alexa_api_tls[2])) as client:
+        yield create_app(settings, catalogue=catalogue, api_client=client)

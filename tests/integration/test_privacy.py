@@ -4,41 +4,31 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
-from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
-from heel_coach.web.app import create_app
-from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+from tests.fakes.alexa_api import FakeAlexaApi
+from tests.helpers import finish_quick_routine as finish_quick_routine_to_the_end
 
 TOKEN = "secret-api-access-token-1234"
 CONSENT = "secret-consent-token-5678"
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+@pytest.fixture
+def api_token() -> str:
+    """A token that looks secret: the logs must never show it."""
+    return TOKEN
 
 
 @pytest.fixture
-def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tls[0], tls[1]) as api:
-        api.grant(TOKEN)
-        yield api
-
-
-@pytest.fixture
-def app(settings: Settings, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
-    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
-        yield create_app(settings, catalogue=catalogue, api_client=client)
+def app(api_app: Flask) -> Flask:
+    return api_app
 
 
 @pytest.fixture
@@ -67,13 +57,7 @@ def event(alexa: VoiceClient, kind: str) -> Heard:
 
 
 def finish_quick_routine(alexa: VoiceClient) -> Heard:
-    alexa.launch()
-    alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = alexa.say("next")
+    heard = finish_quick_routine_to_the_end(alexa)
     assert "That's the end" in heard.text
     return heard
 

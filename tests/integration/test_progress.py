@@ -3,55 +3,38 @@ in the device's time zone (read from the Settings API fake over HTTPS)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
-from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
-from heel_coach.web.app import create_app
-from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+from tests.fakes.alexa_api import FakeAlexaApi
+from tests.helpers import finish_quick_routine
 
-TOKEN = "in-session-api-token"
 ZONE = "America/New_York"
 # Wednesday 12 March 2025, 11:00 in New York (DST began on Sunday 9 March).
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Requests here carry the moments the test chooses, days or weeks ago."""
+    return replace(settings, verify_timestamps=False)
 
 
 @pytest.fixture
-def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tls[0], tls[1]) as api:
-        api.grant(TOKEN)
-        yield api
+def app(api_app: Flask) -> Flask:
+    return api_app
 
 
 @pytest.fixture
-def app(tmp_path: Path, catalogue: Catalogue, tls: tuple[Path, Path, Path]) -> Iterator[Flask]:
-    settings = Settings(
-        db_path=tmp_path / "heel-coach.sqlite3",
-        verify_signatures=False,
-        verify_timestamps=False,
-        audio_dir=tmp_path / "audio",
-    )
-    with TimeoutApiClient(timeout_s=5.0, ca_bundle=str(tls[2])) as client:
-        yield create_app(settings, catalogue=catalogue, api_client=client)
-
-
-@pytest.fixture
-def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
-    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN)
+def alexa(app: Flask, fake: FakeAlexaApi, api_token: str) -> VoiceClient:
+    device = Device(api_endpoint=fake.endpoint, api_access_token=api_token)
     fake.set_time_zone(device.device_id, ZONE)
     return VoiceClient.for_locale(flask_transport(app), device=device)
 
@@ -86,18 +69,6 @@ def a_week_of_sessions(app: Flask, alexa: VoiceClient) -> None:
     record(app, alexa, "strength", datetime(2025, 3, 12, 14, 0, tzinfo=UTC))  # Wed 10:00
 
 
-def finish_quick_routine_at(alexa: VoiceClient, when: datetime) -> Heard:
-    """Launch, start the quick routine for both feet and say "next" to the end, all at ``when``."""
-    at(alexa, when, alexa.device.launch())
-    alexa.say("start the quick routine")
-    heard = alexa.say("both")
-    for _ in range(40):
-        if heard.ends_session:
-            break
-        heard = at(alexa, when, alexa.device.intent("AMAZON.NextIntent"))
-    return heard
-
-
 def test_how_am_i_doing_after_a_week(app: Flask, alexa: VoiceClient) -> None:
     a_week_of_sessions(app, alexa)
     heard = say_at(alexa, NOW, "ProgressIntent")
@@ -128,7 +99,7 @@ def test_no_sessions_yet(alexa: VoiceClient) -> None:
 def test_finished_routine_is_recorded_in_the_local_day(app: Flask, alexa: VoiceClient) -> None:
     say_at(alexa, NOW, "ProgressIntent")  # reads and remembers the device's time zone
     late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
-    heard = finish_quick_routine_at(alexa, late)
+    heard = finish_quick_routine(alexa, late)
     assert "That's the end of the quick routine" in heard.text
     [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
     assert session.routine_id == "quick"
@@ -142,7 +113,7 @@ def test_the_first_finished_routine_learns_the_time_zone(
     app: Flask, alexa: VoiceClient, fake: FakeAlexaApi
 ) -> None:
     late = datetime(2025, 3, 13, 3, 0, tzinfo=UTC)  # 23:00 on Wednesday in New York
-    finish_quick_routine_at(alexa, late)
+    finish_quick_routine(alexa, late)
     [session] = app.extensions["heelcoach"].store.list_sessions(alexa.device.user_id)
     assert session.local_date == date(2025, 3, 12)  # New York's day, not UTC's Thursday
     state = app.extensions["heelcoach"].store.get_attributes(alexa.device.user_id)

@@ -15,24 +15,11 @@ from heel_coach.console.envelopes import Device
 from heel_coach.services.api_client import TimeoutApiClient
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-from tests.fakes.alexa_api import FakeAlexaApi, tls_files
+from tests.fakes.alexa_api import FakeAlexaApi
+from tests.helpers import API_TOKEN as TOKEN
 
-TOKEN = "in-session-api-token"
 CONSENT = "consent-token-for-reminders"
 ZONE = "Europe/Berlin"
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    return tls_files(tmp_path_factory.mktemp("fake-alexa-tls"))
-
-
-@pytest.fixture
-def fake(tls: tuple[Path, Path, Path]) -> Iterator[FakeAlexaApi]:
-    cert, key, _ = tls
-    with FakeAlexaApi(cert, key) as api:
-        api.grant(TOKEN)
-        yield api
 
 
 class SlowRemindersClient(TimeoutApiClient):
@@ -47,8 +34,8 @@ class SlowRemindersClient(TimeoutApiClient):
 
 
 @pytest.fixture
-def api_client(tls: tuple[Path, Path, Path]) -> Iterator[SlowRemindersClient]:
-    client = SlowRemindersClient(timeout_s=1.0, ca_bundle=str(tls[2]))
+def api_client(alexa_api_tls: tuple[Path, Path, Path]) -> Iterator[SlowRemindersClient]:
+    client = SlowRemindersClient(timeout_s=1.0, ca_bundle=str(alexa_api_tls[2]))
     try:
         yield client
     finally:

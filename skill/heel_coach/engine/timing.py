@@ -99,8 +99,3 @@ def timed_silence(seconds: int) -> list[PlanItem]:
 
 def total_pause_s(items: tuple[PlanItem, ...] | list[PlanItem]) -> float:
     return sum(i.seconds for i in items if isinstance(i, Pause))
-
-
-def work_pause_s(step: Step) -> float:
-    """Timed silence that belongs to the work itself (holds and bouts), not transitions."""
-    return float(sum(s.work.seconds * s.work.count for s in step.segments if s.work.timed))

@@ -40,12 +40,21 @@ _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"})
 _CHUNK = 16 * 1024
 
 
-class ApiTimeout(ApiClientException):
-    """The Alexa API did not answer within the client's time budget."""
+class ApiTimeout(ApiClientException, ServiceError):
+    """The Alexa API did not answer within the client's time budget.
+
+    An ``ApiClientException`` for the SDK's service clients, a ``ServiceError`` for ours.
+    """
+
+    def __init__(self, message: str) -> None:
+        ServiceError.__init__(self, message, 0, "timeout")
 
 
-class ApiUnreachable(ApiClientException):
+class ApiUnreachable(ApiClientException, ServiceError):
     """The Alexa API could not be reached (DNS, refused, TLS failure, refused URL)."""
+
+    def __init__(self, message: str) -> None:
+        ServiceError.__init__(self, message, 0, "unreachable")
 
 
 class TimeoutApiClient(ApiClient):

@@ -61,10 +61,6 @@ class Intent:
     slots: tuple[Slot, ...] = ()
     samples: tuple[str, ...] = ()
 
-    @property
-    def is_builtin(self) -> bool:
-        return self.name.startswith(BUILTIN_PREFIX)
-
     def slot(self, name: str) -> Slot | None:
         return next((s for s in self.slots if s.name == name), None)
 

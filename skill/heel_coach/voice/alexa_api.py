@@ -49,7 +49,7 @@ def api_of(handler_input: HandlerInput) -> AlexaApi | None:
 def fetch_time_zone(api: AlexaApi, turn: Turn) -> str:
     """The device's zone from the Settings API, remembered for progress; raises ServiceError."""
     zone = get_time_zone(api.client, api.endpoint, api.token, api.device_id)
-    turn.user.extra["time_zone"] = zone
+    turn.user.time_zone = zone
     return zone
 
 

@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 
 from heel_coach.persistence.sqlite_store import SqliteStore
 from heel_coach.voice.speech import Speaker
+from heel_coach.voice.state import SessionState
 from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.voice.turn import TURN, PlanCache, Turn
 from heel_coach.voice.user import UserData
@@ -36,7 +37,7 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         # The loaded dict stays untouched (UserData works on its own copy): it is the snapshot.
         manager.request_attributes[SNAPSHOT] = stored
         in_session = envelope.session is not None
-        session = dict(manager.session_attributes or {}) if in_session else {}
+        session = SessionState.from_attributes(manager.session_attributes) if in_session else SessionState()
         timestamp = getattr(request, "timestamp", None)
         now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
         if now.tzinfo is None:
@@ -63,10 +64,10 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
         if not isinstance(turn, Turn):
             return
         if turn.in_session:
-            manager.session_attributes = turn.session
-        if turn.notes.get("skip_save"):
+            manager.session_attributes = turn.session.to_attributes()
+        if turn.outcome.skip_save:
             return  # data just deleted, or a skill event: never write the user (back)
-        if self.on_finished is not None and "finished" in turn.notes:
+        if self.on_finished is not None and turn.outcome.finished is not None:
             self.on_finished(handler_input, turn)
             return
         new = turn.user.to_attributes()

@@ -60,10 +60,6 @@ def join_list(items: Sequence[str], conjunction: str = "and") -> str:
     return ", ".join(items[:-1]) + f", {conjunction} {items[-1]}"
 
 
-def side_word(side: str) -> str:
-    return {"left": "left", "right": "right"}.get(side, side)
-
-
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from heel_coach.errors import SsmlLimitError
+
 MAX_BREAK_S = 10.0
 MAX_SPEECH_AUDIO_S = 240.0
 MAX_REPROMPT_AUDIO_S = 90.0
 MAX_SSML_CHARS = 8000
-
-
-class SsmlLimitError(ValueError):
-    """A response would break one of Alexa's SSML limits."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +53,7 @@ class Ssml:
 
     @property
     def audio_seconds(self) -> float:
+        """Audio counted towards the per-response cap (the SSML limit tests read it)."""
         return self._audio_s
 
     def say(self, text: str) -> Ssml:

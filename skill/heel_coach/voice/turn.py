@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from heel_coach.catalogue.model import Catalogue, Focus, Routine
 from heel_coach.engine.plan import Foot, Plan, build_plan
 from heel_coach.errors import EngineError
 from heel_coach.voice.speech import Reply, Speaker
+from heel_coach.voice.state import Pending, SessionState, TurnOutcome
 from heel_coach.voice.user import UserData
 
 TURN = "heelcoach.turn"
@@ -52,11 +52,11 @@ class Turn:
     speaker: Speaker
     plans: PlanCache
     user: UserData
-    session: dict[str, Any]
+    session: SessionState
     now: datetime
     in_session: bool = True
-    notes: dict[str, Any] = field(default_factory=dict)
-    """Facts for the response interceptor (e.g. a finished routine to record)."""
+    outcome: TurnOutcome = field(default_factory=TurnOutcome)
+    """What this turn decided, for the response interceptor (e.g. a finished routine to record)."""
 
     @property
     def catalogue(self) -> Catalogue:
@@ -91,11 +91,11 @@ class Turn:
         reply: Reply,
         question_key: str,
         reprompt_key: str,
-        pending: str | None,
+        pending: Pending | None,
         **params: object,
     ) -> Reply:
         reply.speech.sentence(self.text(question_key, **params))
         reply.reprompt = self.text(reprompt_key, **params)
         reply.end_session = False
-        self.session["pending"] = pending
+        self.session.pending = pending
         return reply

@@ -1,7 +1,9 @@
-"""What we keep about a user between sessions: choices, one-time notices, and routine position.
+"""What we keep about a user between sessions: choices, one-time notices, routine position, and
+each feature's record (playback, reminders, progress marks, progression, time zone).
 
 No health information is kept: only the foot and focus the user chose, flags for notices
-already given, and where they are in a routine.
+already given, where they are in a routine, and the features' facts (docs/privacy.md).
+The stored JSON is the one every earlier version wrote; keys we do not know are not kept.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from heel_coach.engine.plan import Foot
 from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
 from heel_coach.json_data import copy_json
+from heel_coach.voice.state import (
+    PlaybackRecord,
+    ProgressMarks,
+    Reminders,
+    progression_from_attributes,
+)
 
 
 @dataclass
@@ -23,31 +31,55 @@ class UserData:
     disclaimer_given: bool = False
     contraindications_given: bool = False
     routine: RoutineState | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Attributes owned by other features (reminders, playback), kept as stored."""
+    playback: PlaybackRecord | None = None
+    """Present while continuous playback owns the routine state."""
+    reminders: Reminders | None = None
+    """Absent until the user first talks about reminders."""
+    progress: ProgressMarks | None = None
+    progression: dict[str, str] = field(default_factory=dict)
+    """Exercise id -> the progression level the user chose."""
+    time_zone: str | None = None
+    """The device's zone, last read from the Settings API (progress counts the user's days)."""
 
     @classmethod
     def from_attributes(cls, attributes: dict[str, Any]) -> UserData:
         data = copy_json(attributes)
-        profile = data.pop("profile", {}) or {}
-        routine_raw = data.pop("routine", None)
+        profile = data.get("profile") or {}
+        if not isinstance(profile, dict):
+            profile = {}
+        routine_raw = data.get("routine")
         routine: RoutineState | None = None
         if routine_raw is not None:
             try:
                 routine = RoutineState.from_dict(routine_raw)
             except EngineError:
                 routine = None  # an unreadable position is dropped, not fatal
+        zone = data.get("time_zone")
         return cls(
             foot=_enum(Foot, profile.get("foot")),
             focus=_enum(Focus, profile.get("focus")),
             disclaimer_given=bool(profile.get("disclaimer_given", False)),
             contraindications_given=bool(profile.get("contraindications_given", False)),
             routine=routine,
-            extra=data,
+            playback=PlaybackRecord.from_attributes(data["playback"]) if "playback" in data else None,
+            reminders=Reminders.from_attributes(data["reminders"]) if "reminders" in data else None,
+            progress=ProgressMarks.from_attributes(data["progress"]) if "progress" in data else None,
+            progression=progression_from_attributes(data.get("progression")),
+            time_zone=zone if isinstance(zone, str) and zone else None,
         )
 
     def to_attributes(self) -> dict[str, Any]:
-        out: dict[str, Any] = copy_json(self.extra)
+        out: dict[str, Any] = {}
+        if self.playback is not None:
+            out["playback"] = self.playback.to_attributes()
+        if self.reminders is not None:
+            out["reminders"] = self.reminders.to_attributes()
+        if self.progress is not None:
+            out["progress"] = self.progress.to_attributes()
+        if self.progression:
+            out["progression"] = dict(self.progression)
+        if self.time_zone:
+            out["time_zone"] = self.time_zone
         out["profile"] = {
             "foot": self.foot.value if self.foot else None,
             "focus": self.focus.value if self.focus else None,

@@ -34,7 +34,6 @@ __all__ = [
     "CERT_URL_HOST",
     "CERT_URL_PATH_PREFIX",
     "SIGNING_CERT_SAN",
-    "CertificateChainCache",
     "CertificateFetcher",
     "SigningKeyCache",
     "load_trust_roots",
@@ -313,10 +312,6 @@ class SigningKeyCache:
         if not isinstance(key, RSAPublicKey):
             raise VerificationError("cert_key_unsupported", "The signing key is not an RSA key.")
         return key, min(c.not_valid_after_utc for c in chain)
-
-
-CertificateChainCache = SigningKeyCache
-"""Alias: the cache stores the product of chain validation, not the chain itself."""
 
 
 def _dns_names(cert: x509.Certificate) -> list[str]:

@@ -7,8 +7,8 @@ the largest single cost of serving one. ``ModelDecoder`` makes one small decoder
 string, the first time that type is seen, and keeps it.
 
 The objects it builds are the ones the SDK would build: the same classes, the same
-attributes, unknown keys kept as extra attributes. A hypothesis test in
-tests/unit/test_model_decoder.py compares the two. When a value is not the plain JSON type
+attributes, unknown keys kept as extra attributes. The hypothesis tests in
+tests/contract/test_contract_sdk_serializer.py compare the two. When a value is not the plain JSON type
 the model declares, for example a number where a string belongs, a list where an object
 belongs, or a timestamp in an unusual format, the decoder hands that value to the SDK's own
 code, so odd input behaves exactly as it does in the SDK. One deliberate difference: an

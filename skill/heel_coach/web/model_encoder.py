@@ -5,8 +5,8 @@
 ``ModelEncoder`` works out each class's (attribute, JSON key) pairs once. It handles the
 common types directly (None, str, int, float, bool, list, dict and model objects). Anything
 else (enums, datetimes, tuples, Decimals, classes it has not seen) goes to the SDK's own
-``serialize``, so the output is the SDK's. tests/unit/web/test_model_encoder.py compares
-the two.
+``serialize``, so the output is the SDK's. tests/contract/test_contract_sdk_serializer.py
+compares the two.
 """
 
 from __future__ import annotations

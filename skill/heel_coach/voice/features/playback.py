@@ -3,7 +3,7 @@
 The engine still decides where the user is (``machine.apply``); this module only turns its
 state into Play/Stop directives and AudioPlayer events back into engine commands. AudioPlayer
 requests have no session, so everything lives in the persisted user data: the routine state
-(position, ``offset_ms``) and ``extra["playback"]``, a snapshot of the state playback last
+(position, ``offset_ms``) and ``user.playback``, a snapshot of the state playback last
 wrote. Continuous mode is on while that snapshot equals the stored state: any step-by-step
 command changes the state and so switches it off without anyone having to remember to.
 
@@ -31,10 +31,10 @@ from heel_coach.engine.plan import Foot, Plan
 from heel_coach.voice import phrasing
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import PlaybackRecord
 from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef
 from heel_coach.voice.turn import Turn
 
-PLAYBACK = "playback"
 MAX_FAILED_RETRIES = 2
 """PlaybackFailed re-plays the current track this many times in a row, then gives up."""
 
@@ -43,24 +43,21 @@ MAX_FAILED_RETRIES = 2
 
 
 def is_active(turn: Turn) -> bool:
-    record = turn.user.extra.get(PLAYBACK)
-    state = turn.user.routine
-    return isinstance(record, dict) and state is not None and record.get("state") == state.to_dict()
+    record = turn.user.playback
+    return record is not None and turn.user.routine is not None and record.state == turn.user.routine
 
 
 def _remember(turn: Turn, failures: int = 0) -> None:
     assert turn.user.routine is not None
-    turn.user.extra[PLAYBACK] = {"state": turn.user.routine.to_dict(), "failures": failures}
+    turn.user.playback = PlaybackRecord(turn.user.routine, failures)
 
 
 def _forget(turn: Turn) -> None:
-    turn.user.extra.pop(PLAYBACK, None)
+    turn.user.playback = None
 
 
 def _failures(turn: Turn) -> int:
-    record = turn.user.extra.get(PLAYBACK)
-    value = record.get("failures", 0) if isinstance(record, dict) else 0
-    return value if isinstance(value, int) else 0
+    return turn.user.playback.failures if turn.user.playback is not None else 0
 
 
 # -- directives ---------------------------------------------------------------------------------
@@ -109,7 +106,7 @@ def _massage_notice(turn: Turn, plan: Plan, reply: Reply) -> None:
 
 def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, audio_player: bool) -> Reply:
     """ "Play my morning routine": the first track, or step-by-step with one sentence why not."""
-    turn.session["pending"] = None
+    turn.session.pending = None
     if not audio_player:
         reply.speech.sentence(turn.text("playback.no_audio_player"))
         return routine_feature.start_routine(turn, routine_id, reply)
@@ -137,7 +134,7 @@ def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     plan, state = turn.active_plan(), turn.user.routine
     if plan is None or state is None or library.track(turn.speaker, plan, state.position + 1) is None:
         return routine_feature.navigate(turn, Command.NEXT, reply)
-    turn.session["pending"] = None
+    turn.session.pending = None
     turn.user.routine = machine.apply(state, plan, Command.NEXT).state
     routine = turn.catalogue.routine(plan.routine_id)
     reply.speech.sentence(turn.text("playback.resume", routine=turn.speaker.routine_name(routine)))
@@ -161,7 +158,7 @@ def command(
     if plan is None or state is None:
         _forget(turn)
         return reply
-    turn.session["pending"] = None
+    turn.session.pending = None
     if cmd is Command.PAUSE:
         offset = state.offset_ms if offset_ms is None else offset_ms
         turn.user.routine = replace(state, paused=True, offset_ms=offset)
@@ -186,12 +183,12 @@ def command(
 
 
 def _finish(turn: Turn, plan: Plan, transition: Transition, reply: Reply, *, speak: bool) -> Reply:
-    """The routine is over: recorded exactly as in step mode (``turn.notes["finished"]``)."""
+    """The routine is over: recorded exactly as in step mode (``turn.outcome.finished``)."""
     _forget(turn)
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
-            turn.notes["finished"] = event
-            turn.notes["mode"] = "continuous"
+            turn.outcome.finished = event
+            turn.outcome.mode = "continuous"
     reply.directives.append(StopDirective())
     if speak:
         return turn.speaker.render(transition.events, plan, reply, contraindications_due=False)
@@ -229,8 +226,10 @@ def on_event(
             turn.user.routine = transition.state
             if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
                 _forget(turn)
-                turn.notes["finished"] = transition.events[-1]
-                turn.notes["mode"] = "continuous"
+                finished = transition.events[-1]
+                assert isinstance(finished, machine.RoutineFinished)
+                turn.outcome.finished = finished
+                turn.outcome.mode = "continuous"
             else:
                 _remember(turn)
     elif kind == "PlaybackStopped":

@@ -7,7 +7,6 @@ table, picks the user's time zone, and turns numbers into words.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,10 +18,9 @@ from heel_coach.voice import phrasing
 from heel_coach.voice.alexa_api import learn_time_zone
 from heel_coach.voice.interceptors import store_of
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
 from heel_coach.voice.turn import Turn
 
-ASK_EFFORT = "effort"
-ASK_PROGRESSION = "progression"
 HISTORY_DAYS = 400
 """Routine history kept (docs/privacy.md); older sessions are neither read nor spoken."""
 
@@ -30,7 +28,7 @@ HISTORY_DAYS = 400
 def zone_of(turn: Turn) -> ZoneInfo:
     """The device zone last read from the Settings API, else UTC."""
     try:
-        return ZoneInfo(str(turn.user.extra.get("time_zone") or "UTC"))
+        return ZoneInfo(turn.user.time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
@@ -42,8 +40,9 @@ class SessionRecorder:
         self.store = store
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
-        event = turn.notes["finished"]
-        if not turn.user.extra.get("time_zone"):
+        event = turn.outcome.finished
+        assert event is not None
+        if not turn.user.time_zone:
             learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
         user_id = user_id_key(handler_input.request_envelope)
         today = stats.local_day(turn.now, zone_of(turn))
@@ -56,7 +55,7 @@ class SessionRecorder:
             duration_s=int(event.planned_s),
             exercises_done=list(event.exercises_done),
             exercises_skipped=list(event.exercises_skipped),
-            mode=str(turn.notes.get("mode", "step")),
+            mode=turn.outcome.mode,
         )
         # Retention (docs/privacy.md): history older than HISTORY_DAYS is deleted, not just unread.
         self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)
@@ -121,23 +120,21 @@ def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
     progress = progress_of(handler_input, turn)
     if progress is not None:
         say_progress(turn, reply, progress)
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def weekly_summary(handler_input: HandlerInput, turn: Turn, reply: Reply) -> None:
     """At launch, once per local week: last week's routines in one sentence (if there were any)."""
-    marks: dict[str, Any] = turn.user.extra.setdefault("progress", {})
+    if turn.user.progress is None:
+        turn.user.progress = ProgressMarks()
+    marks = turn.user.progress
     today = stats.local_day(turn.now, zone_of(turn))
-    try:
-        last = date.fromisoformat(str(marks.get("summary_given")))
-    except ValueError:
-        last = None
-    if not stats.weekly_summary_due(last, today):
+    if not stats.weekly_summary_due(marks.summary_given, today):
         return
     progress = progress_of(handler_input, turn)
     if progress is None or progress.last_week == 0:
         return
-    marks["summary_given"] = today.isoformat()
+    marks.summary_given = today
     reply.speech.sentence(
         turn.text(
             "progress.weekly",
@@ -152,11 +149,11 @@ def weekly_summary(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Non
 
 def effort_offer(turn: Turn, reply: Reply) -> Reply:
     """After a strengthening routine: ask about effort only (never symptoms)."""
-    event = turn.notes.get("finished")
+    event = turn.outcome.finished
     kinds = stats.routine_kinds(turn.catalogue)
     if event is None or stats.STRENGTH not in kinds.get(event.routine_id, frozenset()):
         return reply
-    return turn.ask(reply, "effort.question", "effort.reprompt", ASK_EFFORT)
+    return turn.ask(reply, "effort.question", "effort.reprompt", Pending.EFFORT)
 
 
 def effort_answered(turn: Turn, reply: Reply, effort: str | None) -> Reply:
@@ -164,21 +161,20 @@ def effort_answered(turn: Turn, reply: Reply, effort: str | None) -> Reply:
     found = stats.progressing_exercise(turn.catalogue)
     if effort != "easy" or found is None:
         reply.speech.sentence(turn.text("effort.hard" if effort == "hard" else "effort.right"))
-        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
     exercise, levels = found
     name = turn.speaker.exercise_name(exercise)
-    levels_now = turn.user.extra.get("progression", {})
-    step = stats.next_level(levels, levels_now.get(exercise.id))
+    step = stats.next_level(levels, turn.user.progression.get(exercise.id))
     if step is None:
         reply.speech.sentence(turn.text("effort.easy.top", exercise=name))
-        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
-    turn.session["progression"] = {"exercise": exercise.id, "level": step}
+        return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
+    turn.session.progression = ProgressionOffer(exercise.id, step)
     instruction = exercise.text[turn.speaker.locale].variant_notes.get(step, "")
     return turn.ask(
         reply,
         "effort.easy.offer",
         "effort.easy.offer.reprompt",
-        ASK_PROGRESSION,
+        Pending.PROGRESSION,
         exercise=name,
         instruction=instruction,
     )
@@ -186,17 +182,17 @@ def effort_answered(turn: Turn, reply: Reply, effort: str | None) -> Reply:
 
 def progression_answered(turn: Turn, reply: Reply, *, accepted: bool) -> Reply:
     """Yes or no to "Shall I remind you of that next time?": remember the chosen level."""
-    chosen = turn.session.pop("progression", None) or {}
-    exercise = turn.catalogue.exercises.get(str(chosen.get("exercise")))
-    if not accepted or exercise is None:
+    chosen, turn.session.progression = turn.session.progression, None
+    exercise = turn.catalogue.exercises.get(chosen.exercise) if chosen is not None else None
+    if not accepted or exercise is None or chosen is None:
         reply.speech.sentence(turn.text("effort.not_saved"))
     else:
-        turn.user.extra.setdefault("progression", {})[exercise.id] = chosen["level"]
+        turn.user.progression[exercise.id] = chosen.level
         reply.speech.sentence(
             turn.text(
                 "effort.saved",
                 exercise=turn.speaker.exercise_name(exercise),
-                instruction=exercise.text[turn.speaker.locale].variant_notes.get(chosen["level"], ""),
+                instruction=exercise.text[turn.speaker.locale].variant_notes.get(chosen.level, ""),
             )
         )
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)

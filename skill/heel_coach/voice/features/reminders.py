@@ -23,12 +23,11 @@ from heel_coach.services.reminders import DAYS, REMINDERS_SCOPE, Reminder, Remin
 from heel_coach.voice import formatting, phrasing
 from heel_coach.voice.alexa_api import AlexaApi, api_of, fetch_time_zone
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending, ReminderItem, ReminderRequest, Reminders
 from heel_coach.voice.turn import Turn
 
 _LOG = logging.getLogger(__name__)
 
-ASK_REMINDER = "reminder"
-"""Pending question: yes carries out ``session["reminder"]`` (create, move or cancel)."""
 
 _ERROR_KEYS = {
     "permission_missing": "reminder.error.permission",
@@ -66,50 +65,44 @@ def routine_name(turn: Turn, routine_id: str) -> str:
     return turn.speaker.routine_name(routine)
 
 
-def _params(turn: Turn, item: dict[str, Any]) -> dict[str, str]:
-    days = tuple(item["days"]) if item.get("days") else None
+def _params(turn: Turn, item: ReminderItem | ReminderRequest) -> dict[str, str]:
     return {
-        "time": say_time(turn, LocalTime(item["hour"], item["minute"])),
-        "recurrence": say_recurrence(turn, days),
-        "routine": routine_name(turn, item.get("routine") or "full"),
+        "time": say_time(turn, LocalTime(item.hour, item.minute)),
+        "recurrence": say_recurrence(turn, item.days),
+        "routine": routine_name(turn, item.routine),
     }
 
 
 # -- stored facts ------------------------------------------------------------------------------
 
 
-def stored(turn: Turn) -> dict[str, Any]:
-    """``extra["reminders"]``: ``items`` (confirmed by the API) and ``pending`` (awaiting permission)."""
-    data: dict[str, Any] = turn.user.extra.setdefault("reminders", {})
-    data.setdefault("items", [])
-    return data
+def stored(turn: Turn) -> Reminders:
+    """The user's reminder record (created the first time reminders come up)."""
+    if turn.user.reminders is None:
+        turn.user.reminders = Reminders()
+    return turn.user.reminders
 
 
-def _item(reminder: Reminder, routine: str) -> dict[str, Any]:
-    return {
-        "token": reminder.alert_token,
-        "hour": reminder.hour,
-        "minute": reminder.minute,
-        "days": list(reminder.days) if reminder.days else None,
-        "routine": routine,
-    }
+def _item(reminder: Reminder, routine: str) -> ReminderItem:
+    days = tuple(reminder.days) if reminder.days else None
+    return ReminderItem(reminder.alert_token, reminder.hour, reminder.minute, days, routine)
 
 
 def _routine_of(turn: Turn, reminder: Reminder) -> str:
-    for item in stored(turn)["items"]:
-        if item.get("token") == reminder.alert_token:
-            return str(item.get("routine") or "full")
+    for item in stored(turn).items:
+        if item.token == reminder.alert_token:
+            return item.routine
     return routine_for(LocalTime(reminder.hour, reminder.minute))
 
 
 # -- questions -----------------------------------------------------------------------------------
 
 
-def propose(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
+def propose(turn: Turn, reply: Reply, request: ReminderRequest) -> Reply:
     """Ask for explicit consent, stating time and recurrence; yes carries ``request`` out."""
-    turn.session["reminder"] = request
-    key = {"create": "reminder.confirm", "move": "reminder.move.confirm"}[request["action"]]
-    return turn.ask(reply, key, "reminder.confirm.reprompt", ASK_REMINDER, **_params(turn, request))
+    turn.session.reminder = request
+    key = {"create": "reminder.confirm", "move": "reminder.move.confirm"}[request.action]
+    return turn.ask(reply, key, "reminder.confirm.reprompt", Pending.REMINDER, **_params(turn, request))
 
 
 def _active_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> list[Reminder] | Reply:
@@ -132,33 +125,36 @@ def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
     if isinstance(reminders, Reply):
         return reminders
     if not reminders:
-        stored(turn)["items"] = []
+        stored(turn).items = []
         reply.speech.sentence(turn.text("reminder.none"))
         return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
-    turn.session["reminder"] = {"action": "cancel", "tokens": [r.alert_token for r in reminders]}
+    turn.session.reminder = ReminderRequest("cancel", tokens=tuple(r.alert_token for r in reminders))
     if len(reminders) > 1:
         return turn.ask(
             reply,
             "reminder.cancel.confirm_all",
             "reminder.cancel.reprompt",
-            ASK_REMINDER,
+            Pending.REMINDER,
             count=phrasing.number_words(len(reminders)),
         )
     item = _item(reminders[0], _routine_of(turn, reminders[0]))
     return turn.ask(
-        reply, "reminder.cancel.confirm", "reminder.cancel.reprompt", ASK_REMINDER, **_params(turn, item)
+        reply, "reminder.cancel.confirm", "reminder.cancel.reprompt", Pending.REMINDER, **_params(turn, item)
     )
 
 
 def propose_move(turn: Turn, reply: Reply, time: LocalTime | None) -> Reply:
-    items = stored(turn)["items"]
+    items = stored(turn).items
     if not items:
         reply.speech.sentence(turn.text("reminder.none"))
         return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
     if time is None:
         return turn.ask(reply, "reminder.move.which_time", "reminder.which_time.reprompt", None)
     current = items[0]
-    return propose(turn, reply, {**current, "action": "move", **time.as_dict()})
+    request = ReminderRequest(
+        "move", time.hour, time.minute, current.days, current.routine, token=current.token
+    )
+    return propose(turn, reply, request)
 
 
 def propose_new(
@@ -167,20 +163,15 @@ def propose_new(
     """ "Remind me at seven": ask for the time if we did not hear one, else ask for consent."""
     if time is None:
         return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
+    routine = routine_id if routine_id in turn.catalogue.routines else routine_for(time)
     days = days_for(day_id)
-    request = {
-        "action": "create",
-        **time.as_dict(),
-        "days": list(days) if days else None,
-        "routine": routine_id if routine_id in turn.catalogue.routines else routine_for(time),
-    }
-    return propose(turn, reply, request)
+    return propose(turn, reply, ReminderRequest("create", time.hour, time.minute, days or None, routine))
 
 
 def decline(turn: Turn, reply: Reply) -> Reply:
     """No to a reminder question: nothing is created, moved or cancelled."""
-    request = turn.session.pop("reminder", None) or {}
-    cancelling = request.get("action") in ("cancel", "move")
+    request, turn.session.reminder = turn.session.reminder, None
+    cancelling = request is not None and request.action in ("cancel", "move")
     reply.speech.sentence(turn.text("reminder.kept" if cancelling else "reminder.not_set"))
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
 
@@ -192,17 +183,14 @@ def schedule_advice(turn: Turn, reply: Reply) -> Reply:
         reply.speech.sentence(turn.text(suggestion.key, routine=routine_name(turn, suggestion.routine_id)))
     reply.speech.sentence(turn.text("schedule.weeks"))
     first = SUGGESTIONS[0]
-    turn.session["reminder"] = {
-        "action": "create",
-        **first.time.as_dict(),
-        "days": None,
-        "routine": first.routine_id,
-    }
+    turn.session.reminder = ReminderRequest(
+        "create", first.time.hour, first.time.minute, None, first.routine_id
+    )
     return turn.ask(
         reply,
         "schedule.offer",
         "reminder.confirm.reprompt",
-        ASK_REMINDER,
+        Pending.REMINDER,
         time=say_time(turn, first.time),
         routine=routine_name(turn, first.routine_id),
     )
@@ -212,20 +200,20 @@ def schedule_advice(turn: Turn, reply: Reply) -> Reply:
 
 
 def carry_out(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
-    """The user said yes: do what ``session["reminder"]`` says, asking for permission first."""
-    request = turn.session.pop("reminder", None)
-    turn.session["pending"] = None
-    if not isinstance(request, dict):
+    """The user said yes: do what ``session.reminder`` says, asking for permission first."""
+    request, turn.session.reminder = turn.session.reminder, None
+    turn.session.pending = None
+    if request is None:
         return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
     api = api_of(handler_input)
-    if api is not None and not api.consent and request["action"] != "cancel":
+    if api is not None and not api.consent and request.action != "cancel":
         return ask_permission(turn, reply, request)
     return execute(api, turn, reply, request)
 
 
-def ask_permission(turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
+def ask_permission(turn: Turn, reply: Reply, request: ReminderRequest) -> Reply:
     """Hand over to Alexa's own permission prompt; no speech, no reprompt (Alexa speaks)."""
-    stored(turn)["pending"] = request
+    stored(turn).pending = request
     reply.directives.append(
         SendRequestDirective(
             name="AskFor",
@@ -245,26 +233,27 @@ def permission_answered(
     handler_input: HandlerInput, turn: Turn, reply: Reply, status: str, card_thrown: bool
 ) -> Reply:
     """``Connections.Response``: ACCEPTED goes on with the confirmed request; else explain."""
-    request = stored(turn).pop("pending", None)
-    if status == "ACCEPTED" and isinstance(request, dict):
+    record = stored(turn)
+    request, record.pending = record.pending, None
+    if status == "ACCEPTED" and request is not None:
         return execute(api_of(handler_input), turn, reply, request)
     if status == "ACCEPTED":
         return turn.ask(reply, "reminder.which_time", "reminder.which_time.reprompt", None)
     reply.speech.sentence(turn.text("reminder.permission.denied"))
     if not card_thrown:
-        turn.notes["consent_card"] = True
+        turn.outcome.consent_card = True
         reply.speech.sentence(turn.text("reminder.permission.card"))
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
 
 
-def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: dict[str, Any]) -> Reply:
-    action = request["action"]
+def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: ReminderRequest) -> Reply:
+    action = request.action
     if api is None:
         return _failed(turn, reply, ServiceError("no Alexa API in this request", 0, "unreachable"), action)
     client = _client(api)
     try:
         if action == "cancel":
-            _cancel(client, turn, request.get("tokens") or [])
+            _cancel(client, turn, request.tokens)
             reply.speech.sentence(turn.text("reminder.cancelled"))
             return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
         try:
@@ -275,26 +264,25 @@ def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: dict[str, A
                 turn.text("reminder.error.time_zone", outcome=turn.text(f"reminder.outcome.{action}"))
             )
             return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
-        routine = request.get("routine") or "full"
-        days = tuple(request["days"]) if request.get("days") else None
+        routine = request.routine
         fields: dict[str, Any] = {
-            "hour": request["hour"],
-            "minute": request["minute"],
-            "days": days,
+            "hour": request.hour,
+            "minute": request.minute,
+            "days": request.days,
             "time_zone": zone,
             "locale": turn.speaker.locale,
             "now_local": turn.now,
             "text": turn.text("reminder.text", routine=routine_name(turn, routine)),
         }
-        reminder = client.save_daily(request["token"] if action == "move" else None, **fields)
+        reminder = client.save_daily(request.token if action == "move" else None, **fields)
     except ServiceError as exc:
         if action == "move" and exc.code == "not_found":
-            _forget(turn, request.get("token"))
+            _forget(turn, request.token)
             reply.speech.sentence(turn.text("reminder.gone"))
             return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
         return _failed(turn, reply, exc, action)
-    _forget(turn, request.get("token"))
-    stored(turn)["items"].append(_item(reminder, routine))
+    _forget(turn, request.token)
+    stored(turn).items.append(_item(reminder, routine))
     reply.speech.sentence(
         turn.text(
             "reminder.moved" if action == "move" else "reminder.created",
@@ -309,7 +297,7 @@ def list_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
     if isinstance(reminders, Reply):
         return reminders
     items = [_item(r, _routine_of(turn, r)) for r in reminders]
-    stored(turn)["items"] = items  # the API is the truth: reminders deleted in the app go
+    stored(turn).items = items  # the API is the truth: reminders deleted in the app go
     if not items:
         reply.speech.sentence(turn.text("reminder.none"))
     else:
@@ -331,7 +319,7 @@ def _client(api: AlexaApi) -> RemindersClient:
     return RemindersClient(api.client, api.endpoint, api.token)
 
 
-def _cancel(client: RemindersClient, turn: Turn, tokens: list[str]) -> None:
+def _cancel(client: RemindersClient, turn: Turn, tokens: tuple[str, ...]) -> None:
     for token in tokens:
         try:
             client.delete(token)
@@ -341,9 +329,9 @@ def _cancel(client: RemindersClient, turn: Turn, tokens: list[str]) -> None:
         _forget(turn, token)
 
 
-def _forget(turn: Turn, token: object) -> None:
+def _forget(turn: Turn, token: str | None) -> None:
     data = stored(turn)
-    data["items"] = [i for i in data["items"] if i.get("token") != token]
+    data.items = [i for i in data.items if i.token != token]
 
 
 def _failed(turn: Turn, reply: Reply, exc: ServiceError, action: str) -> Reply:
@@ -351,7 +339,7 @@ def _failed(turn: Turn, reply: Reply, exc: ServiceError, action: str) -> Reply:
     key = _ERROR_KEYS.get(exc.code, "reminder.error.unavailable")
     reply.speech.sentence(turn.text(key, outcome=turn.text(f"reminder.outcome.{action}")))
     if key == "reminder.error.permission":
-        turn.notes["consent_card"] = True
+        turn.outcome.consent_card = True
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
 
 

@@ -12,27 +12,21 @@ from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.voice import phrasing
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn, needs_focus
-
-# Dialog questions kept in session attributes between turns.
-ASK_FOOT = "foot"
-ASK_FOCUS = "focus"
-ASK_RESUME = "resume"
-ASK_ROUTINE = "routine"
-ASK_CONTINUE = "continue"
 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
     """Start a routine, first asking for the foot and (where it matters) the focus."""
     reply = reply or turn.reply()
     routine = turn.catalogue.routine(routine_id)
-    turn.session["routine"] = routine_id
+    turn.session.routine = routine_id
     if turn.user.foot is None:
-        return turn.ask(reply, "ask.foot", "reprompt.foot", ASK_FOOT)
+        return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
     if needs_focus(routine) and turn.user.focus is None:
-        return turn.ask(reply, "ask.focus", "reprompt.focus", ASK_FOCUS)
-    turn.session.pop("routine", None)
-    turn.session["pending"] = None
+        return turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS)
+    turn.session.routine = None
+    turn.session.pending = None
     plan = turn.plans.get(routine_id, turn.user.foot, turn.user.focus or Focus.SOLE)
     return _apply(turn, machine.start(plan), plan, reply)
 
@@ -40,12 +34,12 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
 def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     """Move inside the current routine; without one, say so and offer routines."""
     reply = reply or turn.reply()
-    turn.session["pending"] = None
+    turn.session.pending = None
     plan = turn.plan()
     state = turn.user.routine
     if plan is None or state is None or (state.finished(plan) and command is not Command.START_OVER):
         reply.speech.sentence(turn.text("routine.none"))
-        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", ASK_ROUTINE)
+        return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
     return _apply(turn, machine.apply(state, plan, command), plan, reply)
 
 
@@ -56,13 +50,13 @@ def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Repl
         plan,
         reply,
         contraindications_due=not turn.user.contraindications_given,
-        progression=turn.user.extra.get("progression") or {},
+        progression=turn.user.progression,
     )
     if reply.said_contraindications:
         turn.user.contraindications_given = True
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
-            turn.notes["finished"] = event
+            turn.outcome.finished = event
     return reply
 
 
@@ -76,8 +70,8 @@ def set_focus(turn: Turn, focus: Focus) -> None:
 
 def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
     """After the user answered the foot or focus question, carry on with the routine they asked for."""
-    routine_id = turn.session.get("routine")
-    if isinstance(routine_id, str) and routine_id in turn.catalogue.routines:
+    routine_id = turn.session.routine
+    if routine_id is not None and routine_id in turn.catalogue.routines:
         return start_routine(turn, routine_id, reply)
     state = turn.user.routine
     if state is not None and turn.active_plan() is not None:
@@ -90,7 +84,7 @@ def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
             focus_phrase=turn.text(f"focus.{(turn.user.focus or Focus.SOLE).value}"),
         )
     )
-    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", ASK_ROUTINE)
+    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def resume_prompt(turn: Turn, reply: Reply) -> Reply:
@@ -106,7 +100,7 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "count": phrasing.number_words(plan.exercise_count()),
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
-    return turn.ask(reply, "welcome.resume", "reprompt.resume", ASK_RESUME, **params)
+    return turn.ask(reply, "welcome.resume", "reprompt.resume", Pending.RESUME, **params)
 
 
 def start_or_offer(
@@ -126,7 +120,7 @@ def start_or_offer(
 
 def list_routines(turn: Turn, reply: Reply) -> Reply:
     reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
-    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", ASK_ROUTINE)
+    return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None) -> Reply:

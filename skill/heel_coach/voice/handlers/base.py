@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import TURN, Turn
 
 
@@ -27,10 +26,10 @@ def intent_is(handler_input: HandlerInput, *names: str) -> bool:
     return request_type(handler_input) == "IntentRequest" and get_intent_name(handler_input) in names
 
 
-def pending(handler_input: HandlerInput) -> Any:
+def pending(handler_input: HandlerInput) -> Pending | None:
     """The question we asked last turn (read from request attributes: no I/O)."""
     turn = handler_input.attributes_manager.request_attributes.get(TURN)
-    return turn.session.get("pending") if isinstance(turn, Turn) else None
+    return turn.session.pending if isinstance(turn, Turn) else None
 
 
 def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None]:
@@ -54,7 +53,7 @@ def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | N
 
 
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
-    """Build the SDK response; remember it so "repeat" can say it again."""
+    """Build the SDK response from a feature's Reply."""
     builder = handler_input.response_builder
     turn = turn_of(handler_input)
     ssml = reply.speech.build() if not reply.speech.is_empty() else ""
@@ -63,7 +62,6 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     if reply.reprompt:
         reprompt = turn.speaker.ssml().sentence(reply.reprompt).build()
         builder.ask(reprompt)
-        turn.session["last"] = {"ssml": ssml, "reprompt": reply.reprompt}
     if reply.end_session is not None:
         builder.set_should_end_session(reply.end_session)
     for directive in reply.directives:

@@ -7,9 +7,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from heel_coach.voice import phrasing
-from heel_coach.voice.features import routine
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn
 
 
@@ -23,12 +23,12 @@ class HelpHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         question = pending(handler_input)
-        if question == routine.ASK_FOOT:
+        if question == Pending.FOOT:
             reply.speech.sentence(turn.text("help.choosing"))
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
-        if question == routine.ASK_FOCUS:
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT))
+        if question == Pending.FOCUS:
             reply.speech.sentence(turn.text("help.choosing_focus"))
-            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
+            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS))
         plan = turn.active_plan()
         if plan is not None and turn.user.routine is not None:
             step = plan.steps[turn.user.routine.position]
@@ -42,12 +42,12 @@ class HelpHandler(AbstractRequestHandler):
             )
             return respond(
                 handler_input,
-                turn.ask(reply, "help.routine.question", "reprompt.step", routine.ASK_CONTINUE),
+                turn.ask(reply, "help.routine.question", "reprompt.step", Pending.CONTINUE),
             )
         reply.speech.sentence(turn.text("help.idle"))
         return respond(
             handler_input,
-            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
+            turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE),
         )
 
 
@@ -75,7 +75,7 @@ class StopCancelHandler(AbstractRequestHandler):
         else:
             reply.speech.sentence(turn.text("goodbye"))
         reply.end_session = True
-        turn.session["pending"] = None
+        turn.session.pending = None
         return respond(handler_input, reply)
 
 
@@ -134,5 +134,5 @@ class UnhandledRequestHandler(AbstractRequestHandler):
 
 def _reprompt_for_state(turn: Turn, reply: Reply) -> Reply:
     if turn.active_plan() is not None:
-        return turn.ask(reply, "reprompt.step", "reprompt.step", routine.ASK_CONTINUE)
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", routine.ASK_ROUTINE)
+        return turn.ask(reply, "reprompt.step", "reprompt.step", Pending.CONTINUE)
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)

@@ -15,6 +15,7 @@ from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot
 from heel_coach.voice.features import routine
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
+from heel_coach.voice.state import Pending
 
 
 class ChooseFootHandler(AbstractRequestHandler):
@@ -26,7 +27,7 @@ class ChooseFootHandler(AbstractRequestHandler):
         reply = turn.reply()
         foot_id, _ = slot_id(handler_input, "Foot")
         if foot_id is None:
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT))
         routine.set_foot(turn, Foot(foot_id))
         return respond(handler_input, routine.continue_after_choice(turn, reply))
 
@@ -40,7 +41,7 @@ class ChooseFocusHandler(AbstractRequestHandler):
         reply = turn.reply()
         focus_id, _ = slot_id(handler_input, "Focus")
         if focus_id is None:
-            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
+            return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS))
         routine.set_focus(turn, Focus(focus_id))
         return respond(handler_input, routine.continue_after_choice(turn, reply))
 
@@ -49,16 +50,16 @@ class PendingQuestionRepromptHandler(AbstractRequestHandler):
     """Anything but an answer while we wait for foot/focus: ask again (stop/help still work)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) in (routine.ASK_FOOT, routine.ASK_FOCUS) and intent_is(
+        return pending(handler_input) in (Pending.FOOT, Pending.FOCUS) and intent_is(
             handler_input, "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        if pending(handler_input) == routine.ASK_FOOT:
-            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", routine.ASK_FOOT))
-        return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", routine.ASK_FOCUS))
+        if pending(handler_input) == Pending.FOOT:
+            return respond(handler_input, turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT))
+        return respond(handler_input, turn.ask(reply, "ask.focus", "reprompt.focus", Pending.FOCUS))
 
 
 class YesHandler(AbstractRequestHandler):
@@ -67,15 +68,13 @@ class YesHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if pending(handler_input) in (routine.ASK_RESUME, routine.ASK_CONTINUE) and turn.active_plan():
-            return respond(handler_input, routine.navigate(turn, Command.RESUME))
-        if turn.active_plan() is not None:
+        if turn.active_plan() is not None:  # a routine under way: yes carries it on
             return respond(handler_input, routine.navigate(turn, Command.RESUME))
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
         return respond(
             handler_input,
-            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
+            turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE),
         )
 
 
@@ -86,12 +85,12 @@ class NoHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        if pending(handler_input) == routine.ASK_RESUME:
+        if pending(handler_input) == Pending.RESUME:
             reply.speech.sentence(turn.text("no.ok"))
             reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
             return respond(
                 handler_input,
-                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
+                turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE),
             )
         reply.speech.sentence(turn.text("goodbye"))
         reply.end_session = True

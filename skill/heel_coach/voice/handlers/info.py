@@ -8,6 +8,7 @@ from ask_sdk_model import Response
 
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn
 
 
@@ -42,7 +43,7 @@ def _follow_up(turn: Turn, reply: Reply) -> Reply:
             reply,
             "safety.question",
             "reprompt.resume",
-            "continue",
+            Pending.CONTINUE,
             routine=turn.speaker.routine_name(turn.catalogue.routine(turn.user.routine.routine_id)),
         )
-    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+    return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)

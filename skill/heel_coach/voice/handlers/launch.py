@@ -9,6 +9,7 @@ from ask_sdk_model import Response
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
 from heel_coach.voice.phrasing import number_words
+from heel_coach.voice.state import Pending
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -29,7 +30,7 @@ class LaunchHandler(AbstractRequestHandler):
             )
             return respond(
                 handler_input,
-                turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
+                turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", Pending.ROUTINE),
             )
         if turn.active_plan() is not None:
             return respond(handler_input, routine.resume_prompt(turn, reply))
@@ -37,5 +38,5 @@ class LaunchHandler(AbstractRequestHandler):
         progress.weekly_summary(handler_input, turn, reply)
         return respond(
             handler_input,
-            turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", routine.ASK_ROUTINE),
+            turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", Pending.ROUTINE),
         )

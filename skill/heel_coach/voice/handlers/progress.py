@@ -8,6 +8,7 @@ from ask_sdk_model import Response
 
 from heel_coach.voice.features import progress
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
+from heel_coach.voice.state import Pending
 
 
 class ProgressHandler(AbstractRequestHandler):
@@ -35,7 +36,7 @@ class ProgressionAnswerHandler(AbstractRequestHandler):
     """Yes or no to "Shall I remind you of that next time?": remember the chosen level."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) == progress.ASK_PROGRESSION and intent_is(
+        return pending(handler_input) == Pending.PROGRESSION and intent_is(
             handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 

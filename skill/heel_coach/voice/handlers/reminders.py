@@ -13,6 +13,7 @@ from heel_coach.services.reminders import REMINDERS_SCOPE
 from heel_coach.voice.features import reminders
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, slot_id, turn_of
 from heel_coach.voice.speech import Reply
+from heel_coach.voice.state import Pending
 
 
 def _time_slot(handler_input: HandlerInput) -> str | None:
@@ -27,7 +28,7 @@ def finish(handler_input: HandlerInput, reply: Reply) -> Response:
     """``respond``, plus the AskForPermissionsConsent card when this turn needs one."""
     response = respond(handler_input, reply)
     turn = turn_of(handler_input)
-    if turn.notes.get("consent_card"):
+    if turn.outcome.consent_card:
         handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
     return response
 
@@ -53,7 +54,7 @@ class ReminderAnswerHandler(AbstractRequestHandler):
     """Yes or no to "Shall I remind you ...?" (or to moving or cancelling one)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) == reminders.ASK_REMINDER and intent_is(
+        return pending(handler_input) == Pending.REMINDER and intent_is(
             handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 

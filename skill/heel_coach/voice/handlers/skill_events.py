@@ -2,7 +2,7 @@
 
 Skill events carry no session and expect no speech. ``SkillDisabled`` deletes everything
 stored for the user (attributes and routine history, in one transaction); the others are
-acknowledged silently. ``turn.notes["skip_save"]`` tells the save interceptor not to write
+acknowledged silently. ``turn.outcome.skip_save`` tells the save interceptor not to write
 the user (back).
 """
 
@@ -13,10 +13,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
+from heel_coach.voice.state import Pending, SessionState
 from heel_coach.voice.turn import Turn
 from heel_coach.voice.user import UserData
 
-ASK_DELETE = "delete_data"
 _QUIET_EVENTS = (
     "AlexaSkillEvent.SkillEnabled",
     "AlexaSkillEvent.SkillPermissionAccepted",
@@ -29,8 +29,8 @@ def forget_user(handler_input: HandlerInput, turn: Turn) -> None:
     """Delete the user's row and sessions (the adapter calls ``store.delete_user``)."""
     handler_input.attributes_manager.delete_persistent_attributes()
     turn.user = UserData()
-    turn.session.clear()
-    turn.notes["skip_save"] = True
+    turn.session = SessionState()
+    turn.outcome.skip_save = True
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
@@ -49,7 +49,7 @@ class SkillEventHandler(AbstractRequestHandler):
         return request_type(handler_input) in _QUIET_EVENTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn_of(handler_input).notes["skip_save"] = True  # an event must not create a user row
+        turn_of(handler_input).outcome.skip_save = True  # an event must not create a user row
         return handler_input.response_builder.response
 
 
@@ -61,7 +61,7 @@ class DeleteMyDataHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         return respond(
             handler_input,
-            turn.ask(turn.reply(), "privacy.delete.confirm", "privacy.delete.reprompt", ASK_DELETE),
+            turn.ask(turn.reply(), "privacy.delete.confirm", "privacy.delete.reprompt", Pending.DELETE_DATA),
         )
 
 
@@ -69,7 +69,7 @@ class DeleteMyDataAnswerHandler(AbstractRequestHandler):
     """Yes deletes and ends the session; no keeps everything."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return pending(handler_input) == ASK_DELETE and intent_is(
+        return pending(handler_input) == Pending.DELETE_DATA and intent_is(
             handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent"
         )
 
@@ -79,7 +79,8 @@ class DeleteMyDataAnswerHandler(AbstractRequestHandler):
         if intent_is(handler_input, "AMAZON.NoIntent"):
             reply.speech.sentence(turn.text("privacy.kept"))
             return respond(
-                handler_input, turn.ask(reply, "help.idle.question", "reprompt.choose_routine", "routine")
+                handler_input,
+                turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE),
             )
         forget_user(handler_input, turn)
         reply.speech.sentence(turn.text("privacy.deleted"))

@@ -1,5 +1,13 @@
-"""The cached decoder builds exactly what ask-sdk-core's DefaultSerializer builds, for real
-requests and for every odd shape hypothesis can make of them."""
+"""THE contract that guards an ask-sdk upgrade: our cached codecs equal the SDK's DefaultSerializer.
+
+``web/model_decoder.py`` builds exactly the objects the SDK builds (it even reads a private SDK
+method for odd values), for real requests and every odd shape hypothesis can make of them;
+``web/model_encoder.py`` writes exactly the JSON the SDK writes, for a whole conversation's
+responses and any model tree. pyproject.toml pins ask-sdk-core/ask-sdk-model below the next
+minor version; raise the bound only with this file green. If an upgrade breaks it, set
+``heel_coach.web.envelope.SDK_SERIALIZER = True`` (one line) to serve with the SDK's own
+serializer until the codecs are fixed.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +20,23 @@ import pytest
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, RequestEnvelope
+from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream
 from dateutil.tz import UTC as UTC_TZ
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device, SlotFill
-from heel_coach.web.envelope import parse_json, to_envelope
+from heel_coach.web import envelope as edge
+from heel_coach.web.envelope import parse_json, serialize_response, to_envelope
 from heel_coach.web.model_decoder import ModelDecoder
+from heel_coach.web.model_encoder import ModelEncoder
 
 SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 SDK = DefaultSerializer()
 DECODER = ModelDecoder()
+ENCODER = ModelEncoder()
 
 
 def sdk_decode(data: Any) -> Any:
@@ -173,3 +187,88 @@ def test_any_shape_gives_the_same_objects_or_the_same_error(data: Any) -> None:
     theirs = outcome(sdk_decode, data)
     assert ours[0] == theirs[0]
     assert ours[1] == theirs[1]
+
+
+# -- responses: the encoder --------------------------------------------------------------------
+
+
+def test_every_response_of_a_conversation_encodes_as_the_sdk_does(app: Flask) -> None:
+    skill = app.extensions["heelcoach"].skill
+    seen: list[Any] = []
+    invoke = skill.invoke
+
+    def recording_invoke(**kwargs: Any) -> Any:
+        response = invoke(**kwargs)
+        seen.append(response)
+        return response
+
+    skill.invoke = recording_invoke
+    alexa = VoiceClient.for_locale(flask_transport(app))
+    for line in (
+        "open heel coach",
+        "start the quick routine",
+        "both",
+        "next",
+        "say that again",
+        "pause",
+        "resume",
+        "how long is left",
+        "remind me every day at seven am",
+        "yes",
+        "play my routine",
+        "stop",
+    ):
+        alexa.say(line)
+    assert len(seen) == 12
+    encoded = [SDK.serialize(response)["response"] for response in seen]
+    kinds = {directive["type"] for response in encoded for directive in response.get("directives", [])}
+    assert kinds, "the conversation should include directives"
+    for response in seen:
+        assert ENCODER.encode(response) == SDK.serialize(response)
+
+
+def test_enums_and_odd_values_go_the_sdk_way() -> None:
+    directive = PlayDirective(
+        play_behavior=PlayBehavior.REPLACE_ALL,
+        audio_item=AudioItem(
+            stream=Stream(token="t", url="https://example.com/a.mp3", offset_in_milliseconds=0)
+        ),
+    )
+    assert ENCODER.encode(directive) == SDK.serialize(directive)
+    assert ENCODER.encode(directive)["playBehavior"] == "REPLACE_ALL"
+    odd = {"tuple": (1, PlayBehavior.ENQUEUE), "list": [directive, None]}
+    assert ENCODER.encode(odd) == SDK.serialize(odd)
+
+
+@pytest.mark.filterwarnings("error")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_requests())
+def test_any_decoded_model_tree_encodes_as_the_sdk_does(data: Any) -> None:
+    try:
+        envelope = sdk_decode(data)
+    except SerializationException:
+        return
+    assert ENCODER.encode(envelope) == SDK.serialize(copy.copy(envelope))
+
+
+# -- the switch back -------------------------------------------------------------------------------
+
+
+def test_the_switch_serves_with_the_sdk_serializer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SDK_SERIALIZER on, the edge decodes and encodes through the SDK, and neither cached
+    codec is built (an upgrade that broke them cannot break serving)."""
+    data = Device().intent("AMAZON.NextIntent")
+    built = []
+    monkeypatch.setattr(edge, "SDK_SERIALIZER", True)
+    monkeypatch.setattr(edge, "ModelDecoder", lambda *a: built.append("decoder"))
+    monkeypatch.setattr(edge, "ModelEncoder", lambda *a: built.append("encoder"))
+    edge._decoder.cache_clear()
+    edge._encoder.cache_clear()
+    try:
+        envelope = to_envelope(json.loads(json.dumps(data)))
+        assert envelope == sdk_decode(data)
+        assert serialize_response(envelope) == SDK.serialize(envelope)
+        assert built == []
+    finally:
+        edge._decoder.cache_clear()
+        edge._encoder.cache_clear()
