@@ -10,9 +10,10 @@ them split ("ein und zwanzig"), so number words are joined before they are read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 
+from heel_coach.simulator.builtins import HALF_OF, iso_duration, named_day, slot_parsers
 from heel_coach.simulator.normalize import Words
 
 INTENT_PHRASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -118,17 +119,9 @@ _TENS = {
     "achtzig": 80,
     "neunzig": 90,
 }
-_IN_COMPOUND = {
-    "ein": 1,
-    "zwei": 2,
-    "drei": 3,
-    "vier": 4,
-    "fünf": 5,
-    "sechs": 6,
-    "sieben": 7,
-    "acht": 8,
-    "neun": 9,
-}
+_NOT_IN_COMPOUNDS = ("eins", "eine", "einen", "zwo")
+_IN_COMPOUND = {word: n for word, n in _UNITS.items() if 1 <= n <= 9 and word not in _NOT_IN_COMPOUNDS}
+"""Units as they start a compound ("ein" in "einundzwanzig", "einhundert")."""
 _ORDINAL_STEMS = {
     "erst": 1,
     "zweit": 2,
@@ -176,7 +169,6 @@ _DURATION_UNITS = {
     "woche": "W",
     "wochen": "W",
 }
-_HALF_OF = {"M": ("S", 30), "H": ("M", 30), "D": ("H", 12)}
 
 
 def _below_hundred(s: str) -> int | None:
@@ -323,29 +315,22 @@ def parse_duration(w: Words) -> str | None:
             one_and_half = head in (("eineinhalb",), ("anderthalb",))
             half = one_and_half or head in (("eine", "halbe"), ("einen", "halben"))
             count = 1 if one_and_half else 0 if half else parse_number(head)
-            if count is None or (half and unit not in _HALF_OF):
+            if count is None or (half and unit not in HALF_OF):
                 continue
             amounts[unit] = amounts.get(unit, 0) + count
             if half:
-                smaller, extra = _HALF_OF[unit]
+                smaller, extra = HALF_OF[unit]
                 amounts[smaller] = amounts.get(smaller, 0) + extra
             i = end + 1
             break
         else:
             return None
-    if not amounts:
-        return None
-    date = "".join(f"{amounts[u]}{u}" for u in "WD" if amounts.get(u))
-    time = "".join(f"{amounts[u]}{u}" for u in "HMS" if amounts.get(u))
-    return "P" + date + ("T" + time if time else "") if date or time else "PT0S"
+    return iso_duration(amounts) if amounts else None
 
 
 def parse_day_of_week(w: Words) -> str | None:
     """AMAZON.DayOfWeek: the German day name ("montags" counts as "montag")."""
-    if len(w) != 1:
-        return None
-    day = w[0][:-1] if w[0].endswith("s") else w[0]
-    return day if day in _DAYS else None
+    return named_day(w, _DAYS)
 
 
 def parse_date(w: Words) -> str | None:
@@ -353,23 +338,8 @@ def parse_date(w: Words) -> str | None:
     return w[0] if w in (("heute",), ("morgen",), ("gestern",), ("übermorgen",)) else None
 
 
-def _as_text(parse: Callable[[Words], int | None]) -> Callable[[Words], str | None]:
-    def parse_text(w: Words) -> str | None:
-        value = parse(w)
-        return None if value is None else str(value)
-
-    return parse_text
-
-
-SLOT_PARSERS: Mapping[str, Callable[[Words], str | None]] = MappingProxyType(
-    {
-        "AMAZON.NUMBER": _as_text(parse_number),
-        "AMAZON.Ordinal": _as_text(parse_ordinal),
-        "AMAZON.TIME": parse_time,
-        "AMAZON.DURATION": parse_duration,
-        "AMAZON.DayOfWeek": parse_day_of_week,
-        "AMAZON.DATE": parse_date,
-    }
+SLOT_PARSERS = slot_parsers(
+    parse_number, parse_ordinal, parse_time, parse_duration, parse_day_of_week, parse_date
 )
 
 SLOT_EXAMPLES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 
 from heel_coach.errors import ContentError
 from heel_coach.locales import language_of
@@ -34,31 +35,24 @@ class Language:
     """German speakers run a two-word name into one ("fersentrainer"); Alexa accepts both."""
 
 
-ENGLISH = Language(
-    code="en",
-    intent_phrases=builtins.INTENT_PHRASES,
-    slot_parsers=builtins.SLOT_PARSERS,
-    slot_examples=builtins.SLOT_EXAMPLES,
-    launch_phrases=builtins.LAUNCH_PHRASES,
-    leading_connectors=builtins.LEADING_CONNECTORS,
-    trailing_connectors=builtins.TRAILING_CONNECTORS,
-    polite=builtins.POLITE,
-    forbidden_invocation_words=builtins.FORBIDDEN_INVOCATION_WORDS,
-    compounds_invocation=False,
-)
+def _from(code: str, module: ModuleType, *, compounds_invocation: bool) -> Language:
+    """A language's built-ins, from the module that defines them under the shared names."""
+    return Language(
+        code=code,
+        intent_phrases=module.INTENT_PHRASES,
+        slot_parsers=module.SLOT_PARSERS,
+        slot_examples=module.SLOT_EXAMPLES,
+        launch_phrases=module.LAUNCH_PHRASES,
+        leading_connectors=module.LEADING_CONNECTORS,
+        trailing_connectors=module.TRAILING_CONNECTORS,
+        polite=module.POLITE,
+        forbidden_invocation_words=module.FORBIDDEN_INVOCATION_WORDS,
+        compounds_invocation=compounds_invocation,
+    )
 
-GERMAN = Language(
-    code="de",
-    intent_phrases=builtins_de.INTENT_PHRASES,
-    slot_parsers=builtins_de.SLOT_PARSERS,
-    slot_examples=builtins_de.SLOT_EXAMPLES,
-    launch_phrases=builtins_de.LAUNCH_PHRASES,
-    leading_connectors=builtins_de.LEADING_CONNECTORS,
-    trailing_connectors=builtins_de.TRAILING_CONNECTORS,
-    polite=builtins_de.POLITE,
-    forbidden_invocation_words=builtins_de.FORBIDDEN_INVOCATION_WORDS,
-    compounds_invocation=True,
-)
+
+ENGLISH = _from("en", builtins, compounds_invocation=False)
+GERMAN = _from("de", builtins_de, compounds_invocation=True)
 
 LANGUAGES: Mapping[str, Language] = {language.code: language for language in (ENGLISH, GERMAN)}
 
