@@ -3,20 +3,18 @@ and ``alexa``: a simulated Echo that talks to that server over HTTP."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport, http_transport
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-from heel_coach.web.server import bounded_request_handler
+from tests.helpers import serve_on_loopback
 
 
 @pytest.fixture(autouse=True)
@@ -49,16 +47,8 @@ def app(settings: Settings, catalogue: Catalogue) -> Flask:
 @pytest.fixture
 def live_url(app: Flask) -> Iterator[str]:
     """The app behind a real HTTP server on loopback (the one `heel-coach serve --dev` runs)."""
-    handler = bounded_request_handler(app.extensions["heelcoach"].settings.max_body_bytes)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/alexa"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve_on_loopback(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from flask import Flask
+from werkzeug.serving import make_server
+
 from heel_coach.console.client import Heard, VoiceClient
+from heel_coach.web.server import bounded_request_handler
 
 API_TOKEN = "in-session-api-token"
 """The Alexa API access token the fake Alexa API accepts in integration tests."""
@@ -70,3 +77,19 @@ def finish_quick_routine(alexa: VoiceClient, when: datetime | None = None) -> He
             break
         heard = send(alexa.device.intent("AMAZON.NextIntent"))
     return heard
+
+
+@contextmanager
+def serve_on_loopback(app: Flask) -> Iterator[str]:
+    """``app`` behind a real threaded HTTP server on 127.0.0.1 with the body cap of
+    ``heel-coach serve --dev``; yields its /alexa URL."""
+    handler = bounded_request_handler(app.extensions["heelcoach"].settings.max_body_bytes)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

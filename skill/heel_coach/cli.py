@@ -50,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--grant-reminders", action="store_true", help="start with the reminders permission already granted"
     )
     chat.add_argument(
+        "--device-time",
+        action="store_true",
+        help="stamp requests with a simulated clock that moves as an Echo would (see :wait)",
+    )
+    chat.add_argument(
         "--ca-bundle", help="PEM file of CAs to trust for the Alexa API (in-process only; default: certifi)"
     )
 
@@ -60,6 +65,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     content.add_argument("action", choices=["compile", "check"])
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
+
+    figures = sub.add_parser("figures", help="run routines on a simulated Echo; print issue 9's figures")
+    figures.add_argument("--routine", action="append", help="routine id (repeatable; default: all)")
+    figures.add_argument("--foot", choices=["both", "left", "right"], default="both")
+    figures.add_argument("--returning", action="store_true", help="a user who has done the routine before")
+    figures.add_argument(
+        "--patient",
+        action="store_true",
+        help="a device that never stops listening (lengths despite timeouts)",
+    )
+    figures.add_argument("--json", action="store_true", help="machine-readable JSON")
 
     from heel_coach.audio_cli.cli import add_parser as add_audio_parser
 
@@ -75,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": _settings,
         "content": _content,
         "audio": _audio,
+        "figures": _figures,
     }[args.command]
     try:
         return handler(args)
@@ -98,6 +115,21 @@ def _audio(args: argparse.Namespace) -> int:
     from heel_coach.audio_cli.cli import run
 
     return run(args)
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.console.device_run import Scenario
+    from heel_coach.console.figures import as_json, run_scenarios, table
+
+    routine_ids = args.routine or list(load_catalogue().routines)
+    results = run_scenarios(Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    if args.json:
+        json.dump([as_json(r) for r in results], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(table(results))
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> int:
@@ -167,7 +199,10 @@ def _chat(args: argparse.Namespace) -> int:
     from heel_coach.console.chat import interactive_lines, piped_lines, run
     from heel_coach.console.client import VoiceClient, flask_transport, http_transport
     from heel_coach.console.envelopes import Device
+    from heel_coach.console.figures import clips_from_manifest
+    from heel_coach.simulator.device import ClipSeconds, no_clips
 
+    clips: ClipSeconds = no_clips
     device = Device(
         locale=args.locale,
         audio_player=not args.no_audio_player,
@@ -198,10 +233,11 @@ def _chat(args: argparse.Namespace) -> int:
         api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s, ca_bundle=args.ca_bundle)
         stack.callback(api_client.close)
         transport = flask_transport(create_app(settings, api_client=api_client))
+        clips = clips_from_manifest(settings.audio_dir, args.locale)
     client = VoiceClient.for_locale(transport, args.locale, device=device)
     lines = interactive_lines() if sys.stdin.isatty() else piped_lines(sys.stdin, sys.stdout)
     with stack:
-        return run(client, lines, account=account)
+        return run(client, lines, account=account, device_time=args.device_time, clips=clips)
 
 
 def _serve(args: argparse.Namespace) -> int:

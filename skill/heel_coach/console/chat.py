@@ -11,17 +11,24 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from heel_coach.console.account import SCOPE_WORDS, Account, Clock, parse_moment
 from heel_coach.console.client import Heard, VoiceClient
+from heel_coach.console.envelopes import utc_now
+from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.services.reminders import REMINDERS_SCOPE
+from heel_coach.simulator.device import WAKE_WORD, ClipSeconds, EchoDevice, Reply, Route, no_clips
+from heel_coach.simulator.person import REACTION_S
 
 COMMANDS = """Lines starting with ":" act as Alexa or the Alexa app instead of your voice:
   :date 2026-11-14[T08:00]  move the clock requests are stamped with (UTC unless you add an
                             offset like +01:00; a date alone means noon); :date now resets
   :grant / :revoke          allow or withdraw the reminders permission in the Alexa app
   :disable                  disable the skill (Alexa sends SkillDisabled; your data is deleted)
+  :wait 30                  (with --device-time) spend 30 s, e.g. doing repetitions, before
+                            your next words; start them with "Alexa," to barge in or wake her
   :help                     this list
 """
 BANNER = (
@@ -29,6 +36,8 @@ BANNER = (
 "start my foot routine", "next", "say that again", "how long is left", "stop",
 "remind me every day at seven am", "how am I doing".
 Pauses show as [pause 30 s]. Type "quit" to leave, "new" for a new session.
+Under each answer, [speaks ...] is how long an Echo would take to say it, and [mic ...]
+when Alexa would stop listening.
 """
     + COMMANDS
 )
@@ -71,8 +80,38 @@ def ask_for_directive(heard: Heard) -> dict[str, Any] | None:
     return directive if directive is not None and directive.get("name") == "AskFor" else None
 
 
+class SimulatedClock(Clock):
+    """A clock that moves only with the device model's simulated seconds (``--device-time``)."""
+
+    def __init__(self, echo: EchoDevice, start: datetime | None = None) -> None:
+        super().__init__()
+        self.echo = echo
+        self.start = start or utc_now()
+
+    def __call__(self) -> datetime:
+        return self.start + self.offset + timedelta(seconds=self.echo.now)
+
+    def set(self, moment: datetime | None) -> None:
+        base = self.start + timedelta(seconds=self.echo.now)
+        self.offset = timedelta(0) if moment is None else moment - base
+
+
+def split_wake_word(text: str) -> tuple[bool, str]:
+    """("Alexa, next") -> (True, "next")."""
+    head, sep, rest = text.partition(" ")
+    if head.strip(",.!").lower() == WAKE_WORD:
+        return True, rest.strip(" ,")
+    return False, text
+
+
 class Console:
-    """One chat: the simulated Echo (``client``), Alexa's clock and the user's permission."""
+    """One chat: the simulated Echo (``client``), Alexa's clock and the user's permission.
+
+    ``echo`` times every response as a device would. With ``device_time`` the clock requests
+    are stamped with is the simulated one: each line is said just after Alexa stops (plus
+    any ``:wait``), and words that come after the mic closed (said with "Alexa" first, as a
+    person would) reach only what a real Echo passes on: nothing, a new session, or the player.
+    """
 
     def __init__(
         self,
@@ -80,6 +119,9 @@ class Console:
         out: TextIO = sys.stdout,
         account: Account | None = None,
         clock: Clock | None = None,
+        *,
+        device_time: bool = False,
+        clips: ClipSeconds = no_clips,
     ) -> None:
         self.client = client
         self.out = out
@@ -89,7 +131,11 @@ class Console:
         )
         if account is not None:
             account.apply(device)
-        self.clock = clock or Clock()
+        self.echo = EchoDevice()
+        self.device_time = device_time
+        self.clips = clips
+        self.waited = 0.0
+        self.clock = clock or (SimulatedClock(self.echo) if device_time else Clock())
         device.clock = self.clock
 
     def run(self, lines: Iterable[str]) -> int:
@@ -105,16 +151,56 @@ class Console:
                 break
             if text.lower() == "new":
                 self.client.device.end_session()
+                self.echo.close_session()
             elif text.startswith(":"):
                 self.command(text[1:].strip())
             else:
-                self.hear(self.client.say(text), feed)
+                heard = self.speak(text)
+                if heard is not None:
+                    self.hear(heard, feed)
             self.out.flush()
         return 0
 
+    def speak(self, text: str) -> Heard | None:
+        """Send what was typed; with ``device_time``, only if an Echo would pass it on."""
+        wake, words = split_wake_word(text)
+        if not self.device_time:
+            return self.client.say(words)
+        assert self.client.matcher is not None
+        utterance = self.client.matcher.recognize_best(words)
+        line = self.echo.timeline
+        at = (line.speech_end if line else self.echo.now) + REACTION_S + self.waited
+        self.waited = 0.0
+        if not self.echo.session_open or (line and line.session_ends is not None and at > line.session_ends):
+            wake = True  # Alexa is not listening: whoever speaks to her says "Alexa" first
+        names_skill = utterance.kind == "launch" or utterance.new_session_phrase
+        delivery = self.echo.hear(at, wake_word=wake, names_skill=names_skill, intent=utterance.intent_name)
+        if delivery.timed_out_at is not None:
+            self.echo.advance(delivery.timed_out_at)
+            self.client.end("EXCEEDED_MAX_REPROMPTS")
+            self.out.write(
+                "  [too late: Alexa stopped listening and sent SessionEndedRequest "
+                "(EXCEEDED_MAX_REPROMPTS)]\n"
+            )
+        if delivery.route is Route.LOST:
+            self.echo.advance(delivery.at)
+            self.out.write(
+                "  [nobody hears this: no session is open; say 'Alexa, open heel coach' or "
+                "'Alexa, ask heel coach to ...']\n"
+            )
+            return None
+        self.echo.advance(delivery.at + speech_seconds(words))
+        if delivery.barged_in:
+            self.out.write(
+                f"  [you interrupted Alexa at +{delivery.at - line.start:.0f} s]\n" if line else ""
+            )
+        if delivery.route is Route.PLAYER and utterance.intent_name is not None:
+            return self.client.intent(utterance.intent_name, new_session=True)
+        return self.client.say(words)
+
     def hear(self, heard: Heard, feed: Iterator[str]) -> None:
         """Show a response; while it hands over to Alexa's permission question, play Alexa."""
-        show(heard, self.out)
+        self.show(heard)
         directive = ask_for_directive(heard)
         while directive is not None:
             status = self.consent(directive, feed)
@@ -126,8 +212,20 @@ class Console:
             body = self.client.device.permission_answer(status, str(directive.get("token") or ""))
             heard = self.client.send(body)
             self.out.write(f"  (Connections.Response: {status})\n")
-            show(heard, self.out)
+            self.show(heard)
             directive = ask_for_directive(heard)
+
+    def show(self, heard: Heard) -> None:
+        """The response, then how long an Echo plays it and when it stops listening."""
+        show(heard, self.out)
+        if heard.status != 200:
+            return
+        if not self.device_time:
+            self.echo.now = 0.0
+        reply = Reply.from_body(heard.body, self.clips)
+        timeline = self.echo.play_reply(reply)
+        clock = f"{self.clock():%H:%M:%S} " if self.device_time else ""
+        self.out.write(f"  {clock}{reply.speech.describe()} {timeline.describe()}\n")
 
     def consent(self, directive: dict[str, Any], feed: Iterator[str]) -> str:
         """Alexa's own question; an unclear answer is asked again once, then not answered."""
@@ -154,6 +252,7 @@ class Console:
             "grant": self._grant,
             "revoke": self._revoke,
             "disable": self._disable,
+            "wait": self._wait,
             "help": self._help,
         }.get(name.lower())
         if handler is None:
@@ -163,6 +262,18 @@ class Console:
 
     def _help(self, arg: str) -> None:
         self.out.write(COMMANDS)
+
+    def _wait(self, arg: str) -> None:
+        if not self.device_time:
+            self.out.write("  [:wait needs --device-time: the real clock keeps its own time]\n")
+            return
+        try:
+            seconds = float(arg.removesuffix("s").strip())
+        except ValueError:
+            self.out.write("  [:wait needs seconds, e.g. :wait 30]\n")
+            return
+        self.waited += max(0.0, seconds)
+        self.out.write(f"  [you take {seconds:.0f} s before speaking]\n")
 
     def _date(self, arg: str) -> None:
         if arg and arg.lower() != "now":
@@ -177,6 +288,7 @@ class Console:
             self.out.write(f"  [clock: {self.clock():%a %d %b %Y %H:%M} UTC]\n")
             return
         self.client.device.end_session()  # a session never spans a jump in time
+        self.echo.close_session()
         shown = self.clock().strftime("%a %d %b %Y %H:%M")
         self.out.write(f"  [clock: {shown} UTC{'' if self.clock.moved else ' (real time)'}; new session]\n")
 
@@ -224,8 +336,11 @@ def run(
     out: TextIO = sys.stdout,
     account: Account | None = None,
     clock: Clock | None = None,
+    *,
+    device_time: bool = False,
+    clips: ClipSeconds = no_clips,
 ) -> int:
-    return Console(client, out, account, clock).run(lines)
+    return Console(client, out, account, clock, device_time=device_time, clips=clips).run(lines)
 
 
 def interactive_lines() -> Iterator[str]:

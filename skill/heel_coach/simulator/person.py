@@ -1,0 +1,263 @@
+"""A simulated person on an Echo: does what they are told, for as long as they are told, then speaks.
+
+Pure: it reads what Alexa said (plain text) and answers with what it says next and how many
+seconds of work come first. It listens to the whole response (timed holds and bouts are
+already inside the speech's silences), then:
+
+- repetitions "at your own pace" take ``reps x rep_pace_s`` of the exercise's variant in the
+  routine (the catalogue's figure; where a variant has none, the engine's own estimate
+  ``UNTIMED_REP_ESTIMATE_S``, the same figure the skill's totals use);
+- an untimed rest ("take a short rest, and say next") lasts the variant's ``rest_s`` default;
+- questions get their answer (foot, focus, "yes" to carry on, the effort question, "ready"
+  when asked to say it);
+- otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
+  going", or before starting), "start the <routine>".
+
+It recognises what was said with the locale's own prompt templates (``prompts.yaml``, given
+by the caller), so a rewording there needs no change here; a renamed key fails loudly.
+Every set it performs is recorded as (exercise, side, set) so a caller can count repeats.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from heel_coach.catalogue.model import Catalogue, Focus, RoutineEntry
+from heel_coach.engine.plan import UNTIMED_REP_ESTIMATE_S
+from heel_coach.engine.speech_time import word_count
+from heel_coach.simulator.builtins import parse_duration, parse_number
+from heel_coach.simulator.normalize import words
+
+REACTION_S = 1.0
+"""Seconds a person takes to start speaking once done or once Alexa stops (our figure)."""
+
+CUE_KEYS = (
+    "exercise.intro",
+    "cue.set",
+    "cue.last_set",
+    "cue.side",
+    "cue.switch_side",
+    "cue.keep_going",
+    "cue.start_hold",
+    "cue.start_timed",
+    "cue.hold_again",
+    "cue.do_reps",
+    "ask.foot",
+    "ask.focus",
+    "welcome.resume",
+    "routine.none",
+    "routine.start",
+    "routine.finished",
+    "effort.question",
+    "step.next_rest",
+)
+"""Prompt keys the person listens for (all must exist in the locale's prompts)."""
+READY = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
+"""An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
+WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.do_reps")
+"""A set starts with one of these: the moment a person first moves."""
+
+
+def template_pattern(template: str) -> str:
+    """A prompt template as a regex: literal text escaped, each ``{name}`` a named group."""
+    parts: list[str] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(rf"(?P<{name}>[\w' ,-]+?)")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    key: str
+    start: int
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CueReader:
+    """Finds the prompts of ``CUE_KEYS`` in heard text, in the order they were said."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @classmethod
+    def from_templates(cls, templates: Mapping[str, str]) -> CueReader:
+        missing = [k for k in CUE_KEYS if k not in templates]
+        if missing:
+            raise KeyError(
+                f"prompts the simulated person listens for are missing: {missing} "
+                "(update heel_coach.simulator.person.CUE_KEYS and Person.react)"
+            )
+        return cls(tuple((k, re.compile(template_pattern(templates[k]), re.IGNORECASE)) for k in CUE_KEYS))
+
+    def read(self, text: str) -> list[CueMatch]:
+        found = [
+            CueMatch(key, m.start(), {k: v for k, v in m.groupdict().items() if v is not None})
+            for key, pattern in self.patterns
+            for m in pattern.finditer(text)
+        ]
+        return sorted(found, key=lambda c: c.start)
+
+
+def number_in(text: str) -> int | None:
+    return parse_number(words(text))
+
+
+def seconds_in(text: str) -> float | None:
+    """A spoken duration ("twelve minutes", "a minute and a half") in seconds."""
+    iso = parse_duration(words(text))
+    if iso is None:
+        return None
+    found = re.fullmatch(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", iso)
+    if found is None:
+        return None
+    d, h, m, s = (int(g or 0) for g in found.groups())
+    return float(((d * 24 + h) * 60 + m) * 60 + s)
+
+
+@dataclass(frozen=True)
+class SetDone:
+    exercise_id: str
+    side: str | None
+    set_no: int
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the person does after a response."""
+
+    say: str | None
+    """None: nothing more to say (the routine is over, or they are lost)."""
+    work_s: float = 0.0
+    """Seconds of untimed work (repetitions) done after the response, before speaking."""
+    performed: tuple[SetDone, ...] = ()
+    first_move_words: int | None = None
+    """Words of this response said before its first set started; None if no set started."""
+    announced_s: float | None = None
+    """The routine's length as announced in this response."""
+    finished: bool = False
+
+    @property
+    def after_s(self) -> float:
+        """Seconds after the response ends until the person starts speaking."""
+        return self.work_s + REACTION_S
+
+
+@dataclass
+class Person:
+    """One person doing one routine; ``react`` is called with every response they hear."""
+
+    catalogue: Catalogue
+    reader: CueReader
+    routine_id: str
+    foot: str = "both"
+    focus: Focus = Focus.SOLE
+    locale: str = "en-US"
+    started: bool = False
+    exercise_id: str | None = None
+    side: str | None = None
+    set_no: int = 1
+    continuing: bool = False
+    finished: bool = False
+    performed: list[SetDone] = field(default_factory=list)
+
+    @property
+    def routine_name(self) -> str:
+        return self.catalogue.routine(self.routine_id).text[self.locale].name
+
+    def _entry(self) -> RoutineEntry | None:
+        for entry in self.catalogue.routine(self.routine_id).entries_for(self.focus):
+            if entry.exercise.id == self.exercise_id:
+                return entry
+        return None
+
+    def _exercise_named(self, name: str) -> str | None:
+        wanted = name.strip().lower()
+        for exercise in self.catalogue.exercises.values():
+            if exercise.text[self.locale].name.lower() == wanted:
+                return exercise.id
+        return None
+
+    def react(self, text: str) -> Action:
+        performed: list[SetDone] = []
+        work_s = 0.0
+        first_move: int | None = None
+        announced: float | None = None
+        answer: str | None = None
+        for cue in self.reader.read(text):
+            key, params = cue.key, cue.params
+            if key == "exercise.intro":
+                self.exercise_id = self._exercise_named(params.get("name", ""))
+                self.side, self.set_no, self.continuing = None, 1, False
+            elif key == "cue.set":
+                self.set_no = number_in(params.get("set", "")) or self.set_no
+            elif key == "cue.last_set":
+                entry = self._entry()
+                self.set_no = entry.dose.sets if entry is not None else self.set_no
+            elif key in ("cue.side", "cue.switch_side"):
+                self.side = params.get("side", "").strip().lower() or None
+            elif key == "cue.keep_going":
+                self.continuing = True
+            elif key in WORK_KEYS:
+                if first_move is None:
+                    first_move = word_count(text[: cue.start])
+                if self.continuing:
+                    self.continuing = False
+                elif self.exercise_id is not None:
+                    done = SetDone(self.exercise_id, self.side, self.set_no)
+                    performed.append(done)
+                if key == "cue.do_reps":
+                    work_s += self._reps_seconds(number_in(params.get("count", "")) or 1)
+            elif key == "routine.start":
+                self.started = True
+                announced = seconds_in(params.get("duration", ""))
+            elif key == "routine.finished":
+                self.finished = True
+            elif key == "ask.foot":
+                answer = {"both": "both feet"}.get(self.foot, f"{self.foot} foot")
+            elif key == "ask.focus":
+                answer = self.focus.value
+            elif key == "welcome.resume":
+                answer = "yes" if self.started else "no"
+            elif key == "step.next_rest":
+                work_s += self._rest_seconds()
+            elif key == "routine.none":
+                answer = f"start the {self.routine_name}"  # their routine was lost: start it again
+            elif key == "effort.question":
+                answer = "about right"
+        self.performed.extend(performed)
+        if answer is None and not self.finished and READY.search(text):
+            answer = "ready"
+        if answer is None and not self.finished:
+            if self.started:
+                answer = "next"
+            else:
+                answer = f"start the {self.routine_name}"
+                self.started = True
+        return Action(answer, work_s, tuple(performed), first_move, announced, self.finished)
+
+    def _rest_seconds(self) -> float:
+        """An untimed rest ("take a short rest, say next"): the variant's rest, if it has one."""
+        entry = self._entry()
+        rest = entry.variant.rest_s if entry is not None else None
+        return float(rest.default) if rest is not None else 0.0
+
+    def _reps_seconds(self, reps: int) -> float:
+        entry = self._entry()
+        pace = entry.variant.rep_pace_s if entry is not None else None
+        return float(reps * (pace or UNTIMED_REP_ESTIMATE_S))
+
+
+def repeated_sets(performed: list[SetDone] | tuple[SetDone, ...]) -> list[SetDone]:
+    """Sets performed more than once (each repeat listed once per extra time)."""
+    seen: set[SetDone] = set()
+    repeats: list[SetDone] = []
+    for done in performed:
+        if done in seen:
+            repeats.append(done)
+        seen.add(done)
+    return repeats

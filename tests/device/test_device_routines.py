@@ -1,0 +1,106 @@
+"""Every routine on a simulated Echo, done by a simulated person: issue 9's targets.
+
+The person does each set for as long as the catalogue says and speaks only when done; the
+device closes the session the way Alexa does (8 s, the reprompt, 8 s more). Targets, per
+routine, both feet and one foot, first-time and returning user: zero session timeouts, no set
+done twice, the routine reaches its end, at most ~150 words before the first movement for a
+new user (~90 returning), no turn over ~300 words, the announced length within 10% of the
+simulated time.
+
+``TODAY`` lists the (check, scenario) pairs that fail on the code this suite was written
+against; they are strict xfails, so a fix turns them into XPASS failures: delete the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from heel_coach.console.device_run import RunResult, Scenario
+
+ROUTINES = ("full", "morning", "evening-massage", "strength", "quick")
+SCENARIOS = [
+    Scenario(r, foot, returning) for r in ROUTINES for foot in ("both", "left") for returning in (False, True)
+]
+NEW_USER_WORDS = 150
+RETURNING_USER_WORDS = 90
+TURN_WORDS = 300
+LENGTH_TOLERANCE = 0.10
+
+_ALL = {s.label for s in SCENARIOS}
+_QUICK = {s.label for s in SCENARIOS if s.routine_id == "quick"}
+TODAY: dict[str, set[str]] = {
+    # Rep sets and untimed massage steps wait for "next" past the 8 s + reprompt + 8 s window.
+    "timeouts": _ALL - _QUICK,
+    # After a timeout, "open heel coach", "yes" reads the exercise again from set one.
+    "repeats": _ALL - _QUICK,
+    "end": _ALL - _QUICK,
+    # The disclaimer, the full introduction and (with massage) the 24-item warning first.
+    "first_words": set(_ALL),
+    "turn_words": set(),
+    # Announced lengths are 40-100% short (and unmeasurable where the routine never ends).
+    "length": set(_ALL),
+}
+REASONS = {
+    "timeouts": "issue 9: sets wait on 'next' past Alexa's listen windows",
+    "repeats": "issue 9: resuming after a lost session repeats finished sets",
+    "end": "issue 9: the routine never ends when every rep set loses the session",
+    "first_words": "issue 9: disclaimer and massage warning before the first movement",
+    "turn_words": "issue 9: one response holds a whole exercise's instructions and holds",
+    "length": "issue 9: announced lengths leave out speech and untimed work",
+}
+
+
+def cases(check: str) -> list[object]:
+    return [
+        pytest.param(
+            s,
+            id=s.label,
+            marks=[pytest.mark.xfail(strict=True, reason=REASONS[check])] if s.label in TODAY[check] else [],
+        )
+        for s in SCENARIOS
+    ]
+
+
+Run = Callable[[Scenario], RunResult]
+
+
+@pytest.mark.parametrize("scenario", cases("timeouts"))
+def test_no_session_times_out(run_on_device: Run, scenario: Scenario) -> None:
+    result = run_on_device(scenario)
+    assert result.timeouts == 0, f"{result.timeouts} sessions ended on EXCEEDED_MAX_REPROMPTS"
+
+
+@pytest.mark.parametrize("scenario", cases("repeats"))
+def test_no_set_is_done_twice(run_on_device: Run, scenario: Scenario) -> None:
+    result = run_on_device(scenario)
+    assert result.performed, "the person did no set at all"
+    assert result.repeats == []
+
+
+@pytest.mark.parametrize("scenario", cases("end"))
+def test_the_routine_reaches_its_end(run_on_device: Run, scenario: Scenario) -> None:
+    assert run_on_device(scenario).reached_end
+
+
+@pytest.mark.parametrize("scenario", cases("first_words"))
+def test_words_before_the_first_movement(run_on_device: Run, scenario: Scenario) -> None:
+    result = run_on_device(scenario)
+    budget = RETURNING_USER_WORDS if scenario.returning else NEW_USER_WORDS
+    assert result.words_before_first_move is not None, "no set ever started"
+    assert result.words_before_first_move <= budget
+
+
+@pytest.mark.parametrize("scenario", cases("turn_words"))
+def test_no_turn_is_over_300_words(run_on_device: Run, scenario: Scenario) -> None:
+    longest = run_on_device(scenario).longest_words
+    assert longest.words <= TURN_WORDS, longest.text[:200]
+
+
+@pytest.mark.parametrize("scenario", cases("length"))
+def test_the_announced_length_is_within_10_percent(run_on_device: Run, scenario: Scenario) -> None:
+    result = run_on_device(scenario)
+    assert result.announced_s, "the routine's length was never announced"
+    assert result.simulated_s is not None, "the routine never ended"
+    assert result.simulated_s == pytest.approx(result.announced_s, rel=LENGTH_TOLERANCE)

@@ -1,0 +1,80 @@
+"""The console shows an Echo's timing, and with ``device_time`` lives by it."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from heel_coach.console.chat import run, split_wake_word
+from heel_coach.console.client import VoiceClient
+from heel_coach.engine.speech_time import speech_seconds, word_count
+
+SPEECH = "Set one of three. Do ten repetitions at your own pace. Say next when you've finished."
+REPROMPT = "Say next to go on."
+
+
+class OpenSkill:
+    """Answers everything with SPEECH and keeps the session open."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def __call__(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        self.sent.append(json.loads(body))
+        response = {
+            "outputSpeech": {"type": "SSML", "ssml": f'<speak>{SPEECH} <break time="3s"/></speak>'},
+            "reprompt": {"outputSpeech": {"type": "PlainText", "text": REPROMPT}},
+            "shouldEndSession": False,
+        }
+        return 200, json.dumps({"version": "1.0", "response": response}).encode()
+
+
+def chat(lines: list[str], device_time: bool) -> tuple[OpenSkill, str]:
+    skill = OpenSkill()
+    out = io.StringIO()
+    run(VoiceClient.for_locale(skill), lines, out=out, device_time=device_time)
+    return skill, out.getvalue()
+
+
+def stamp(envelope: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(envelope["request"]["timestamp"].replace("Z", "+00:00"))
+
+
+def test_every_answer_shows_how_long_it_speaks_and_when_the_mic_closes() -> None:
+    _, out = chat(["open heel coach"], device_time=False)
+    speech_s, reprompt_s = speech_seconds(SPEECH), speech_seconds(REPROMPT)
+    words = word_count(SPEECH)
+    assert f"[speaks {speech_s + 3:.0f} s: {words} words in {speech_s:.0f} s, 3 s of silences]" in out
+    closes = 8 + reprompt_s + 8
+    assert (
+        f"[mic open 8 s ... reprompt {reprompt_s:.0f} s ... mic closes at +{closes:.0f} s: session would end]"
+        in out
+    )
+
+
+def test_with_device_time_late_words_lose_the_session_and_a_bare_next_reaches_nobody() -> None:
+    skill, out = chat(["open heel coach", ":wait 30", "next", "open heel coach", "next"], device_time=True)
+    kinds = [(e["request"]["type"], e["request"].get("reason")) for e in skill.sent]
+    assert kinds == [
+        ("LaunchRequest", None),
+        ("SessionEndedRequest", "EXCEEDED_MAX_REPROMPTS"),
+        ("LaunchRequest", None),
+        ("IntentRequest", None),
+    ]
+    assert "nobody hears this" in out
+    first, ended, relaunch, following = (stamp(e) for e in skill.sent)
+    spoken = speech_seconds(SPEECH) + 3
+    assert abs((ended - first).total_seconds() - (spoken + 8 + speech_seconds(REPROMPT) + 8)) <= 1
+    assert abs((following - relaunch).total_seconds() - (spoken + 1 + speech_seconds("next"))) <= 1
+
+
+def test_wait_needs_device_time() -> None:
+    _, out = chat([":wait 30"], device_time=False)
+    assert ":wait needs --device-time" in out
+
+
+def test_the_wake_word_is_split_off() -> None:
+    assert split_wake_word("Alexa, next") == (True, "next")
+    assert split_wake_word("next") == (False, "next")
