@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean install
+.PHONY: run test lint typecheck unit bench clean install build-SkillFunction
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ test: $(STAMP) lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check skill tests benchmarks
 	$(BIN)/ruff format --check skill tests benchmarks
+	$(BIN)/cfn-lint deploy/template.yaml
 typecheck: $(STAMP)
 	$(BIN)/mypy
 unit: $(STAMP)
@@ -34,3 +35,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+## `sam build --use-container` calls this (deploy/template.yaml, BuildMethod: makefile) inside the
+## Lambda build image: the package with its runtime dependencies from pyproject.toml, rendered
+## audio manifests (so continuous mode knows its tracks), byte-compiled for a faster cold start.
+build-SkillFunction:
+	python -m pip install --quiet --target "$(ARTIFACTS_DIR)" '.[aws]'
+	for manifest in audio/*/manifest.json; do \
+		[ -f "$$manifest" ] || continue; \
+		mkdir -p "$(ARTIFACTS_DIR)/$$(dirname $$manifest)"; cp "$$manifest" "$(ARTIFACTS_DIR)/$$manifest"; \
+	done
+	python -m compileall -q "$(ARTIFACTS_DIR)"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import http_load, inprocess
+from benchmarks import http_load, inprocess, lambda_cold
 from benchmarks.variants import VARIANTS, Bodies, Material, mid_position
 
 
@@ -36,6 +36,7 @@ class Plan:
     load_per_round: int
     threads: int
     startup_repeats: int
+    dynamodb_conversations: int
 
 
 QUICK = Plan(
@@ -48,6 +49,7 @@ QUICK = Plan(
     load_per_round=160,
     threads=8,
     startup_repeats=3,
+    dynamodb_conversations=5,
 )
 FULL = Plan(
     rounds=10,
@@ -59,10 +61,12 @@ FULL = Plan(
     load_per_round=600,
     threads=8,
     startup_repeats=7,
+    dynamodb_conversations=20,
 )
 
 TARGET_RATIO = 1.5
 STARTUP_RATIO = 1.3
+LAMBDA_COLD_RATIO = 1.2
 VERIFY_US = 50.0
 CHECKED = "heel_verified"
 
@@ -98,6 +102,9 @@ def run(*, quick: bool, out: Path, profile: bool = False) -> int:
             material, bodies, ("sdk", "heel", "heel_verified"), plan.startup_repeats
         )
         phases = http_load.startup_phases(material, ("sdk", "heel_verified"), plan.startup_repeats)
+        _say("AWS Lambda: cold start and DynamoDB (moto server) per request ...")
+        cold = lambda_cold.cold_start(Path(tmp), plan.startup_repeats)
+        dynamodb = lambda_cold.dynamodb_per_request(Path(tmp), plan.dynamodb_conversations)
         profile_text = inprocess.profile_heel(material, bodies, plan.batch) if profile else ""
     results: dict[str, Any] = {
         "mode": "quick" if quick else "default",
@@ -113,6 +120,8 @@ def run(*, quick: bool, out: Path, profile: bool = False) -> int:
         "load": load,
         "startup": startup,
         "startup_phases": phases,
+        "lambda_cold_start": cold,
+        "dynamodb_per_request": dynamodb,
         "server": os.environ.get("HEELCOACH_BENCH_SERVER", "gunicorn"),
         "elapsed_s": round(time.perf_counter() - started, 1),
     }
@@ -182,6 +191,13 @@ def check_targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         STARTUP_RATIO,
         "ratio",
     )
+    cold = r["lambda_cold_start"]
+    add(
+        "Lambda cold start (x SDK hello-world handler)",
+        _ratio(cold["heel"]["total"], cold["sdk"]["total"]),
+        LAMBDA_COLD_RATIO,
+        "ratio",
+    )
     return targets
 
 
@@ -237,6 +253,22 @@ def render(r: dict[str, Any]) -> str:
         lines.append("  where it goes (median ms, in-process phases after interpreter start):")
         for v, p in phases.items():
             lines.append(f"  {v:<14} " + "  ".join(f"{k} {ms:.0f}" for k, ms in p.items()))
+    cold = r["lambda_cold_start"]
+    lines += ["", "(7) AWS Lambda cold start: import + build + first invocation (fresh process, median ms)"]
+    for v, c in cold.items():
+        lines.append(
+            f"  {v:<14} {c['total']:8.1f}   x sdk {_ratio(c['total'], cold['sdk']['total']):.2f}"
+            f"   (import {c['import']:.0f}, build {c['build']:.0f}, first {c['first']:.0f};"
+            f" whole process {c['process_ms']:.0f})"
+        )
+    dyn = r["dynamodb_per_request"]
+    lines += [
+        "",
+        "(8) DynamoDB per request, warm Lambda edge, moto server on loopback (reported, not a target)",
+        f"  sqlite    median {dyn['sqlite']['median_ms']:.2f} ms, p90 {dyn['sqlite']['p90_ms']:.2f} ms",
+        f"  dynamodb  median {dyn['dynamodb']['median_ms']:.2f} ms, p90 {dyn['dynamodb']['p90_ms']:.2f} ms,"
+        f" {dyn['dynamodb']['calls_per_request']:.1f} DynamoDB calls per request",
+    ]
     lines += [
         "",
         "SDK's own cost per request (median us): deserialize envelope / serialize "

@@ -61,3 +61,39 @@ def alexa(live_url: str) -> VoiceClient:
 def inproc_alexa(app: Flask) -> VoiceClient:
     """The same, through Flask's test client (for tests that send many requests)."""
     return VoiceClient.for_locale(flask_transport(app))
+
+
+# -- DynamoDB: moto in server mode, one per test session ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    """moto's DynamoDB as a real HTTP server on a free loopback port (never an in-process
+    mock): boto3 reaches it through ``endpoint_url`` exactly as it reaches AWS."""
+    import os
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    fake_credentials = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }
+    saved = {key: os.environ.get(key) for key in fake_credentials}
+    os.environ.update(fake_credentials)  # never real credentials, whatever the shell has
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

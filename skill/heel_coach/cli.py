@@ -66,6 +66,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("settings", help="print the settings in force (HEELCOACH_* variables)")
 
+    package = sub.add_parser("package", help="write the ASK CLI v2 project (skill-package/) for `ask deploy`")
+    where = package.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint-arn", help="the Lambda function's ARN (SAM output SkillFunctionArn)")
+    where.add_argument(
+        "--endpoint-url", help="the self-hosted HTTPS endpoint, e.g. https://coach.example.com/alexa"
+    )
+    package.add_argument(
+        "--ssl-certificate-type",
+        default="Trusted",
+        choices=["Trusted", "Wildcard", "SelfSigned"],
+        help="certificate of an HTTPS endpoint (default: %(default)s)",
+    )
+    package.add_argument("--out", default=".", help="project folder to write (default: the current one)")
+
     figures = sub.add_parser("figures", help="run routines on a simulated Echo; print issue 9's figures")
     figures.add_argument("--routine", action="append", help="routine id (repeatable; default: all)")
     figures.add_argument("--foot", choices=["both", "left", "right"], default="both")
@@ -91,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": _settings,
         "content": _content,
         "audio": _audio,
+        "package": _package,
         "figures": _figures,
     }[args.command]
     try:
@@ -115,6 +130,25 @@ def _audio(args: argparse.Namespace) -> int:
     from heel_coach.audio_cli.cli import run
 
     return run(args)
+
+
+def _package(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from heel_coach.skill_package import Endpoint, write_package
+
+    try:
+        if args.endpoint_arn:
+            endpoint = Endpoint.lambda_arn(args.endpoint_arn)
+        else:
+            endpoint = Endpoint.https(args.endpoint_url, args.ssl_certificate_type)
+    except ValueError as exc:
+        print(f"heel-coach package: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    written = write_package(Path(args.out), endpoint)  # ContentError: one line, exit 2 (main)
+    for path in written:
+        print(path)
+    return 0
 
 
 def _figures(args: argparse.Namespace) -> int:

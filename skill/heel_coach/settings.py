@@ -16,12 +16,26 @@ from heel_coach.errors import SettingsError
 PREFIX = "HEELCOACH_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+STORES = ("sqlite", "dynamodb")
 
 
 @dataclass(frozen=True)
 class Settings:
+    store: str = "sqlite"
+    """HEELCOACH_STORE: where users' data lives: sqlite (one file, self-hosting) or dynamodb."""
     db_path: Path = Path("var/heel-coach.sqlite3")
     """HEELCOACH_DB_PATH: the SQLite file (created with its folder on first use)."""
+    dynamodb_table: str = "heel-coach-users"
+    """HEELCOACH_DYNAMODB_TABLE: DynamoDB table of users' attributes (key user_id)."""
+    dynamodb_history_table: str = "heel-coach-history"
+    """HEELCOACH_DYNAMODB_HISTORY_TABLE: DynamoDB table of finished routines (keys user_id,
+    finished; TTL attribute expires_at)."""
+    dynamodb_endpoint: str = ""
+    """HEELCOACH_DYNAMODB_ENDPOINT: DynamoDB endpoint URL (tests, DynamoDB Local); empty: AWS."""
+    dynamodb_region: str = ""
+    """HEELCOACH_DYNAMODB_REGION: AWS region of the tables; empty: AWS_REGION (set on Lambda)."""
+    dynamodb_timeout_s: float = 1.0
+    """HEELCOACH_DYNAMODB_TIMEOUT_S: connect and read timeout of each DynamoDB call."""
     verify_signatures: bool = True
     """HEELCOACH_VERIFY_SIGNATURES: check Alexa's request signature and certificate chain."""
     verify_timestamps: bool = True
@@ -98,6 +112,10 @@ def _convert(name: str, raw: str, default: object) -> object:
         return frozenset(part.strip() for part in raw.split(",") if part.strip())
     if name in {"db_path", "audio_dir", "trusted_roots_file"}:
         return Path(raw) if raw else None
+    if name == "store":
+        if raw not in STORES:
+            raise SettingsError(f"HEELCOACH_STORE must be one of {', '.join(STORES)}, not {raw!r}")
+        return raw
     if name == "audio_base_url":
         if raw and not raw.startswith("https://"):
             raise SettingsError("HEELCOACH_AUDIO_BASE_URL must start with https://")

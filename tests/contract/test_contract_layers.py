@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("voice.features",),
     ("voice.handlers",),
     ("voice.skill_factory",),
-    ("web", "audio_cli"),
+    ("assembly",),  # the skill from settings, for every edge
+    ("web", "lambda_handler", "audio_cli", "skill_package"),
     ("console",),
     ("cli", "__main__"),
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from heel_coach.console.envelopes import Device
 from heel_coach.settings import Settings
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.helpers import finish_quick_routine as finish_quick_routine_to_the_end
+from tests.stores import STORE_KINDS, row_counts, settings_for
 
 TOKEN = "secret-api-access-token-1234"
 CONSENT = "secret-consent-token-5678"
@@ -38,12 +38,14 @@ def alexa(app: Flask, fake: FakeAlexaApi) -> VoiceClient:
     return VoiceClient.for_locale(flask_transport(app), device=device)
 
 
-def rows(db: Path, user_id: str) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0]
-            for table in ("users", "sessions")
-        }
+@pytest.fixture(params=STORE_KINDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Every privacy test runs on both stores."""
+    return settings_for(request.param, tmp_path, request)
+
+
+def rows(app: Flask, user_id: str) -> dict[str, int]:
+    return row_counts(app.extensions["heelcoach"].store, user_id)
 
 
 def event(alexa: VoiceClient, kind: str) -> Heard:
@@ -62,33 +64,33 @@ def finish_quick_routine(alexa: VoiceClient) -> Heard:
     return heard
 
 
-def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient, settings: Settings) -> None:
+def test_skill_disabled_leaves_no_row_behind(app: Flask, alexa: VoiceClient) -> None:
     finish_quick_routine(alexa)
     user = alexa.device.user_id
-    assert rows(settings.db_path, user) == {"users": 1, "sessions": 1}
+    assert rows(app, user) == {"users": 1, "sessions": 1}
     heard = event(alexa, "SkillDisabled")
     assert heard.status == 200 and "outputSpeech" not in heard.response
-    assert rows(settings.db_path, user) == {"users": 0, "sessions": 0}
+    assert rows(app, user) == {"users": 0, "sessions": 0}
 
 
-def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient, settings: Settings) -> None:
+def test_other_skill_events_are_silent_and_store_nothing(alexa: VoiceClient, app: Flask) -> None:
     for kind in ("SkillEnabled", "SkillPermissionAccepted", "SkillPermissionChanged"):
         heard = event(alexa, kind)
         assert heard.status == 200 and "outputSpeech" not in heard.response
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+    assert rows(app, alexa.device.user_id) == {"users": 0, "sessions": 0}
 
 
-def test_delete_my_data_asks_first(alexa: VoiceClient, settings: Settings) -> None:
+def test_delete_my_data_asks_first(alexa: VoiceClient, app: Flask) -> None:
     finish_quick_routine(alexa)
     alexa.launch()
     heard = alexa.say("delete my data")
     assert "Shall I delete your data?" in heard.text and not heard.ends_session
     assert "haven't deleted anything" in alexa.say("no").text
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 1, "sessions": 1}
+    assert rows(app, alexa.device.user_id) == {"users": 1, "sessions": 1}
     alexa.say("delete my data")
     heard = alexa.say("yes")
     assert "I've deleted everything" in heard.text and heard.ends_session
-    assert rows(settings.db_path, alexa.device.user_id) == {"users": 0, "sessions": 0}
+    assert rows(app, alexa.device.user_id) == {"users": 0, "sessions": 0}
 
 
 def test_nothing_identifying_is_logged(

@@ -1,18 +1,7 @@
-"""Persistence: the embedded SQLite store (default), its migrations and the ask-sdk adapter."""
+"""Persistence: the store protocol (``store``), the embedded SQLite store (``sqlite_store``,
+the default), the DynamoDB store (``dynamodb_store``, with ``HEELCOACH_STORE=dynamodb``), the
+factory that picks one (``factory``) and the ask-sdk adapter (``adapter``).
 
-from __future__ import annotations
-
-from heel_coach.persistence.adapter import SqlitePersistenceAdapter, user_id_key
-from heel_coach.persistence.migrations import MIGRATIONS, Migration, migrate
-from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
-
-__all__ = [
-    "MIGRATIONS",
-    "Migration",
-    "SessionRecord",
-    "SqlitePersistenceAdapter",
-    "SqliteStore",
-    "StoreError",
-    "migrate",
-    "user_id_key",
-]
+Nothing is imported here: importing one submodule must not load the others (a Lambda on
+DynamoDB never needs sqlite3, a server on SQLite never needs boto3).
+"""

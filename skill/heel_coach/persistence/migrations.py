@@ -5,8 +5,8 @@ Each migration runs in its own ``BEGIN IMMEDIATE`` transaction and records its n
 half-applied migration, and several processes starting at once serialise on SQLite's write
 lock: the first applies the migration, the others find it recorded and skip it.
 
-The store's error type lives here (not in ``sqlite_store``) because this is the lowest layer
-that talks to SQLite; ``sqlite_store`` re-exports it.
+SQLite errors become ``StoreError`` (defined with the store protocol, shared with DynamoDB)
+here, because this is the lowest layer that talks to SQLite; ``sqlite_store`` re-exports it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from heel_coach.errors import StorageError
+from heel_coach.persistence.store import StoreError
 
 __all__ = [
     "MIGRATIONS",
@@ -27,8 +27,6 @@ __all__ = [
     "split_statements",
     "store_error",
 ]
-
-REASONS = frozenset({"locked", "full", "unavailable", "corrupt", "error"})
 
 # Primary SQLite result codes (the low byte of an extended code) -> our short reason.
 _REASON_BY_CODE: dict[int, str] = {
@@ -56,19 +54,6 @@ _REASON_BY_TEXT: tuple[tuple[str, str], ...] = (
     ("malformed", "corrupt"),
     ("not a database", "corrupt"),
 )
-
-
-class StoreError(StorageError):
-    """A storage failure with a short machine-readable ``reason`` so callers can pick the speech.
-
-    ``reason`` is one of ``locked``, ``full``, ``unavailable``, ``corrupt``, ``error``.
-    """
-
-    def __init__(self, reason: str, message: str) -> None:
-        if reason not in REASONS:
-            raise ValueError(f"unknown storage error reason {reason!r}")
-        self.reason = reason
-        super().__init__(f"{message} [{reason}]")
 
 
 def _reason_for(exc: BaseException) -> str:

@@ -15,41 +15,24 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from heel_coach.persistence.migrations import MIGRATIONS, Migration, StoreError, migrate, store_error
+from heel_coach.persistence.migrations import MIGRATIONS, Migration, migrate, store_error
+from heel_coach.persistence.store import (
+    FinishedRoutine,
+    SessionRecord,
+    StoreError,
+    dump_attributes,
+    merge_attributes,
+)
 
 __all__ = ["SessionRecord", "SqliteStore", "StoreError"]
 
 
-@dataclass(frozen=True)
-class SessionRecord:
-    """One finished routine, as stored; lists become tuples so records stay immutable."""
-
-    id: int
-    user_id: str
-    routine_id: str
-    local_date: date
-    finished_at: datetime
-    duration_s: int
-    exercises_done: tuple[str, ...]
-    exercises_skipped: tuple[str, ...]
-    mode: str
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _dump(value: object, what: str) -> str:
-    """Canonical compact JSON so identical state gives identical rows (and diffs stay small)."""
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise StoreError("error", f"{what} is not JSON-serialisable: {exc}") from exc
 
 
 def _load_attributes(user_id: str, text: str) -> dict[str, Any]:
@@ -73,40 +56,19 @@ def _load_names(text: str, what: str, row_id: int) -> tuple[str, ...]:
     return tuple(value)
 
 
-# A validated, serialised sessions row minus user_id, in column order (see _insert_session).
+# A serialised sessions row minus user_id, in column order (see _insert_session).
 _SessionRow = tuple[str, str, str, int, str, str, str]
 
 
-def _session_row(
-    *,
-    routine_id: str,
-    local_date: date,
-    finished_at: datetime,
-    duration_s: int,
-    exercises_done: Sequence[str],
-    exercises_skipped: Sequence[str],
-    mode: str,
-) -> _SessionRow:
-    """Validate before taking the lock; bad arguments are caller bugs, so ValueError."""
-    if isinstance(local_date, datetime) or not isinstance(local_date, date):
-        raise ValueError("local_date must be a datetime.date (the user's local calendar day)")
-    if finished_at.tzinfo is None or finished_at.utcoffset() is None:
-        raise ValueError("finished_at must be timezone-aware")
-    if isinstance(duration_s, bool) or not isinstance(duration_s, int) or duration_s < 0:
-        raise ValueError("duration_s must be a non-negative int")
-    for items in (exercises_done, exercises_skipped):
-        if isinstance(items, str) or not all(isinstance(i, str) for i in items):
-            raise ValueError("exercises_done/exercises_skipped must be lists of exercise ids")
-    if not routine_id or not mode:
-        raise ValueError("routine_id and mode must be non-empty")
+def _session_row(routine: FinishedRoutine) -> _SessionRow:
     return (
-        routine_id,
-        local_date.isoformat(),
-        finished_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        duration_s,
-        _dump(list(exercises_done), "exercises_done"),
-        _dump(list(exercises_skipped), "exercises_skipped"),
-        mode,
+        routine.routine_id,
+        routine.local_date.isoformat(),
+        routine.finished_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        routine.duration_s,
+        dump_attributes(list(routine.exercises_done), "exercises_done"),
+        dump_attributes(list(routine.exercises_skipped), "exercises_skipped"),
+        routine.mode,
     )
 
 
@@ -277,14 +239,36 @@ class SqliteStore:
             (user_id, payload, _now()),
         )
 
-    def save_attributes(self, user_id: str, attributes: dict[str, Any]) -> None:
-        """Replace the user's attributes (insert or update)."""
-        payload = _dump(attributes, f"attributes of {user_id!r}")
+    def save_attributes(
+        self, user_id: str, attributes: dict[str, Any], *, base: dict[str, Any] | None = None
+    ) -> None:
+        """Write the user's attributes. Without ``base``: replace, in one autocommit statement.
+        With ``base`` (what this request loaded): under the write lock, merged with whatever
+        another request stored meanwhile (``merge_attributes``), so neither change is lost."""
+        context = f"saving attributes of {user_id!r}"
+        if base is not None:
+            with self._write(context) as conn:
+                self._merge_into(conn, user_id, attributes, base)
+            return
+        payload = dump_attributes(attributes, f"attributes of {user_id!r}")
         conn = self._connection()
         try:  # one statement is its own transaction: no BEGIN/COMMIT round trips needed
             self._upsert(conn, user_id, payload)
         except sqlite3.Error as exc:
-            raise store_error(f"saving attributes of {user_id!r}", exc) from exc
+            raise store_error(context, exc) from exc
+
+    def _merge_into(
+        self, conn: sqlite3.Connection, user_id: str, attributes: dict[str, Any], base: dict[str, Any]
+    ) -> bool:
+        """Inside a write transaction: merge with the row as it is now; False if the user was
+        deleted meanwhile (nothing is written then)."""
+        row = conn.execute("SELECT attributes FROM users WHERE user_id = ?", (user_id,)).fetchone()
+        current = _load_attributes(user_id, row[0]) if row else None
+        merged = merge_attributes(base, attributes, current)
+        if merged is None:
+            return False
+        self._upsert(conn, user_id, dump_attributes(merged, f"attributes of {user_id!r}"))
+        return True
 
     def update_attributes(
         self, user_id: str, fn: Callable[[dict[str, Any]], dict[str, Any]]
@@ -301,7 +285,7 @@ class SqliteStore:
             updated = fn(current)
             if not isinstance(updated, dict):
                 raise TypeError("update_attributes: fn must return a dict")
-            self._upsert(conn, user_id, _dump(updated, f"attributes of {user_id!r}"))
+            self._upsert(conn, user_id, dump_attributes(updated, f"attributes of {user_id!r}"))
         return updated
 
     def delete_user(self, user_id: str) -> None:
@@ -336,21 +320,29 @@ class SqliteStore:
         exercises_skipped: Sequence[str],
         mode: str = "step",
         attributes: dict[str, Any] | None = None,
+        base: dict[str, Any] | None = None,
     ) -> None:
         """Append one finished routine to the user's history. With ``attributes``, the user's
-        state is saved in the same transaction: both land or neither does."""
-        payload = None if attributes is None else _dump(attributes, f"attributes of {user_id!r}")
+        state is saved in the same transaction: both land or neither does. With ``base`` too,
+        the state is merged as ``save_attributes`` does, and a user deleted meanwhile gets
+        neither."""
+        payload = None if attributes is None else dump_attributes(attributes, f"attributes of {user_id!r}")
         row = _session_row(
-            routine_id=routine_id,
-            local_date=local_date,
-            finished_at=finished_at,
-            duration_s=duration_s,
-            exercises_done=exercises_done,
-            exercises_skipped=exercises_skipped,
-            mode=mode,
+            FinishedRoutine(
+                routine_id,
+                local_date,
+                finished_at,
+                duration_s,
+                exercises_done,
+                exercises_skipped,
+                mode,
+            )
         )
         with self._write(f"recording session of {user_id!r}") as conn:
-            if payload is not None:
+            if attributes is not None and base is not None:
+                if not self._merge_into(conn, user_id, attributes, base):
+                    return
+            elif payload is not None:
                 self._upsert(conn, user_id, payload)
             self._insert_session(conn, user_id, row)
 

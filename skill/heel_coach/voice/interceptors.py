@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import UserStore
 from heel_coach.voice.speech import Speaker
 from heel_coach.voice.state import SessionState
 from heel_coach.voice.tracks import TrackLibrary
@@ -79,16 +79,15 @@ class SaveTurnInterceptor(AbstractResponseInterceptor):
 class StoreInterceptor(AbstractRequestInterceptor):
     """Makes the store reachable from features (sessions are not persistent attributes)."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: UserStore) -> None:
         self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
         handler_input.attributes_manager.request_attributes[STORE] = self.store
 
 
-def store_of(handler_input: HandlerInput) -> SqliteStore | None:
-    store = handler_input.attributes_manager.request_attributes.get(STORE)
-    return store if isinstance(store, SqliteStore) else None
+def store_of(handler_input: HandlerInput) -> UserStore | None:
+    return cast("UserStore | None", handler_input.attributes_manager.request_attributes.get(STORE))
 
 
 class AttachLibraryInterceptor(AbstractRequestInterceptor):

@@ -16,7 +16,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
 from heel_coach.catalogue.model import Catalogue
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import UserStore
 from heel_coach.voice.features.progress import SessionRecorder
 from heel_coach.voice.handlers import (
     builtins,
@@ -103,7 +103,7 @@ def build_skill(
     default_locale: str = "en-US",
     skill_id: str | None = None,
     extra_handlers: tuple[AbstractRequestHandler, ...] = (),
-    store: SqliteStore | None = None,
+    store: UserStore | None = None,
     tracks: TrackLibrary | None = None,
 ) -> CustomSkill:
     """A ready CustomSkill; nothing global, so tests can build several in one process."""

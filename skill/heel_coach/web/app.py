@@ -15,30 +15,16 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, abort, jsonify, request, send_from_directory
 from werkzeug.exceptions import ClientDisconnected
 
-from heel_coach.catalogue import load_catalogue
+from heel_coach.assembly import assemble
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.errors import RequestRejected, StorageError
-from heel_coach.persistence.adapter import SqlitePersistenceAdapter
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
-from heel_coach.voice.skill_factory import build_skill
-from heel_coach.voice.ssml import SilenceClips
-from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.web.certificates import CertificateFetcher
-from heel_coach.web.envelope import check_shape, parse_json, serialize_response, to_envelope
+from heel_coach.web.envelope import APOLOGY, check_shape, parse_json, serialize_response, to_envelope
 from heel_coach.web.verification import RequestVerifier
 
 _LOG = logging.getLogger("heelcoach.request")
-_APOLOGY = {
-    "version": "1.0",
-    "response": {
-        "outputSpeech": {
-            "type": "PlainText",
-            "text": "Sorry, something went wrong on my side. Please try again.",
-        },
-        "shouldEndSession": True,
-    },
-}
 HASHED_MAX_AGE = 365 * 24 * 3600
 
 
@@ -48,7 +34,7 @@ class Services:
 
     settings: Settings
     catalogue: Catalogue
-    store: SqliteStore
+    store: UserStore
     skill: CustomSkill
     verifier: RequestVerifier
 
@@ -58,32 +44,19 @@ def create_app(
     *,
     catalogue: Catalogue | None = None,
     verifier: RequestVerifier | None = None,
-    store: SqliteStore | None = None,
+    store: UserStore | None = None,
     api_client: Any = None,
     thread_per_request: bool = False,
 ) -> Flask:
     settings = settings or Settings.from_env()
-    catalogue = catalogue or load_catalogue()
-    store = store or SqliteStore(settings.db_path)
+    assembled = assemble(settings, catalogue=catalogue, store=store, api_client=api_client)
+    catalogue, store, skill = assembled.catalogue, assembled.store, assembled.skill
     verifier = verifier or RequestVerifier(
         verify_signatures=settings.verify_signatures,
         verify_timestamps=settings.verify_timestamps,
         skill_ids=settings.skill_ids,
         trust_roots_file=str(settings.trusted_roots_file) if settings.trusted_roots_file else None,
         fetcher=CertificateFetcher(timeout_s=settings.cert_timeout_s),
-    )
-    if api_client is None:
-        from heel_coach.services.api_client import TimeoutApiClient
-
-        api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s)
-    skill = build_skill(
-        catalogue,
-        SqlitePersistenceAdapter(store),
-        api_client=api_client,
-        silence=silence_clips(settings),
-        default_locale=settings.default_locale,
-        store=store,
-        tracks=TrackLibrary(settings.audio_dir, settings.audio_base_url),
     )
     app = Flask("heelcoach")
     services = Services(settings, catalogue, store, skill, verifier)
@@ -156,11 +129,11 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
             payload, status = serialize_response(response), 200
         except StorageError:
             outcome = "storage_error"
-            payload, status = dict(_APOLOGY), 200
+            payload, status = dict(APOLOGY), 200
         except Exception:  # the skill's own exception handlers should make this unreachable
             _LOG.exception("skill.invoke failed")
             outcome = "skill_error"
-            payload, status = dict(_APOLOGY), 200
+            payload, status = dict(APOLOGY), 200
     except RequestRejected as exc:
         outcome = f"rejected:{exc.reason}"
         payload, status = {"error": exc.reason, "detail": exc.detail}, 400
@@ -199,17 +172,3 @@ def read_body(limit: int) -> bytes:
     if not data:
         raise RequestRejected("empty_body", "request body is empty")
     return bytes(data)
-
-
-def silence_clips(settings: Settings) -> SilenceClips | None:
-    """Silent MP3 clips for long holds, when they are published under a public HTTPS URL."""
-    if not settings.audio_base_url:
-        return None
-    from heel_coach.audio.silence import SILENCE_CLIP_SECONDS, silence_clip_name
-
-    base = settings.audio_base_url
-
-    def url_for(seconds: int) -> str:
-        return f"{base}/silence/{silence_clip_name(seconds)}"
-
-    return SilenceClips(tuple(SILENCE_CLIP_SECONDS), url_for)

@@ -1,12 +1,14 @@
-"""Check that a body is a well-formed Alexa request before the SDK sees it.
+"""Check that a body is a well-formed Alexa request for this skill before the SDK sees it.
 
 The SDK's deserializer accepts almost anything and fails late with odd exceptions; we
-reject early with a clear reason so a malformed request is a 400, never a 500.
+reject early with a clear reason so a malformed request is a 400 (on Lambda: a refused
+invocation), never a 500. Shared by both edges, so nothing here imports Flask or crypto.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +16,7 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Request, RequestEnvelope
 
-from heel_coach.errors import RequestRejected
+from heel_coach.errors import RequestRejected, VerificationError
 from heel_coach.web.model_decoder import ModelDecoder
 from heel_coach.web.model_encoder import ModelEncoder
 
@@ -28,6 +30,17 @@ with it on, nothing reads the SDK's private decoding method."""
 _SERIALIZER = DefaultSerializer()
 _ENVELOPE_SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+APOLOGY = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "PlainText",
+            "text": "Sorry, something went wrong on my side. Please try again.",
+        },
+        "shouldEndSession": True,
+    },
+}
+"""The answer when the skill itself failed (a store outage, a bug), on every edge."""
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -79,6 +92,30 @@ def check_shape(data: dict[str, Any]) -> None:
             isinstance(slots, dict) and all(isinstance(v, dict) for v in slots.values())
         ):
             raise RequestRejected("invalid_request", "'intent.slots' must map names to objects")
+
+
+def check_application(data: Mapping[str, Any], skill_ids: Collection[str]) -> None:
+    """Every application id in the envelope must be one of ours (when ids are configured)."""
+    if not skill_ids:
+        return
+    found = [
+        app_id
+        for app_id in (
+            _dig(data, "context", "System", "application", "applicationId"),
+            _dig(data, "session", "application", "applicationId"),
+        )
+        if app_id is not None
+    ]
+    if not found or any(app_id not in skill_ids for app_id in found):
+        raise VerificationError("unknown_skill_id", "The request is not addressed to this skill.")
+
+
+def _dig(value: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
 
 
 def to_envelope(data: dict[str, Any]) -> RequestEnvelope:

@@ -24,10 +24,10 @@ def serve(settings: Settings, *, dev: bool = False) -> int:
         configure_logging(settings.log_level)
         app = create_app(settings, thread_per_request=True)
         _LOG.info(
-            "Heel Coach (development server) on http://%s:%d/alexa, database %s",
+            "Heel Coach (development server) on http://%s:%d/alexa, store %s",
             settings.host,
             settings.port,
-            settings.db_path,
+            settings.db_path if settings.store == "sqlite" else f"DynamoDB {settings.dynamodb_table}",
         )
         app.run(
             host=settings.host,

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from heel_coach.errors import VerificationError
 from heel_coach.web.certificates import CertificateFetcher, SigningKeyCache, validate_cert_url
+from heel_coach.web.envelope import check_application
 
 __all__ = ["CERT_URL_HEADER", "SIGNATURE_HEADER", "RequestVerifier"]
 
@@ -146,19 +147,7 @@ class RequestVerifier:
     # -- application id --------------------------------------------------------------------------
     def verify_application(self, envelope: Any) -> None:
         """Every application id in the envelope must be one of ours (when ids are configured)."""
-        if not self.skill_ids:
-            return
-        root = _mapping(envelope, "bad_envelope")
-        found = [
-            app_id
-            for app_id in (
-                _dig(root, "context", "System", "application", "applicationId"),
-                _dig(root, "session", "application", "applicationId"),
-            )
-            if app_id is not None
-        ]
-        if not found or any(app_id not in self.skill_ids for app_id in found):
-            raise VerificationError("unknown_skill_id", "The request is not addressed to this skill.")
+        check_application(_mapping(envelope, "bad_envelope"), self.skill_ids)
 
 
 def _header(headers: HeaderLookup, name: str) -> str | None:
@@ -210,12 +199,4 @@ def _parse_timestamp(raw: object) -> datetime:
 def _mapping(value: object, reason: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise VerificationError(reason, "The request body is not a valid Alexa request envelope.")
-    return value
-
-
-def _dig(value: object, *keys: str) -> object:
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
     return value

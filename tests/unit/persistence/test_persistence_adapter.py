@@ -11,7 +11,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.request_envelope import RequestEnvelope
 
 from heel_coach.errors import StorageError
-from heel_coach.persistence.adapter import SqlitePersistenceAdapter, user_id_key
+from heel_coach.persistence.adapter import StorePersistenceAdapter, user_id_key
 from heel_coach.persistence.sqlite_store import SqliteStore
 
 USER = "amzn1.ask.account.ADAPTER"
@@ -52,7 +52,7 @@ def test_user_id_key_reads_the_system_user() -> None:
 
 
 def test_adapter_round_trip_and_delete(store: SqliteStore) -> None:
-    adapter = SqlitePersistenceAdapter(store)
+    adapter = StorePersistenceAdapter(store)
     env = envelope()
     assert adapter.get_attributes(env) == {}
     adapter.save_attributes(env, {"streak": 2})
@@ -64,21 +64,21 @@ def test_adapter_round_trip_and_delete(store: SqliteStore) -> None:
 
 
 def test_adapter_refuses_envelope_without_user(store: SqliteStore) -> None:
-    adapter = SqlitePersistenceAdapter(store)
+    adapter = StorePersistenceAdapter(store)
     with pytest.raises(StorageError):
         adapter.save_attributes(envelope(user_id=None), {"v": 1})
     assert store.count_users() == 0
 
 
 def test_custom_partition_keygen(store: SqliteStore) -> None:
-    adapter = SqlitePersistenceAdapter(store, partition_keygen=lambda env: "fixed-key")
+    adapter = StorePersistenceAdapter(store, partition_keygen=lambda env: "fixed-key")
     adapter.save_attributes(envelope(), {"v": 1})
     assert store.get_attributes("fixed-key") == {"v": 1}
     assert store.get_attributes(USER) == {}
 
 
 def test_sdk_attributes_manager_uses_the_adapter(store: SqliteStore) -> None:
-    adapter = SqlitePersistenceAdapter(store)
+    adapter = StorePersistenceAdapter(store)
     manager = AttributesManager(request_envelope=envelope(), persistence_adapter=adapter)
     assert manager.persistent_attributes == {}
     manager.persistent_attributes = {"routine": "morning", "step": 1}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import pytest
 
 from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
+from tests.stores import increment_concurrently
 from tests.unit.persistence.persistence_helpers import raw_exec, raw_rows
 
 USER = "amzn1.ask.account.TEST"
@@ -225,21 +225,7 @@ def test_close_then_reuse_reopens(store: SqliteStore) -> None:
 def test_threads_get_their_own_connections_and_lose_no_updates(store: SqliteStore) -> None:
     per_thread, threads = 25, 4
     conns: list[int] = []
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            conns.append(id(store._connection()))
-            for _ in range(per_thread):
-                store.update_attributes("shared", lambda a: {"n": a.get("n", 0) + 1})
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=60)
+    errors = increment_concurrently(store, threads, per_thread, lambda: conns.append(id(store._connection())))
     assert errors == []
     assert len(set(conns)) == threads
     assert store.get_attributes("shared") == {"n": per_thread * threads}

@@ -12,17 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_core.handler_input import HandlerInput
 
 from heel_coach.persistence.adapter import user_id_key
-from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import HISTORY_DAYS, UserStore
 from heel_coach.progress import stats
 from heel_coach.voice import phrasing
 from heel_coach.voice.alexa_api import learn_time_zone
-from heel_coach.voice.interceptors import store_of
+from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
 from heel_coach.voice.turn import Turn
-
-HISTORY_DAYS = 400
-"""Routine history kept (docs/privacy.md); older sessions are neither read nor spoken."""
 
 
 def zone_of(turn: Turn) -> ZoneInfo:
@@ -36,7 +33,7 @@ def zone_of(turn: Turn) -> ZoneInfo:
 class SessionRecorder:
     """``SaveTurnInterceptor.on_finished``: state and the finished routine in one transaction."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: UserStore) -> None:
         self.store = store
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
@@ -45,10 +42,12 @@ class SessionRecorder:
         if not turn.user.time_zone:
             learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
         user_id = user_id_key(handler_input.request_envelope)
+        loaded = handler_input.attributes_manager.request_attributes.get(SNAPSHOT)
         today = stats.local_day(turn.now, zone_of(turn))
         self.store.record_session(
             user_id,
             attributes=turn.user.to_attributes(),
+            base=loaded if isinstance(loaded, dict) else None,  # merged with concurrent changes
             routine_id=event.routine_id,
             local_date=today,
             finished_at=turn.now,

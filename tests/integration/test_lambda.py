@@ -1,0 +1,152 @@
+"""The AWS Lambda edge: the same skill, Lambda's calling convention, the checks that replace
+signature verification, and nothing heavy loaded before it is needed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from heel_coach import lambda_handler
+from heel_coach.console.client import Transport, VoiceClient
+from heel_coach.console.envelopes import Device
+from heel_coach.errors import RequestRejected
+from heel_coach.lambda_handler import LambdaEdge
+from heel_coach.settings import Settings
+from tests.integration.test_privacy import event, finish_quick_routine
+from tests.stores import STORE_KINDS, row_counts, settings_for
+
+SKILL_ID = "amzn1.ask.skill.heel-coach-local"
+REPO = Path(__file__).resolve().parents[2]
+
+
+class LambdaContext:
+    """What the Lambda runtime passes as ``context`` (only what the SDK may read)."""
+
+    function_name = "heel-coach"
+    aws_request_id = "test-invocation"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 7000
+
+
+def lambda_transport(handler: Any) -> Transport:
+    """Alexa's Lambda trigger: the JSON body becomes the event, the return value the answer;
+    a refused event fails the invocation (here: a 400 so the client can see it)."""
+
+    def send(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            answer = handler(json.loads(body), LambdaContext())
+        except RequestRejected as exc:
+            return 400, json.dumps({"error": exc.reason}).encode()
+        return 200, json.dumps(answer).encode()
+
+    return send
+
+
+@pytest.fixture(params=STORE_KINDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return settings_for(request.param, tmp_path, request, skill_ids=frozenset({SKILL_ID}))
+
+
+@pytest.fixture
+def edge(settings: Settings) -> LambdaEdge:
+    return LambdaEdge.build(settings)
+
+
+def test_a_routine_from_launch_to_the_end_through_the_lambda_handler(edge: LambdaEdge) -> None:
+    alexa = VoiceClient.for_locale(lambda_transport(edge.handle))
+    finish_quick_routine(alexa)
+    assert row_counts(edge.assembled.store, alexa.device.user_id) == {"users": 1, "sessions": 1}
+    disabled = event(alexa, "SkillDisabled")
+    assert disabled.status == 200 and "outputSpeech" not in disabled.response
+    assert row_counts(edge.assembled.store, alexa.device.user_id) == {"users": 0, "sessions": 0}
+
+
+def test_another_skills_request_is_refused(edge: LambdaEdge) -> None:
+    alexa = VoiceClient.for_locale(
+        lambda_transport(edge.handle), device=Device(application_id="amzn1.ask.skill.someone-else")
+    )
+    heard = alexa.launch()
+    assert heard.status == 400 and heard.body == {"error": "unknown_skill_id"}
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        [],
+        {"version": "1.0"},
+        {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r", "timestamp": "t"}},
+    ],
+    ids=["not-an-object", "no-request", "no-user"],
+)
+def test_malformed_events_are_refused_before_the_skill(edge: LambdaEdge, event: Any) -> None:
+    with pytest.raises(RequestRejected) as refused:
+        edge.handle(event, LambdaContext())
+    assert refused.value.reason == "invalid_request"
+
+
+def test_an_unreachable_table_is_an_apology(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    settings = settings_for(
+        "dynamodb", tmp_path, request, dynamodb_endpoint="http://127.0.0.1:9", dynamodb_timeout_s=0.5
+    )
+    alexa = VoiceClient.for_locale(lambda_transport(LambdaEdge.build(settings).handle))
+    heard = alexa.launch()
+    assert heard.status == 200 and "can't reach your saved progress" in heard.text
+
+
+def test_the_module_handler_builds_once_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    settings = settings_for("dynamodb", tmp_path, request)
+    for key, value in {
+        "HEELCOACH_STORE": "dynamodb",
+        "HEELCOACH_DYNAMODB_TABLE": settings.dynamodb_table,
+        "HEELCOACH_DYNAMODB_HISTORY_TABLE": settings.dynamodb_history_table,
+        "HEELCOACH_DYNAMODB_ENDPOINT": settings.dynamodb_endpoint,
+        "HEELCOACH_DYNAMODB_REGION": settings.dynamodb_region,
+        "HEELCOACH_SKILL_IDS": SKILL_ID,
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(lambda_handler, "_EDGE", None)
+    alexa = VoiceClient.for_locale(lambda_transport(lambda_handler.handler))
+    alexa.launch()
+    first = lambda_handler.edge()
+    alexa.say("start the quick routine")
+    assert lambda_handler.edge() is first
+    assert first.settings.store == "dynamodb"
+    assert first.assembled.store.get_attributes(alexa.device.user_id) != {}
+
+
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **(env or {})},
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_handler_loads_nothing_heavy() -> None:
+    loaded = _modules_after("import heel_coach.lambda_handler")
+    assert not {"flask", "boto3", "botocore", "ask_sdk_core", "requests"} & loaded
+
+
+def test_the_sqlite_path_never_imports_boto3_and_no_edge_imports_flask(tmp_path: Path) -> None:
+    code = (
+        "from heel_coach.lambda_handler import handler\n"
+        "from heel_coach.console.envelopes import Device\n"
+        "handler(Device().launch(), None)\n"
+    )
+    loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
+    assert "heel_coach.voice.skill_factory" in loaded  # it did build and answer
+    assert not {"flask", "boto3", "botocore"} & loaded
