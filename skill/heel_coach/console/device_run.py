@@ -19,7 +19,7 @@ from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.simulator.device import ClipSeconds, EchoDevice, Reply, Route, Timeline, no_clips
-from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, repeated_sets
+from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, Template, repeated_sets
 
 LAUNCH = "open heel coach"
 PRIOR_RUNS = 3
@@ -111,7 +111,7 @@ class DeviceRun:
 
     client: VoiceClient
     catalogue: Catalogue
-    templates: Mapping[str, str]
+    templates: Mapping[str, Template]
     clip_seconds: ClipSeconds = no_clips
     locale: str = "en-US"
 

@@ -31,6 +31,9 @@ from heel_coach.engine.speech_time import word_count
 from heel_coach.simulator.builtins import parse_duration, parse_number
 from heel_coach.simulator.normalize import words
 
+Template = str | Mapping[str, str]
+"""A prompt as ``voice.prompts`` holds it: text, or its forms (plural categories, select)."""
+
 REACTION_S = 1.0
 """Seconds a person takes to start speaking once done or once Alexa stops (our figure)."""
 
@@ -85,14 +88,22 @@ class CueReader:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
 
     @classmethod
-    def from_templates(cls, templates: Mapping[str, str]) -> CueReader:
+    def from_templates(cls, templates: Mapping[str, Template]) -> CueReader:
+        """``templates``: a locale's prompts; a prompt with forms (plural, select) is heard in
+        any of its forms."""
         missing = [k for k in CUE_KEYS if k not in templates]
         if missing:
             raise KeyError(
                 f"prompts the simulated person listens for are missing: {missing} "
                 "(update heel_coach.simulator.person.CUE_KEYS and Person.react)"
             )
-        return cls(tuple((k, re.compile(template_pattern(templates[k]), re.IGNORECASE)) for k in CUE_KEYS))
+        return cls(
+            tuple(
+                (k, re.compile(template_pattern(form), re.IGNORECASE))
+                for k in CUE_KEYS
+                for form in _forms(templates[k])
+            )
+        )
 
     def read(self, text: str) -> list[CueMatch]:
         found = [
@@ -101,6 +112,12 @@ class CueReader:
             for m in pattern.finditer(text)
         ]
         return sorted(found, key=lambda c: c.start)
+
+
+def _forms(template: Template) -> list[str]:
+    if isinstance(template, str):
+        return [template]
+    return [text for name, text in template.items() if name != "select"]
 
 
 def number_in(text: str) -> int | None:
