@@ -41,18 +41,22 @@ _TOKEN = re.compile(r"\[pause ([\d.]+) s\]|(Start\.)|(And release\.|And stop\.)"
 
 
 def timed_work_seconds(text: str) -> float:
-    """Silence spoken between a "Start." cue and its "And release." / "And stop." cue.
+    """Time from a "Start." cue to its "And release." / "And stop." cue: the timed work itself
+    (holds and bouts), its silences plus the cues said inside it ("Halfway."), at the one speech
+    estimate; transitions between holds are outside it."""
+    from heel_coach.engine.speech_time import speech_seconds
 
-    That is the timed work itself (holds and bouts), excluding transitions between holds.
-    """
-    total, inside = 0.0, False
+    total, inside, pos = 0.0, False, 0
     for match in _TOKEN.finditer(text):
+        if inside:
+            total += speech_seconds(text[pos : match.start()])
         if match.group(2):
             inside = True
         elif match.group(3):
             inside = False
         elif inside:
             total += float(match.group(1))
+        pos = match.end()
     return total
 
 

@@ -175,12 +175,20 @@ def _settings(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from heel_coach.catalogue import load_catalogue
+    from heel_coach.catalogue import Focus, Routine, load_catalogue
     from heel_coach.catalogue.export import catalogue_as_json
-    from heel_coach.engine.plan import routine_total_s
+    from heel_coach.engine.plan import Foot, build_plan
+    from heel_coach.voice.prompts import load_prompts
+    from heel_coach.voice.speech import Speaker
 
     catalogue = load_catalogue()
-    data = catalogue_as_json(catalogue, routine_total_s, locale=args.locale)
+    voice = Speaker(catalogue, load_prompts(args.locale), args.locale).voice()
+
+    def total_s(routine: Routine) -> int:
+        """The announced length for a first-time user, both feet, sole focus."""
+        return round(voice.seconds(build_plan(routine, Foot.BOTH, Focus.SOLE)))
+
+    data = catalogue_as_json(catalogue, total_s, locale=args.locale)
     if args.json:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from heel_coach.catalogue.compiled import write_compiled
-from heel_coach.catalogue.model import Catalogue
+from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.console.envelopes import Device
 from heel_coach.resources import model_locales, model_path
 from heel_coach.voice import skill_factory
@@ -152,13 +152,23 @@ def test_every_prompt_key_used_in_code_exists_in_every_locale(catalogue: Catalog
         assert not missing, f"{locale} lacks {missing}"
 
 
-def test_cue_keys_from_the_engine_exist(catalogue: Catalogue) -> None:
-    from heel_coach.engine import timing
+def test_every_key_the_engine_says_exists(catalogue: Catalogue) -> None:
+    """Every cue of every step, routine opening and ending, in every routine, foot and focus."""
+    from heel_coach.engine.plan import Foot, build_plan
+    from heel_coach.engine.timing import CONTENT_CUES, Cue, routine_head, routine_tail, step_script
 
-    source = Path(timing.__file__).read_text()
-    for key in set(re.findall(r'"(cue\.[a-z_]+)"', source)):
-        for locale in catalogue.locales:
-            assert key in load_prompts(locale).strings, (locale, key)
+    keys: set[str] = set()
+    for routine in catalogue.routines.values():
+        for foot in Foot:
+            for focus in Focus:
+                plan = build_plan(routine, foot, focus)
+                items = [*routine_head(plan), *routine_tail(plan)]
+                items += [i for step in plan.steps for i in step_script(plan, step)]
+                keys |= {i.key for i in items if isinstance(i, Cue)}
+    assert {"cue.count", "cue.pass", "cue.side.leg", "step.wait.side.foot"} <= keys
+    for locale in catalogue.locales:
+        strings = load_prompts(locale).strings
+        assert not sorted(k for k in keys - CONTENT_CUES if k not in strings), locale
 
 
 def test_every_routine_and_exercise_has_text_in_every_locale(catalogue: Catalogue) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from heel_coach.catalogue.model import Catalogue, Range, RoutineEntry
+from heel_coach.catalogue.model import Catalogue, RoutineEntry
 from heel_coach.engine.speech_time import word_count
 from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, repeated_sets, seconds_in
 from heel_coach.voice.prompts import Prompts, load_prompts
@@ -30,7 +28,9 @@ def rep_entry(catalogue: Catalogue, routine: str) -> RoutineEntry:
     )
 
 
-def test_repetitions_take_the_catalogues_pace_before_next(catalogue: Catalogue, prompts: Prompts) -> None:
+def test_counted_repetitions_are_done_inside_the_response(catalogue: Catalogue, prompts: Prompts) -> None:
+    """The skill counts every repetition aloud at the catalogue's pace: nothing is left to do
+    after the response, so the person says "next" right away."""
     entry = rep_entry(catalogue, "strength")
     someone = person(catalogue, prompts)
     someone.started = True
@@ -38,14 +38,15 @@ def test_repetitions_take_the_catalogues_pace_before_next(catalogue: Catalogue, 
         [
             prompts.get("exercise.intro", number="one", count="five", name=entry.exercise.text["en-US"].name),
             prompts.get("cue.set", set="two", sets="three"),
-            prompts.get("cue.do_reps", count="ten"),
-            prompts.get("step.next_reps"),
+            prompts.get("cue.reps_start"),
+            prompts.get("cue.count", n="One"),
+            prompts.get("cue.count_last"),
+            prompts.get("cue.reps_done"),
+            prompts.get("step.wait.exercise"),
         ]
     )
     action = someone.react(text)
-    assert entry.variant.rep_pace_s is not None
-    assert action.work_s == 10 * entry.variant.rep_pace_s
-    assert action.after_s == action.work_s + REACTION_S
+    assert action.work_s == 0 and action.after_s == REACTION_S
     assert action.say == "next"
     assert action.performed == (SetDone(entry.exercise.id, None, 2),)
 
@@ -60,12 +61,12 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     first = " ".join(
         [
             prompts.get("exercise.intro", number="two", count="nine", name=name),
-            prompts.get("cue.side", side="Right"),
+            prompts.get("cue.side.foot", side="Right"),
             prompts.get("cue.start_hold", duration="thirty seconds"),
             prompts.get("cue.release"),
             prompts.get("cue.hold_again", n="two", count="three"),
             prompts.get("cue.release"),
-            prompts.get("cue.switch_side", side="left"),
+            prompts.get("cue.switch_side.foot", side="left"),
             prompts.get("cue.keep_going"),
             prompts.get("cue.start_hold", duration="thirty seconds"),
         ]
@@ -78,7 +79,7 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     assert action.first_move_words == word_count(heard_before)
     intro = prompts.get("exercise.intro", number="two", count="nine", name=name)
     hold = prompts.get("cue.start_hold", duration="thirty seconds")
-    again = someone.react(f"{intro} {prompts.get('cue.side', side='Right')} {hold}")
+    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='Right')} {hold}")
     assert again.performed == (SetDone(ex, "right", 1),)
     assert repeated_sets(someone.performed) == [SetDone(ex, "right", 1)]
 
@@ -94,7 +95,9 @@ def test_questions_get_answers_and_the_end_is_noticed(catalogue: Catalogue, prom
     )
     start = someone.react(announcement)
     assert start.announced_s == 240
-    resume = prompts.get("welcome.resume", exercise="x", number="one", count="two", routine="quick routine")
+    resume = prompts.get(
+        "welcome.resume.next", exercise="x", number="one", count="two", routine="quick routine"
+    )
     assert someone.react(resume).say == "yes"
     end = someone.react(
         prompts.get("routine.finished", routine="quick routine") + " " + prompts.get("effort.question")
@@ -103,7 +106,9 @@ def test_questions_get_answers_and_the_end_is_noticed(catalogue: Catalogue, prom
 
 
 def test_a_new_person_declines_an_old_routine(catalogue: Catalogue, prompts: Prompts) -> None:
-    resume = prompts.get("welcome.resume", exercise="x", number="one", count="two", routine="morning routine")
+    resume = prompts.get(
+        "welcome.resume.next", exercise="x", number="one", count="two", routine="morning routine"
+    )
     assert person(catalogue, prompts).react(resume).say == "no"
 
 
@@ -122,8 +127,8 @@ def test_spoken_durations_are_read_back(spoken: str, seconds: float) -> None:
 
 def test_every_prompt_the_person_listens_for_exists(prompts: Prompts) -> None:
     CueReader.from_templates(prompts.strings)
-    with pytest.raises(KeyError, match="cue.do_reps"):
-        CueReader.from_templates({k: v for k, v in prompts.strings.items() if k != "cue.do_reps"})
+    with pytest.raises(KeyError, match="cue.reps_start"):
+        CueReader.from_templates({k: v for k, v in prompts.strings.items() if k != "cue.reps_start"})
 
 
 def test_a_lost_routine_is_started_again(catalogue: Catalogue, prompts: Prompts) -> None:
@@ -131,22 +136,6 @@ def test_a_lost_routine_is_started_again(catalogue: Catalogue, prompts: Prompts)
     someone.started = True
     heard = someone.react(prompts.get("routine.none") + " " + prompts.get("routine.none.question"))
     assert heard.say == f"start the {catalogue.routine('morning').text['en-US'].name}"
-
-
-def test_an_untimed_rest_lasts_the_variants_rest(catalogue: Catalogue, prompts: Prompts) -> None:
-    entry = rep_entry(catalogue, "strength")
-    resting = replace(entry, variant=replace(entry.variant, rest_s=Range(30, 60, 45)))
-    routine = catalogue.routine("strength")
-    entries = tuple(resting if e is entry else e for e in routine.entries)
-    changed = replace(
-        catalogue, routines={**catalogue.routines, "strength": replace(routine, entries=entries)}
-    )
-    someone = person(changed, prompts)
-    someone.started = True
-    name = entry.exercise.text["en-US"].name
-    intro = prompts.get("exercise.intro", number="one", count="five", name=name)
-    heard = someone.react(f"{intro} {prompts.get('step.next_rest')}")
-    assert heard.work_s == 45 and heard.say == "next"
 
 
 def test_asked_to_say_ready_they_say_ready(catalogue: Catalogue, prompts: Prompts) -> None:

@@ -11,12 +11,13 @@ from flask import Flask
 
 from heel_coach.audio.render import render_tracks
 from heel_coach.audio.tts import EspeakEngine
-from heel_coach.catalogue.model import Catalogue
+from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.console.client import Heard, VoiceClient, http_transport
 from heel_coach.console.envelopes import Device
+from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.settings import Settings
 from heel_coach.voice.prompts import load_prompts
-from heel_coach.voice.speech import Speaker
+from heel_coach.voice.speech import Listener, Speaker
 from heel_coach.voice.tracks import Token, wanted_tracks
 from heel_coach.web.app import create_app
 
@@ -115,7 +116,7 @@ def stored(app: Flask, user_id: str) -> tuple[Any, list[tuple[Any, ...]]]:
 
 
 def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
-    echo: VoiceClient, app: Flask
+    echo: VoiceClient, app: Flask, catalogue: Catalogue
 ) -> None:
     heard = echo.say("play the quick routine")
     assert "Playing your quick routine" in heard.text
@@ -155,7 +156,10 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     assert play_to_the_end(echo, stream_of(over)) == [0, 1]
     attributes, sessions = stored(app, echo.device.user_id)
     assert attributes["routine"]["position"] == 2 and "playback" not in attributes
-    assert sessions == [("quick", 246, ("sole-roll", "plantar-fascia-stretch"), ())]
+    # recorded with the length announced for this user (the massage warning was said up front)
+    plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
+    planned = round(Speaker(catalogue, load_prompts("en-US"), "en-US").voice(Listener(False)).seconds(plan))
+    assert sessions == [("quick", planned, ("sole-roll", "plantar-fascia-stretch"), ())]
 
 
 def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(

@@ -97,7 +97,7 @@ def test_concurrent_users_each_finish_their_own_routine(live_server_factory: Liv
         plan = build_plan(catalogue.routines["quick"], Foot(outcome.foot), Focus(routine["focus"]))
         steps = len(plan.steps)
         assert routine == {
-            "v": 1,
+            "v": 2,
             "routine": "quick",
             "foot": outcome.foot,
             "focus": routine["focus"],

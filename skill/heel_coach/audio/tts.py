@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 
 from heel_coach.audio.mp3 import Pcm, convert_pcm, decode
 from heel_coach.audio.spec import ALEXA_STREAM_AUDIO, AudioSpec
+from heel_coach.engine.speech_time import WORDS_PER_MINUTE
 from heel_coach.errors import AudioError, SpeechEngineError
 
 EnginePreference = Literal["auto", "gtts", "espeak"]
@@ -178,7 +179,9 @@ class EspeakEngine:
 
     name = "espeak"
 
-    def __init__(self, spec: AudioSpec = ALEXA_STREAM_AUDIO, rate_wpm: int = 160) -> None:
+    def __init__(self, spec: AudioSpec = ALEXA_STREAM_AUDIO, rate_wpm: int = WORDS_PER_MINUTE) -> None:
+        """``rate_wpm`` defaults to the rate every announced length assumes
+        (``engine.speech_time``), so an offline render is as long as the skill says."""
         self.spec = spec
         self.rate_wpm = rate_wpm
 

@@ -14,13 +14,18 @@ from heel_coach.catalogue import _fields as f
 from heel_coach.catalogue._fields import At
 from heel_coach.catalogue.locale_files import LOCALES_DIR, load_manifest, read_locale_file
 from heel_coach.catalogue.model import (
+    OURS,
     Catalogue,
     Category,
     Dose,
+    EquipmentNeed,
     Exercise,
     ExerciseText,
+    Figure,
     Focus,
     Frequency,
+    Limb,
+    Purpose,
     Range,
     Routine,
     RoutineEntry,
@@ -46,8 +51,11 @@ SEED_FILES: frozenset[str] = frozenset(
 EXERCISES_DIR = "catalogue/exercises"
 ROUTINES_FILE = "catalogue/routines.yaml"
 FREQUENCY_PER = ("day", "week")
-RANGE_FIELDS = ("hold_s", "duration_s", "reps", "sets", "rest_s")
+RANGE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
 DOSE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
+PLAUSIBLE = {"rep_pace_s": (1, 120), "rest_s": (5, 180)}
+"""Bounds a paced repetition or pass, and a rest between sets, must lie in (seconds): a typo
+such as 300 for a toe raise is refused at load time."""
 
 
 def default_content_root() -> Path:
@@ -64,12 +72,15 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     exercise_texts: dict[str, dict[str, ExerciseText]] = {e: {} for e in exercises}
     routine_texts: dict[str, dict[str, RoutineText]] = {r: {} for r in routines}
     safety: dict[str, SafetyText] = {}
+    equipment: dict[str, dict[str, str]] = {}
+    used_equipment = {item for e in exercises.values() for need in e.needs for item in need.any_of}
     for locale in locales:
         for exercise_id, ex_text in _load_exercise_texts(root, locale, exercises).items():
             exercise_texts[exercise_id][locale] = ex_text
         for routine_id, ro_text in _load_routine_texts(root, locale, routines).items():
             routine_texts[routine_id][locale] = ro_text
         safety[locale] = _load_safety(root, locale)
+        equipment[locale] = _load_equipment_names(root, locale, used_equipment)
     full_exercises = {
         e_id: dataclasses.replace(e, text=exercise_texts[e_id]) for e_id, e in exercises.items()
     }
@@ -83,7 +94,9 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         )
         for r_id, r in routines.items()
     }
-    return Catalogue(exercises=full_exercises, routines=full_routines, safety=safety, locales=locales)
+    return Catalogue(
+        exercises=full_exercises, routines=full_routines, safety=safety, locales=locales, equipment=equipment
+    )
 
 
 # --- exercises ------------------------------------------------------------------------------
@@ -110,7 +123,9 @@ def _load_exercises(root: Path) -> dict[str, Exercise]:
 
 
 def _exercise(raw: object, at: At) -> Exercise:
-    data = f.mapping(raw, at, ("id", "category", "sides", "equipment", "focus", "is_massage", "variants"))
+    data = f.mapping(
+        raw, at, ("id", "category", "sides", "limb", "equipment", "focus", "is_massage", "variants")
+    )
     focus = f.texts(data["focus"], at.key("focus"))
     variants_at = at.key("variants")
     variants = tuple(
@@ -126,7 +141,8 @@ def _exercise(raw: object, at: At) -> Exercise:
         id=f.identifier(data["id"], at.key("id")),
         category=f.enum(data["category"], at.key("category"), Category),
         sides=f.enum(data["sides"], at.key("sides"), Sides),
-        equipment=f.texts(data["equipment"], at.key("equipment")),
+        limb=f.enum(data["limb"], at.key("limb"), Limb),
+        needs=_needs(data["equipment"], at.key("equipment"), variants),
         focus=tuple(f.enum(v, at.key("focus").index(i), Focus) for i, v in enumerate(focus)),
         variants=variants,
         is_massage=f.boolean(data["is_massage"], at.key("is_massage")),
@@ -134,8 +150,49 @@ def _exercise(raw: object, at: At) -> Exercise:
     )
 
 
+def _needs(raw: object, at: At, variants: tuple[Variant, ...]) -> tuple[EquipmentNeed, ...]:
+    """Equipment: each item lists alternatives (any one will do), says whether it is optional,
+    and names the seed that mentions it (one of the exercise's sources) or ``ours`` with why."""
+    sources = {s for v in variants for s in v.sources}
+    needs: list[EquipmentNeed] = []
+    for i, item in enumerate(f.sequence(raw, at)):
+        item_at = at.index(i)
+        data = f.mapping(item, item_at, ("any_of", "optional", "source"), ("why",))
+        any_of = f.texts(data["any_of"], item_at.key("any_of"), allow_empty=False)
+        for j, equipment_id in enumerate(any_of):
+            f.identifier(equipment_id, item_at.key("any_of").index(j))
+        source, why = _source(data, item_at, sources)
+        if any(any_of == n.any_of for n in needs):
+            raise item_at.key("any_of").error("listed twice")
+        needs.append(EquipmentNeed(any_of, f.boolean(data["optional"], item_at.key("optional")), source, why))
+    return tuple(needs)
+
+
+def _source(data: dict[str, Any], at: At, allowed: set[str] | frozenset[str]) -> tuple[str, str]:
+    """``source`` is one of ``allowed`` seeds or ``ours``; ``why`` is required for ours."""
+    source = data["source"]
+    if source != OURS and source not in allowed:
+        raise at.key("source").error(f"{source!r} must be {OURS!r} or one of {', '.join(sorted(allowed))}")
+    why = data.get("why")
+    if source == OURS and why is None:
+        raise at.key("why").error(f"missing: say why we chose a value the seeds do not give ({OURS})")
+    return str(source), "" if why is None else f.text(why, at.key("why"))
+
+
+def _figure(raw: object, at: At, sources: tuple[str, ...], name: str) -> Figure | None:
+    if raw is None:
+        return None
+    data = f.mapping(raw, at, ("value", "source"), ("why",))
+    value = f.positive_int(data["value"], at.key("value"))
+    low, high = PLAUSIBLE[name]
+    if not low <= value <= high:
+        raise at.key("value").error(f"{value} is outside the plausible {low}..{high} s")
+    source, why = _source(data, at, set(sources))
+    return Figure(value=value, source=source, why=why)
+
+
 def _variant(raw: object, at: At) -> Variant:
-    optional = (*RANGE_FIELDS, "frequency", "progression", "rep_pace_s")
+    optional = (*RANGE_FIELDS, "frequency", "progression", "rep_pace_s", "rest_s")
     data = f.mapping(raw, at, ("id", "sources"), optional)
     sources = f.texts(data["sources"], at.key("sources"), allow_empty=False)
     for i, source in enumerate(sources):
@@ -143,7 +200,20 @@ def _variant(raw: object, at: At) -> Variant:
             raise at.key("sources").index(i).error(f"{source!r} is not one of the seed files")
     ranges = {name: _optional_range(data.get(name), at.key(name)) for name in RANGE_FIELDS}
     progression = data.get("progression")
-    pace = data.get("rep_pace_s")
+    pace = _figure(data.get("rep_pace_s"), at.key("rep_pace_s"), sources, "rep_pace_s")
+    rest = _figure(data.get("rest_s"), at.key("rest_s"), sources, "rest_s")
+    paced = ranges["hold_s"] is None and ranges["duration_s"] is None
+    if paced and pace is None:
+        raise at.key("rep_pace_s").error(
+            "missing: without hold_s or duration_s the work is counted or timed at this pace"
+        )
+    if not paced and pace is not None:
+        raise at.key("rep_pace_s").error("only for work without hold_s or duration_s")
+    sets = ranges["sets"]
+    if sets is not None and sets.high > 1 and rest is None:
+        raise at.key("rest_s").error("missing: the rest between sets is timed")
+    if rest is not None and (sets is None or sets.high == 1):
+        raise at.key("rest_s").error("only for more than one set")
     progression_ids = () if progression is None else f.texts(progression, at.key("progression"))
     for i, progression_id in enumerate(progression_ids):
         f.identifier(progression_id, at.key("progression").index(i))
@@ -154,10 +224,10 @@ def _variant(raw: object, at: At) -> Variant:
         duration_s=ranges["duration_s"],
         reps=ranges["reps"],
         sets=ranges["sets"],
-        rest_s=ranges["rest_s"],
+        rest_s=rest,
         frequency=_frequency(data.get("frequency"), at.key("frequency")),
         progression=progression_ids,
-        rep_pace_s=None if pace is None else f.positive_int(pace, at.key("rep_pace_s")),
+        rep_pace_s=pace,
     )
 
 
@@ -298,7 +368,9 @@ def _load_exercise_texts(root: Path, locale: str, exercises: dict[str, Exercise]
 
 
 def _exercise_text(raw: object, at: At, exercise: Exercise) -> ExerciseText:
-    data = f.mapping(raw, at, ("name", "synonyms", "position", "steps"), ("cautions", "variant_notes"))
+    data = f.mapping(
+        raw, at, ("name", "synonyms", "position", "steps", "short", "purpose"), ("cautions", "variant_notes")
+    )
     notes_raw = data.get("variant_notes")
     notes: dict[str, str] = {}
     if notes_raw is not None:
@@ -315,9 +387,38 @@ def _exercise_text(raw: object, at: At, exercise: Exercise) -> ExerciseText:
         synonyms=f.texts(data["synonyms"], at.key("synonyms")),
         position=f.text(data["position"], at.key("position")),
         steps=f.texts(data["steps"], at.key("steps"), allow_empty=False),
+        short=f.text(data["short"], at.key("short")),
+        purpose=_purpose(data["purpose"], at.key("purpose"), exercise),
         cautions=() if cautions is None else f.texts(cautions, at.key("cautions")),
         variant_notes=notes,
     )
+
+
+def _purpose(raw: object, at: At, exercise: Exercise) -> Purpose:
+    """Why the exercise is done; it may only cite seeds the exercise itself comes from."""
+    data = f.mapping(raw, at, ("text", "sources"))
+    sources = f.texts(data["sources"], at.key("sources"), allow_empty=False)
+    for i, source in enumerate(sources):
+        if source not in exercise.sources:
+            raise (
+                at.key("sources")
+                .index(i)
+                .error(f"{source!r} is not a source of {exercise.id!r} ({', '.join(exercise.sources)})")
+            )
+    return Purpose(text=f.text(data["text"], at.key("text")), sources=sources)
+
+
+def _load_equipment_names(root: Path, locale: str, used: set[str]) -> dict[str, str]:
+    """Spoken names (with their article) of every equipment id the exercises use, and no others."""
+    raw, at = read_locale_file(root, locale, "equipment.yaml")
+    data = f.id_map(raw, at)
+    for key in data:
+        if key not in used:
+            raise at.key(key).error("no exercise uses this equipment id")
+    for key in sorted(used):
+        if key not in data:
+            raise at.key(key).error(f"missing name for equipment {key!r}")
+    return {key: f.text(data[key], at.key(key)) for key in sorted(used)}
 
 
 def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -> dict[str, RoutineText]:

@@ -27,6 +27,56 @@ class Sides(StrEnum):
     BOTH = "both"
 
 
+class Limb(StrEnum):
+    """What a side means for an exercise: "right foot" for a sole roll, "right leg" for a
+    hamstring stretch or pelvis rocking. Cues and wait prompts name the limb the person moves."""
+
+    FOOT = "foot"
+    LEG = "leg"
+
+
+OURS = "ours"
+"""``source`` of a figure or equipment item the seeds do not give: we chose it (with ``why``)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number the timing needs, with where it comes from.
+
+    ``source`` is a seed file name when a seed gives the number, or ``OURS`` when it does not
+    (then ``why`` says how we chose it). Our numbers time the work; they are never spoken as
+    something the seeds say, and ``heel-coach catalog --json`` lists them as ours.
+    """
+
+    value: int
+    source: str
+    why: str
+
+    @property
+    def ours(self) -> bool:
+        return self.source == OURS
+
+
+@dataclass(frozen=True)
+class EquipmentNeed:
+    """One thing an exercise needs: any one of ``any_of`` (alternatives, equipment ids) will do."""
+
+    any_of: tuple[str, ...]
+    optional: bool
+    """True when the exercise can be done without it (the seeds say "you can", "if", "preferably")."""
+    source: str
+    """The seed that names it, or ``OURS`` (with ``why``)."""
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why an exercise is done, in one locale, paraphrasing the seeds it cites."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
 class Focus(StrEnum):
     """Seed 000: treat the sole for a spur under the heel, the calf and Achilles for one at the back.
 
@@ -78,14 +128,20 @@ class Variant:
     reps: Range | None = None
     """Repetitions per set (for holds: how many holds per set)."""
     sets: Range | None = None
-    rest_s: Range | None = None
-    """Rest between sets; None where the seeds give none (the user then says "next")."""
+    rest_s: Figure | None = None
+    """Timed rest between two sets on the same side; required when a variant has more than one set."""
     frequency: Frequency | None = None
     progression: tuple[str, ...] = ()
     """Ids of progressions the seeds describe (e.g. single-leg raises), as prompts keys."""
-    rep_pace_s: int | None = None
-    """Seconds one untimed repetition takes. Only used to estimate totals ("about eight minutes
-    left"), never spoken as an instruction; from a seed where it gives one ("hold for 1 second")."""
+    rep_pace_s: Figure | None = None
+    """Seconds one counted repetition (or one massage pass) takes: the skill counts aloud at this
+    pace, so no set waits on the user. Required wherever the work has no hold or duration."""
+
+    def ours(self) -> tuple[str, ...]:
+        """Names of this variant's figures that we chose (the seeds give no value)."""
+        return tuple(
+            name for name in ("rep_pace_s", "rest_s") if (fig := getattr(self, name)) is not None and fig.ours
+        )
 
 
 @dataclass(frozen=True)
@@ -98,6 +154,10 @@ class ExerciseText:
     """Starting position, one sentence."""
     steps: tuple[str, ...]
     """Short spoken steps, read one by one."""
+    short: str
+    """The instructions in one or two sentences, for a person who has done the exercise before."""
+    purpose: Purpose
+    """Why the exercise is done, from the seeds."""
     cautions: tuple[str, ...] = ()
     variant_notes: dict[str, str] = field(default_factory=dict)
     """Per-variant spoken note (e.g. "Seed 001 suggests two holds of thirty seconds")."""
@@ -108,7 +168,9 @@ class Exercise:
     id: str
     category: Category
     sides: Sides
-    equipment: tuple[str, ...]
+    limb: Limb
+    """What the side names: the foot or the leg."""
+    needs: tuple[EquipmentNeed, ...]
     focus: tuple[Focus, ...]
     """Focus variants this exercise belongs to; empty means it suits every focus."""
     variants: tuple[Variant, ...]
@@ -171,6 +233,21 @@ class Routine:
         return tuple(e for e in self.entries if e.focus is None or e.focus is focus)
 
 
+def equipment_for(entries: tuple[RoutineEntry, ...] | list[RoutineEntry]) -> tuple[EquipmentNeed, ...]:
+    """Everything a run of exercises needs, said once: the same alternatives merge, an item one
+    exercise needs and another only suggests is needed, and a choice ("a small roller or a ball")
+    goes when one of its items is needed anyway. Required items come first."""
+    merged: dict[tuple[str, ...], EquipmentNeed] = {}
+    for entry in entries:
+        for need in entry.exercise.needs:
+            seen = merged.get(need.any_of)
+            if seen is None or (seen.optional and not need.optional):
+                merged[need.any_of] = need
+    needed = {n.any_of[0] for n in merged.values() if len(n.any_of) == 1 and not n.optional}
+    needs = [n for n in merged.values() if len(n.any_of) == 1 or not needed & set(n.any_of)]
+    return tuple(n for n in needs if not n.optional) + tuple(n for n in needs if n.optional)
+
+
 @dataclass(frozen=True)
 class SafetyText:
     """Seed-sourced safety content for one locale."""
@@ -190,6 +267,8 @@ class Catalogue:
     safety: dict[str, SafetyText]
     """Locale -> safety text."""
     locales: tuple[str, ...]
+    equipment: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Locale -> equipment id -> spoken name with its article ("a small foam roller")."""
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]

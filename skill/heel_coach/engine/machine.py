@@ -23,6 +23,10 @@ class Command(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     REMAINING = "remaining"
+    ENDED_AT_WAIT = "ended_at_wait"
+    """The session closed at the current step's wait point (Alexa stopped listening after the
+    step was said in full): its sets are done, and the next launch starts at the step after it.
+    The voice layer sends it only when its last response was that step."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,9 @@ class StepStarted:
 
 @dataclass(frozen=True)
 class RoutineStarted:
+    """Lengths are not in events: the voice layer announces ``engine.lengths.plan_seconds``."""
+
     routine_id: str
-    total_s: int
     exercise_count: int
     foot: Foot
     focus: Focus
@@ -50,7 +55,6 @@ class RoutineFinished:
     routine_id: str
     exercises_done: tuple[str, ...]
     exercises_skipped: tuple[str, ...]
-    planned_s: int
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class ExerciseSkipped:
 
 @dataclass(frozen=True)
 class AlreadyAtStart:
-    """ "previous" on the first step: it is repeated instead."""
+    """ "previous" during the first exercise: it starts again instead."""
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,30 @@ class Paused:
 
 
 @dataclass(frozen=True)
+class LeftAtWait:
+    """The session ended at a wait point; ``next_step`` is where the next launch carries on."""
+
+    next_step: Step
+
+
+@dataclass(frozen=True)
 class Remaining:
-    seconds: int
+    position: int
+    """The current step: what is left is measured from its start (``engine.lengths``)."""
     exercises_left: int
     steps_left: int
 
 
-Event = StepStarted | RoutineStarted | RoutineFinished | ExerciseSkipped | AlreadyAtStart | Paused | Remaining
+Event = (
+    StepStarted
+    | RoutineStarted
+    | RoutineFinished
+    | ExerciseSkipped
+    | AlreadyAtStart
+    | Paused
+    | Remaining
+    | LeftAtWait
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,7 @@ def start(plan: Plan) -> Transition:
     return Transition(
         state,
         (
-            RoutineStarted(plan.routine_id, plan.total_s, plan.exercise_count(), plan.foot, plan.focus),
+            RoutineStarted(plan.routine_id, plan.exercise_count(), plan.foot, plan.focus),
             _step_started(plan, 0),
         ),
     )
@@ -105,6 +126,15 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
     if state.finished(plan):
         return Transition(state, (_finished(state, plan),))
     position = state.position
+    if command is Command.ENDED_AT_WAIT:
+        if state.paused:  # stopped mid-step: nothing was finished, the place is kept
+            return Transition(state, (LeftAtWait(plan.steps[position]),))
+        new = replace(
+            state.moved_to(position + 1), done=state.done | {position}, skipped=state.skipped - {position}
+        )
+        if new.finished(plan):
+            return Transition(new, (_finished(new, plan),))
+        return Transition(new, (LeftAtWait(plan.steps[new.position]),))
     if command is Command.NEXT:
         new = replace(
             state.moved_to(position + 1),
@@ -121,11 +151,13 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         new = replace(state.moved_to(end), skipped=state.skipped | passed)
         return _arrive(new, plan, (ExerciseSkipped(step.exercise_id),))
     if command is Command.PREVIOUS:
-        if position == 0:
-            return Transition(state.moved_to(0), (AlreadyAtStart(), _step_started(plan, 0)))
-        target = position - 1
-        new = replace(state.moved_to(target), done=state.done - {target}, skipped=state.skipped - {target})
-        return Transition(new, (_step_started(plan, target),))
+        # The previous exercise from its start (the first one: this exercise from its start).
+        entry_index = plan.steps[position].entry_index
+        target = plan.exercise_start(max(0, entry_index - 1))
+        again = frozenset(range(target, position + 1))
+        new = replace(state.moved_to(target), done=state.done - again, skipped=state.skipped - again)
+        before: tuple[Event, ...] = (AlreadyAtStart(),) if entry_index == 0 else ()
+        return Transition(new, (*before, _step_started(plan, target)))
     if command is Command.REPEAT:
         return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
     if command is Command.PAUSE:
@@ -149,13 +181,13 @@ def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:
     done_entries = {plan.steps[i].entry_index for i in state.done}
     exercises_done = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i in done_entries)
     exercises_skipped = tuple(e.exercise.id for i, e in enumerate(plan.entries) if i not in done_entries)
-    return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped, plan.total_s)
+    return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped)
 
 
 def _remaining(state: RoutineState, plan: Plan) -> Remaining:
     left = plan.steps[state.position :]
     return Remaining(
-        seconds=plan.remaining_s(state.position),
+        position=state.position,
         exercises_left=len({s.entry_index for s in left}),
         steps_left=len(left),
     )

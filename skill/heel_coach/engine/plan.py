@@ -1,9 +1,10 @@
 """Turn a routine, a foot and a focus into the ordered list of things to do.
 
 A *segment* is one set of one exercise on one side. A *step* is what one Alexa response
-covers: a run of timed segments of the same exercise that fits inside one response's
-audio budget (so "switch to your left foot" can be cued without the user saying "next"),
-or a single untimed (repetition) segment, which always waits for the user.
+covers. In step mode a response cannot be chained to the next without the user, so a step
+holds the whole of an exercise (every side, set, counted repetition and rest) whenever that
+fits one response's silence budget, and otherwise ends at a natural point: between sides, then
+between sets. The skill waits for "next" only there (``Step.wait``) and says what comes next.
 """
 
 from __future__ import annotations
@@ -11,17 +12,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from heel_coach.catalogue.model import Category, Focus, Routine, RoutineEntry, Sides
+from heel_coach.catalogue.model import Focus, Routine, RoutineEntry, Sides
+from heel_coach.engine.timing import segments_timing, silence_s
+from heel_coach.engine.work import Segment, Wait, WaitKind, Work, WorkKind
 
-STEP_TIMED_BUDGET_S = 200
-"""Timed work per response. Alexa plays at most 240 s of audio per response (reference §2);
-the rest of the budget is left for spoken cues and instructions."""
+__all__ = [
+    "STEP_SILENCE_BUDGET_S",
+    "Foot",
+    "Plan",
+    "Segment",
+    "Step",
+    "Wait",
+    "WaitKind",
+    "Work",
+    "WorkKind",
+    "build_plan",
+    "work_for",
+]
 
-UNTIMED_REP_ESTIMATE_S = 5
-"""Seconds per repetition when a seed gives no pace: used only to estimate totals."""
-
-HOLD_GAP_S = 3
-"""Silence between two holds of the same set (release, breathe, start again)."""
+STEP_SILENCE_BUDGET_S = 240
+"""Silence one response may hold. Alexa plays at most 240 s of ``<audio>`` per response
+(reference §2-3); silences over 10 s are silence clips, shorter ones ``<break>``s whose total
+is undocumented, so the budget counts every silence as if it were audio."""
 
 
 class Foot(StrEnum):
@@ -35,46 +47,6 @@ class Foot(StrEnum):
         return (self.value,)
 
 
-class WorkKind(StrEnum):
-    HOLD = "hold"
-    """Static holds of ``seconds``, ``count`` times per set."""
-    TIMED = "timed"
-    """One continuous bout of ``seconds`` (rolling, bouncing)."""
-    REPS = "reps"
-    """``count`` repetitions at the user's own pace; the user says "next"."""
-
-
-@dataclass(frozen=True)
-class Work:
-    kind: WorkKind
-    seconds: int
-    """Hold or bout length; 0 for repetitions."""
-    count: int
-    """Holds per set, or repetitions per set."""
-    estimate_s: int
-    """Expected length of this set on one side, for totals and "how much is left"."""
-
-    @property
-    def timed(self) -> bool:
-        return self.kind is not WorkKind.REPS
-
-
-@dataclass(frozen=True)
-class Segment:
-    index: int
-    entry_index: int
-    exercise_id: str
-    category: Category
-    set_no: int
-    sets: int
-    side: str | None
-    """"right", "left", or None when both feet work together."""
-    work: Work
-    part: int = 1
-    parts: int = 1
-    """Timed work longer than one response's budget is split into equal parts."""
-
-
 @dataclass(frozen=True)
 class Step:
     index: int
@@ -83,14 +55,13 @@ class Step:
     segments: tuple[Segment, ...]
     first_of_exercise: bool
     last_of_exercise: bool
+    wait: Wait = Wait(WaitKind.EXERCISE)
+    """What the step's end waits for, and says so ("say next for your left foot")."""
 
     @property
-    def estimate_s(self) -> int:
-        return sum(s.work.estimate_s for s in self.segments)
-
-    @property
-    def timed(self) -> bool:
-        return self.segments[0].work.timed
+    def work_s(self) -> int:
+        """Time the person works in this step (holds, bouts, counted repetitions, passes)."""
+        return sum(s.work.work_s for s in self.segments)
 
 
 @dataclass(frozen=True)
@@ -105,51 +76,46 @@ class Plan:
     def segments(self) -> tuple[Segment, ...]:
         return tuple(seg for step in self.steps for seg in step.segments)
 
-    @property
-    def total_s(self) -> int:
-        return sum(step.estimate_s for step in self.steps) + self.transition_s
-
-    @property
-    def transition_s(self) -> int:
-        """Gaps between holds; instructions are spoken time and are not counted."""
-        return sum(
-            HOLD_GAP_S * (seg.work.count - 1) for seg in self.segments if seg.work.kind is WorkKind.HOLD
-        )
-
-    def remaining_s(self, position: int) -> int:
-        return sum(step.estimate_s for step in self.steps[position:])
-
     def exercise_count(self) -> int:
         return len(self.entries)
+
+    def first_massage_entry(self) -> int | None:
+        """Index of the first massage exercise: the massage-safety sentence goes before it."""
+        return next((i for i, e in enumerate(self.entries) if e.exercise.is_massage), None)
+
+    def exercise_start(self, entry_index: int) -> int:
+        """Index of the first step of an exercise."""
+        return next(s.index for s in self.steps if s.entry_index == entry_index)
 
 
 def work_for(entry: RoutineEntry) -> Work:
     """The work of one set on one side, from the routine's resolved dose."""
     dose = entry.dose
     if dose.hold_s is not None:
-        count = dose.reps or 1
-        return Work(WorkKind.HOLD, dose.hold_s, count, dose.hold_s * count)
+        return Work(WorkKind.HOLD, dose.hold_s, dose.reps or 1)
     if dose.duration_s is not None:
-        return Work(WorkKind.TIMED, dose.duration_s, 1, dose.duration_s)
-    count = dose.reps or 1
-    pace = entry.variant.rep_pace_s or UNTIMED_REP_ESTIMATE_S
-    return Work(WorkKind.REPS, 0, count, count * pace)
+        return Work(WorkKind.TIMED, dose.duration_s, 1)
+    pace = entry.variant.rep_pace_s
+    if pace is None:  # the loader refuses such a variant; this guards hand-built entries
+        raise ValueError(f"{entry.exercise.id}: work without hold or duration needs rep_pace_s")
+    kind = WorkKind.PASSES if entry.exercise.is_massage else WorkKind.REPS
+    return Work(kind, pace.value, dose.reps or 1)
 
 
 def _split(work: Work) -> tuple[Work, ...]:
-    """Split work that cannot be timed inside one response into parts that can."""
-    if not work.timed or work.estimate_s <= STEP_TIMED_BUDGET_S:
+    """Split one bout or set of holds longer than a response into parts that fit (no routine
+    has one today; a 10-minute mat walk would)."""
+    if work.kind not in (WorkKind.HOLD, WorkKind.TIMED) or work.work_s <= STEP_SILENCE_BUDGET_S:
         return (work,)
     if work.kind is WorkKind.HOLD:
-        per_part = max(1, STEP_TIMED_BUDGET_S // work.seconds)
+        per_part = max(1, STEP_SILENCE_BUDGET_S // (work.seconds + 3))
         counts = [per_part] * (work.count // per_part)
         if work.count % per_part:
             counts.append(work.count % per_part)
-        return tuple(Work(WorkKind.HOLD, work.seconds, c, c * work.seconds) for c in counts)
-    n = -(-work.seconds // STEP_TIMED_BUDGET_S)
+        return tuple(Work(WorkKind.HOLD, work.seconds, c) for c in counts)
+    n = -(-work.seconds // STEP_SILENCE_BUDGET_S)
     base, extra = divmod(work.seconds, n)
-    lengths = [base + (1 if i < extra else 0) for i in range(n)]
-    return tuple(Work(WorkKind.TIMED, length, 1, length) for length in lengths)
+    return tuple(Work(WorkKind.TIMED, base + (1 if i < extra else 0), 1) for i in range(n))
 
 
 def build_plan(routine: Routine, foot: Foot, focus: Focus) -> Plan:
@@ -160,6 +126,7 @@ def build_plan(routine: Routine, foot: Foot, focus: Focus) -> Plan:
         work = work_for(entry)
         sides: tuple[str | None, ...] = foot.sides() if entry.exercise.sides is Sides.EACH else (None,)
         parts = _split(work)
+        rest = entry.variant.rest_s
         for set_no in range(1, entry.dose.sets + 1):
             for side in sides:
                 for part_no, part_work in enumerate(parts, start=1):
@@ -175,27 +142,23 @@ def build_plan(routine: Routine, foot: Foot, focus: Focus) -> Plan:
                             work=part_work,
                             part=part_no,
                             parts=len(parts),
+                            limb=entry.exercise.limb,
+                            rest_s=0 if rest is None else rest.value,
                         )
                     )
     return Plan(routine.id, foot, focus, entries, _group_into_steps(segments))
 
 
 def _group_into_steps(segments: list[Segment]) -> tuple[Step, ...]:
+    """Each exercise in as few responses as its silence allows, cut only between segments
+    (between sides or sets), and preferring a cut between sides."""
     groups: list[list[Segment]] = []
-    for seg in segments:
-        current = groups[-1] if groups else None
-        if (
-            current is not None
-            and current[0].entry_index == seg.entry_index
-            and seg.work.timed
-            and sum(s.work.estimate_s for s in current) + seg.work.estimate_s <= STEP_TIMED_BUDGET_S
-        ):
-            current.append(seg)
-        else:
-            groups.append([seg])
+    for entry_index in dict.fromkeys(s.entry_index for s in segments):
+        groups.extend(_cut(tuple(s for s in segments if s.entry_index == entry_index)))
     steps: list[Step] = []
     for i, group in enumerate(groups):
         entry_index = group[0].entry_index
+        following = groups[i + 1][0] if i + 1 < len(groups) else None
         steps.append(
             Step(
                 index=i,
@@ -203,12 +166,47 @@ def _group_into_steps(segments: list[Segment]) -> tuple[Step, ...]:
                 exercise_id=group[0].exercise_id,
                 segments=tuple(group),
                 first_of_exercise=i == 0 or groups[i - 1][0].entry_index != entry_index,
-                last_of_exercise=i == len(groups) - 1 or groups[i + 1][0].entry_index != entry_index,
+                last_of_exercise=following is None or following.entry_index != entry_index,
+                wait=_wait(group[-1], following),
             )
         )
     return tuple(steps)
 
 
-def routine_total_s(routine: Routine, foot: Foot = Foot.BOTH, focus: Focus = Focus.SOLE) -> int:
-    """Total time of a routine with both feet (the catalogue's published figure)."""
-    return build_plan(routine, foot, focus).total_s
+def _fits(segments: tuple[Segment, ...]) -> bool:
+    return silence_s(segments_timing(segments)) <= STEP_SILENCE_BUDGET_S
+
+
+def _cut(segments: tuple[Segment, ...]) -> list[list[Segment]]:
+    """Greedy runs that fit; when a run must end, it ends at the last change of side in it if
+    there is one (so "say next for your left foot" comes before "say next for set two")."""
+    groups: list[list[Segment]] = []
+    current: list[Segment] = []
+    for segment in segments:
+        if current and not _fits((*current, segment)):
+            cut = next(
+                (i for i in range(len(current) - 1, 0, -1) if current[i].side != current[i - 1].side),
+                len(current),
+            )
+            groups.append(current[:cut])
+            current = current[cut:]
+            if current and not _fits((*current, segment)):
+                groups.append(current)
+                current = []
+        current.append(segment)
+    groups.append(current)
+    return groups
+
+
+def _wait(last: Segment, following: Segment | None) -> Wait:
+    if following is None:
+        return Wait(WaitKind.END)
+    if following.entry_index != last.entry_index:
+        return Wait(WaitKind.EXERCISE)
+    if following.part > 1:
+        return Wait(WaitKind.PART)
+    if following.set_no != last.set_no and following.side == last.side:
+        return Wait(WaitKind.SET, set_no=following.set_no)
+    if following.side is not None and following.side != last.side:
+        return Wait(WaitKind.SIDE, side=following.side)
+    return Wait(WaitKind.SET, set_no=following.set_no)

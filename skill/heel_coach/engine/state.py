@@ -14,7 +14,9 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.errors import EngineError
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+"""2: a step is a whole exercise (or a side or set of one), not one set; a version-1 position
+counts the old steps, would point at the wrong exercise, and is refused (the user starts anew)."""
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,48 @@
 """The timing plan of a step: what is said when, and how long the silences between are.
 
-The same plan drives step-by-step speech (SSML breaks and silence clips) and, later,
-rendered audio tracks, so both modes time a hold identically. Cues are prompt keys with
-parameters, never text: wording belongs to the locale's prompts.
+The same plan drives step-by-step speech (SSML breaks and silence clips), rendered audio
+tracks and every announced length (``heel_coach.engine.lengths``), so all three time a hold,
+a counted repetition and a rest identically. Cues are prompt keys with parameters, never text:
+wording belongs to the locale's prompts.
+
+Nothing waits on the user inside a step: holds and bouts are timed, repetitions are counted
+aloud at the variant's pace, massage passes are timed one by one, and rests between sets are
+timed. A step ends at a natural wait point (see ``WaitKind``), where its wait cue is said.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from heel_coach.engine.plan import HOLD_GAP_S, Segment, Step, WorkKind
+from heel_coach.engine.work import Segment, WaitKind, WorkKind
+
+if TYPE_CHECKING:
+    from heel_coach.engine.plan import Plan, Step
 
 HALFWAY_MIN_S = 20
 """Holds of at least this length get a "halfway" cue."""
 TEN_LEFT_MIN_S = 30
 """Holds of at least this length get a "ten seconds left" cue."""
+HOLD_GAP_S = 3
+"""Silence between two holds of the same set (release, breathe, start again)."""
+SWITCH_S = 5
+"""From "switch to your left foot" to the start of the work on it: time to change position."""
 
 
 @dataclass(frozen=True)
 class Cue:
+    """Something said: a prompt key with parameters.
+
+    With ``within_s`` the cue is a *beat*: the cue and the silence after it together last
+    ``within_s`` seconds (a counted repetition, a timed pass, a rest), so a set of ten
+    repetitions at a three-second pace takes thirty seconds however long "seven" takes to say.
+    """
+
     key: str
     params: tuple[tuple[str, str | int], ...] = ()
+    within_s: float | None = None
 
     def param(self, name: str) -> str | int | None:
         return dict(self.params).get(name)
@@ -33,47 +55,64 @@ class Pause:
 
 PlanItem = Cue | Pause
 
+CONTENT_CUES = frozenset({"exercise.instructions", "exercise.dose"})
+"""Cues said from the catalogue's exercise text (instructions, dose), not from a prompt."""
+
 
 def step_timing(step: Step) -> tuple[PlanItem, ...]:
-    """Cues and silences for every segment of a step, with side switches and set cues."""
+    """Cues and silences for the work of a step: every segment with its side, set and rest cues."""
+    return segments_timing(step.segments)
+
+
+def segments_timing(segments: Sequence[Segment]) -> tuple[PlanItem, ...]:
     items: list[PlanItem] = []
     previous: Segment | None = None
-    for segment in step.segments:
-        items.extend(_segment_lead_in(segment, previous, first=previous is None))
+    for segment in segments:
+        items.extend(_segment_lead_in(segment, previous))
         items.extend(segment_work(segment))
         previous = segment
     return tuple(items)
 
 
-def _segment_lead_in(segment: Segment, previous: Segment | None, *, first: bool) -> list[PlanItem]:
+def _side_key(kind: str, segment: Segment) -> str:
+    return f"{kind}.{segment.limb.value}"
+
+
+def _segment_lead_in(segment: Segment, previous: Segment | None) -> list[PlanItem]:
+    """Rest, set and side cues before a set. Rests only follow a set on the same side: with
+    both feet the other foot's set is the rest."""
     items: list[PlanItem] = []
     if segment.part > 1:
-        items.append(Cue("cue.keep_going", (("part", segment.part), ("parts", segment.parts))))
-        return items
-    if segment.sets > 1 and (previous is None or previous.set_no != segment.set_no):
+        return [Cue("cue.keep_going", (("part", segment.part), ("parts", segment.parts)))]
+    new_set = previous is None or previous.set_no != segment.set_no
+    if previous is not None and new_set and previous.side == segment.side and segment.rest_s:
+        items.append(Cue("cue.rest", (("seconds", segment.rest_s),), within_s=segment.rest_s))
+    if segment.sets > 1 and new_set:
         key = "cue.last_set" if segment.set_no == segment.sets else "cue.set"
-        if previous is not None:
-            items.append(Cue("cue.rest"))
-            items.append(Pause(HOLD_GAP_S))
         items.append(Cue(key, (("set", segment.set_no), ("sets", segment.sets))))
     if segment.side is not None:
-        if first:
-            items.append(Cue("cue.side", (("side", segment.side),)))
-        elif previous is not None and previous.side != segment.side:
-            items.append(Cue("cue.switch_side", (("side", segment.side),)))
+        if previous is None:
+            items.append(Cue(_side_key("cue.side", segment), (("side", segment.side),)))
+        elif previous.side != segment.side:
+            side = (("side", segment.side),)
+            items.append(Cue(_side_key("cue.switch_side", segment), side, within_s=SWITCH_S))
     return items
 
 
 def segment_work(segment: Segment) -> list[PlanItem]:
     work = segment.work
     if work.kind is WorkKind.REPS:
-        return [Cue("cue.do_reps", (("count", work.count),))]
-    if work.kind is WorkKind.TIMED:
+        return counted(
+            work.count, work.seconds, "cue.reps_start", "cue.count", "cue.count_last", "cue.reps_done"
+        )
+    if work.kind is WorkKind.TIMED or (work.kind is WorkKind.PASSES and work.count == 1):
         return [
             Cue("cue.start_timed", (("seconds", work.seconds),)),
             *timed_silence(work.seconds),
             Cue("cue.stop"),
         ]
+    if work.kind is WorkKind.PASSES:
+        return counted(work.count, work.seconds, "cue.passes_start", "cue.pass", "cue.pass_last", "cue.stop")
     items: list[PlanItem] = []
     for n in range(1, work.count + 1):
         if n == 1:
@@ -86,16 +125,86 @@ def segment_work(segment: Segment) -> list[PlanItem]:
     return items
 
 
+def counted(count: int, pace: int, start: str, each: str, last: str, done: str) -> list[PlanItem]:
+    """``count`` beats of ``pace`` seconds, each starting with its number, the last one named
+    as the last ("Ten repetitions, at my count. One. Two. ... Last one. And relax.")."""
+    items: list[PlanItem] = [Cue(start, (("count", count),))]
+    for n in range(1, count + 1):
+        if n == count and count > 1:
+            items.append(Cue(last, within_s=pace))
+        else:
+            items.append(Cue(each, (("n", n),), within_s=pace))
+    items.append(Cue(done))
+    return items
+
+
 def timed_silence(seconds: int) -> list[PlanItem]:
-    """Silence of exactly ``seconds`` with halfway and ten-seconds-left cues where they fit."""
+    """Exactly ``seconds`` with halfway and ten-seconds-left cues where they fit: the cues are
+    beats, said inside the time, so a 30 s hold lasts 30 s from "Start" to "And release"."""
     if seconds >= TEN_LEFT_MIN_S:
         half = seconds / 2
-        return [Pause(half), Cue("cue.halfway"), Pause(half - 10), Cue("cue.ten_left"), Pause(10)]
+        return [Pause(half), Cue("cue.halfway", within_s=half - 10), Cue("cue.ten_left", within_s=10)]
     if seconds >= HALFWAY_MIN_S:
         half = seconds / 2
-        return [Pause(half), Cue("cue.halfway"), Pause(half)]
+        return [Pause(half), Cue("cue.halfway", within_s=half)]
     return [Pause(seconds)]
 
 
-def total_pause_s(items: tuple[PlanItem, ...] | list[PlanItem]) -> float:
+def silence_s(items: Sequence[PlanItem]) -> float:
+    """Silence a response holds for these items (breaks and silence clips): pauses, plus the
+    whole of every beat (its words are short; counting them as silence errs on the safe side)."""
+    return sum(
+        i.seconds if isinstance(i, Pause) else (i.within_s or 0.0)
+        for i in items
+        if isinstance(i, Pause) or i.within_s is not None
+    )
+
+
+def total_pause_s(items: Sequence[PlanItem]) -> float:
     return sum(i.seconds for i in items if isinstance(i, Pause))
+
+
+# --- the whole script of a response ----------------------------------------------------------
+
+
+def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[PlanItem, ...]:
+    """Everything one step's response says, in order, as cues and silences.
+
+    ``intro`` (default: on the first step of an exercise) puts the massage-safety cue (before
+    the routine's first massage), the exercise's introduction, its instructions and its dose
+    in front of the work; the voice layer decides the wording (full or short instructions,
+    whether the safety sentence is still due). The step ends with its wait cue.
+    """
+    entry = plan.entries[step.entry_index]
+    items: list[PlanItem] = []
+    if step.first_of_exercise if intro is None else intro:
+        number = (("number", step.entry_index + 1), ("count", plan.exercise_count()))
+        exercise = (("exercise", step.exercise_id),)
+        if entry.exercise.is_massage and step.entry_index == plan.first_massage_entry():
+            items.append(Cue("massage.safety"))
+        items.append(Cue("exercise.intro", number + exercise))
+        items.append(Cue("exercise.instructions", exercise))
+        items.append(Cue("exercise.dose", (("entry", step.entry_index),)))
+    items.extend(step_timing(step))
+    items.append(wait_cue(step))
+    return tuple(items)
+
+
+def wait_cue(step: Step) -> Cue:
+    """What the step says at its end, where the skill waits for "next"."""
+    wait = step.wait
+    if wait.kind is WaitKind.SIDE and wait.side is not None:
+        return Cue(_side_key("step.wait.side", step.segments[-1]), (("side", wait.side),))
+    if wait.kind is WaitKind.SET and wait.set_no is not None:
+        return Cue("step.wait.set", (("set", wait.set_no),))
+    return Cue(f"step.wait.{wait.kind.value}")
+
+
+def routine_head(plan: Plan) -> tuple[PlanItem, ...]:
+    """What starting a routine says before its first step: its name, length and equipment."""
+    return (Cue("routine.start", (("routine", plan.routine_id),)), Cue("routine.equipment"))
+
+
+def routine_tail(plan: Plan) -> tuple[PlanItem, ...]:
+    """What the end of a routine says after "next" on its last step."""
+    return (Cue("routine.finished", (("routine", plan.routine_id),)),)

@@ -4,10 +4,8 @@ Pure: it reads what Alexa said (plain text) and answers with what it says next a
 seconds of work come first. It listens to the whole response (timed holds and bouts are
 already inside the speech's silences), then:
 
-- repetitions "at your own pace" take ``reps x rep_pace_s`` of the exercise's variant in the
-  routine (the catalogue's figure; where a variant has none, the engine's own estimate
-  ``UNTIMED_REP_ESTIMATE_S``, the same figure the skill's totals use);
-- an untimed rest ("take a short rest, and say next") lasts the variant's ``rest_s`` default;
+- repetitions, massage passes and rests are counted or timed inside the response (the skill
+  counts "One. Two. ... Last one." at the variant's ``rep_pace_s``), so they add no time after it;
 - questions get their answer (foot, focus, "yes" to carry on, the effort question, "ready"
   when asked to say it);
 - otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
@@ -26,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from heel_coach.catalogue.model import Catalogue, Focus, RoutineEntry
-from heel_coach.engine.plan import UNTIMED_REP_ESTIMATE_S
 from heel_coach.engine.speech_time import word_count
 from heel_coach.simulator.builtins import parse_duration, parse_number
 from heel_coach.simulator.normalize import words
@@ -41,26 +38,28 @@ CUE_KEYS = (
     "exercise.intro",
     "cue.set",
     "cue.last_set",
-    "cue.side",
-    "cue.switch_side",
+    "cue.side.foot",
+    "cue.side.leg",
+    "cue.switch_side.foot",
+    "cue.switch_side.leg",
     "cue.keep_going",
     "cue.start_hold",
     "cue.start_timed",
     "cue.hold_again",
-    "cue.do_reps",
+    "cue.reps_start",
+    "cue.passes_start",
     "ask.foot",
     "ask.focus",
-    "welcome.resume",
+    "welcome.resume.next",
     "routine.none",
     "routine.start",
     "routine.finished",
     "effort.question",
-    "step.next_rest",
 )
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
 READY = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
 """An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
-WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.do_reps")
+WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.reps_start", "cue.passes_start")
 """A set starts with one of these: the moment a person first moves."""
 
 
@@ -150,7 +149,7 @@ class Action:
     say: str | None
     """None: nothing more to say (the routine is over, or they are lost)."""
     work_s: float = 0.0
-    """Seconds of untimed work (repetitions) done after the response, before speaking."""
+    """Seconds of work done after the response, before speaking (none: the skill times it all)."""
     performed: tuple[SetDone, ...] = ()
     first_move_words: int | None = None
     """Words of this response said before its first set started; None if no set started."""
@@ -215,7 +214,7 @@ class Person:
             elif key == "cue.last_set":
                 entry = self._entry()
                 self.set_no = entry.dose.sets if entry is not None else self.set_no
-            elif key in ("cue.side", "cue.switch_side"):
+            elif key.startswith(("cue.side.", "cue.switch_side.")):
                 self.side = params.get("side", "").strip().lower() or None
             elif key == "cue.keep_going":
                 self.continuing = True
@@ -227,8 +226,6 @@ class Person:
                 elif self.exercise_id is not None:
                     done = SetDone(self.exercise_id, self.side, self.set_no)
                     performed.append(done)
-                if key == "cue.do_reps":
-                    work_s += self._reps_seconds(number_in(params.get("count", "")) or 1)
             elif key == "routine.start":
                 self.started = True
                 announced = seconds_in(params.get("duration", ""))
@@ -238,10 +235,8 @@ class Person:
                 answer = {"both": "both feet"}.get(self.foot, f"{self.foot} foot")
             elif key == "ask.focus":
                 answer = self.focus.value
-            elif key == "welcome.resume":
+            elif key == "welcome.resume.next":
                 answer = "yes" if self.started else "no"
-            elif key == "step.next_rest":
-                work_s += self._rest_seconds()
             elif key == "routine.none":
                 answer = f"start the {self.routine_name}"  # their routine was lost: start it again
             elif key == "effort.question":
@@ -256,17 +251,6 @@ class Person:
                 answer = f"start the {self.routine_name}"
                 self.started = True
         return Action(answer, work_s, tuple(performed), first_move, announced, self.finished)
-
-    def _rest_seconds(self) -> float:
-        """An untimed rest ("take a short rest, say next"): the variant's rest, if it has one."""
-        entry = self._entry()
-        rest = entry.variant.rest_s if entry is not None else None
-        return float(rest.default) if rest is not None else 0.0
-
-    def _reps_seconds(self, reps: int) -> float:
-        entry = self._entry()
-        pace = entry.variant.rep_pace_s if entry is not None else None
-        return float(reps * (pace or UNTIMED_REP_ESTIMATE_S))
 
 
 def repeated_sets(performed: list[SetDone] | tuple[SetDone, ...]) -> list[SetDone]:

@@ -6,19 +6,31 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from heel_coach.catalogue.model import Catalogue, Exercise, Routine, RoutineEntry, SafetyText
+from heel_coach.catalogue.model import (
+    Catalogue,
+    EquipmentNeed,
+    Exercise,
+    Routine,
+    RoutineEntry,
+    SafetyText,
+    Sides,
+    equipment_for,
+)
+from heel_coach.engine.lengths import plan_seconds
 from heel_coach.engine.machine import (
     AlreadyAtStart,
     Event,
     ExerciseSkipped,
+    LeftAtWait,
     Paused,
     Remaining,
     RoutineFinished,
     RoutineStarted,
     StepStarted,
 )
-from heel_coach.engine.plan import Foot, Plan, Step, WorkKind
-from heel_coach.engine.timing import Cue, Pause, PlanItem, step_timing
+from heel_coach.engine.plan import Foot, Plan
+from heel_coach.engine.speech_time import speech_seconds
+from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, step_script
 from heel_coach.voice import phrasing
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
@@ -76,8 +88,8 @@ class Speaker:
         items = phrasing.join_list(list(self.safety().massage_contraindications), "or")
         return self.text("massage.contraindications", items=items)
 
-    def routine_list(self, total_s: Callable[[str], int]) -> str:
-        """Every routine with its length; ``total_s(routine_id)`` comes from the plan cache."""
+    def routine_list(self, total_s: Callable[[str], float]) -> str:
+        """Every routine with its length; ``total_s(routine_id)`` is ``Turn.routine_seconds``."""
         items = [
             self.text(
                 "routines.list.item",
@@ -94,92 +106,111 @@ class Speaker:
 
     # -- exercise content --------------------------------------------------------------------
     def describe_exercise(self, exercise: Exercise, entry: RoutineEntry | None = None) -> Ssml:
+        """ "Explain this exercise": always the full instructions, with its equipment and dose."""
         out = self.ssml().sentence(exercise.text[self.locale].name + ".")
-        self._instructions(exercise, out)
+        for sentence in (*self.needs_sentences(exercise), *self.instructions(exercise)):
+            out.sentence(sentence)
         if entry is not None:
-            out.sentence(self.dose_phrase(entry))
+            out.sentence(self.dose_phrase(entry, Foot.BOTH))
         return out
 
-    def _instructions(self, exercise: Exercise, out: Ssml) -> None:
-        for sentence in self.instructions(exercise):
-            out.sentence(sentence)
-
-    def instructions(self, exercise: Exercise) -> list[str]:
-        """Equipment, starting position, steps and cautions, one sentence each.
+    def instructions(self, exercise: Exercise, *, short: bool = False, level: str | None = None) -> list[str]:
+        """Starting position, steps and cautions, one sentence each; or, for someone who has done
+        the exercise before, its short form and cautions. ``level`` is a progression the user
+        chose (e.g. single-leg raises): its seed-sourced note follows.
 
         The one source of an exercise's instructions for both modes: step-by-step speech and
         the continuous-mode tracks (``voice.tracks``) say exactly these sentences.
         """
         text = exercise.text[self.locale]
-        out: list[str] = []
-        if exercise.equipment:
-            items = [phrasing.with_article(e) for e in exercise.equipment]
-            out.append(self.text("exercise.equipment", equipment=phrasing.join_list(items)))
-        out.extend(s for s in (text.position, *text.steps, *text.cautions) if s.strip())
+        body = (text.short,) if short else (text.position, *text.steps)
+        out = [s for s in (*body, *text.cautions) if s.strip()]
+        if level is not None and level in text.variant_notes:
+            out.append(text.variant_notes[level])
         return out
 
-    def dose_phrase(self, entry: RoutineEntry) -> str:
+    def equipment_phrase(self, needs: tuple[EquipmentNeed, ...]) -> tuple[str, str]:
+        """(required, optional) as spoken lists; alternatives are joined with "or"."""
+        names = self.catalogue.equipment[self.locale]
+        required = [[names[i] for i in n.any_of] for n in needs if not n.optional]
+        optional = [[names[i] for i in n.any_of] for n in needs if n.optional]
+        return phrasing.join_choices(required), phrasing.join_choices(optional)
+
+    def needs_sentences(self, exercise: Exercise) -> list[str]:
+        """ "What do I need" for one exercise."""
+        name = self.exercise_name(exercise)
+        required, optional = self.equipment_phrase(exercise.needs)
+        out = [
+            self.text("exercise.needs", name=name, items=required)
+            if required
+            else self.text("exercise.needs.none", name=name)
+        ]
+        if optional:
+            out.append(self.text("exercise.needs.optional", items=optional))
+        return out
+
+    def routine_equipment(self, entries: tuple[RoutineEntry, ...]) -> list[str]:
+        """Everything a routine needs, named before it starts; optional items said as such."""
+        required, optional = self.equipment_phrase(equipment_for(entries))
+        out = [
+            self.text("routine.equipment", items=required)
+            if required
+            else self.text("routine.equipment.none")
+        ]
+        if optional:
+            out.append(self.text("routine.equipment.optional", items=optional))
+        return out
+
+    def purpose(self, exercise: Exercise) -> str:
+        """ "What does this exercise do": the seeds' reason, in the catalogue's words."""
+        text = exercise.text[self.locale]
+        return self.text("exercise.purpose", name=text.name, purpose=text.purpose.text)
+
+    def counted(self, noun: str, n: int) -> str:
+        """ "one repetition", "ten repetitions": the locale's form for the number."""
+        return self.text(f"count.{noun}.{'one' if n == 1 else 'other'}", n=phrasing.number_words(n))
+
+    def dose_phrase(self, entry: RoutineEntry, foot: Foot) -> str:
+        """The dose in one sentence; "on each foot" (or leg) only when both feet are worked."""
         dose, parts = entry.dose, []
         if dose.hold_s is not None:
             reps = dose.reps or 1
             hold = phrasing.duration(dose.hold_s)
-            parts.append(
-                f"hold for {hold}" + (f", {phrasing.plural(reps, 'time', 'times')}" if reps > 1 else "")
-            )
+            parts.append(f"hold for {hold}" + (f", {self.counted('times', reps)}" if reps > 1 else ""))
         elif dose.duration_s is not None:
             parts.append(f"keep going for {phrasing.duration(dose.duration_s)}")
         elif dose.reps is not None:
-            parts.append(phrasing.plural(dose.reps, "repetition", "repetitions"))
+            noun = "passes" if entry.exercise.is_massage else "repetitions"
+            parts.append(self.counted(noun, dose.reps))
         if dose.sets > 1:
-            parts.append(phrasing.plural(dose.sets, "set", "sets"))
-        if entry.exercise.sides.value == "each":
-            parts.append("on each side" if parts else "each side")
+            parts.append(self.counted("sets", dose.sets))
+        if parts and entry.exercise.sides is Sides.EACH and foot is Foot.BOTH:
+            parts.append(self.text(f"dose.each_side.{entry.exercise.limb.value}"))
         return phrasing.capitalise(", ".join(parts)) + "." if parts else ""
 
+    def voice(self, listener: Listener | None = None) -> RoutineVoice:
+        """The wording of a routine for one user (the ``Voicing`` announced lengths use)."""
+        return RoutineVoice(self, listener or Listener())
+
     # -- events ----------------------------------------------------------------------------
-    def render(
-        self,
-        events: tuple[Event, ...],
-        plan: Plan,
-        reply: Reply,
-        *,
-        contraindications_due: bool,
-        progression: Mapping[str, str] | None = None,
-    ) -> Reply:
+    def render(self, events: tuple[Event, ...], plan: Plan, reply: Reply, voice: RoutineVoice) -> Reply:
         """Append every event's words to ``reply``; decide the reprompt and session end."""
         for event in events:
             if isinstance(event, RoutineStarted):
-                routine = self.catalogue.routine(event.routine_id)
-                reply.speech.sentence(
-                    self.text(
-                        "routine.start",
-                        routine=self.routine_name(routine),
-                        foot_phrase=self.foot_phrase(event.foot),
-                        duration=phrasing.approximate_duration(event.total_s),
-                    )
-                )
+                for item in routine_head(plan):
+                    voice.speak(item, plan, reply)
             elif isinstance(event, StepStarted):
-                entry = plan.entries[event.step.entry_index]
-                say_contra = (
-                    contraindications_due and entry.exercise.is_massage and not reply.said_contraindications
-                )
-                if say_contra:
-                    reply.speech.paragraph(self.contraindications())
-                    reply.said_contraindications = True
-                self.render_step(event, entry, reply, (progression or {}).get(entry.exercise.id))
+                intro = event.step.first_of_exercise or event.repeated or event.resumed
+                for item in step_script(plan, event.step, intro=intro):
+                    voice.speak(item, plan, reply)
+                reply.reprompt = self.text("reprompt.step")
+                reply.end_session = False
             elif isinstance(event, RoutineFinished):
-                routine = self.catalogue.routine(event.routine_id)
-                reply.speech.sentence(self.text("routine.finished", routine=self.routine_name(routine)))
                 count = len(event.exercises_done) + len(event.exercises_skipped)
-                reply.speech.sentence(
-                    self.text(
-                        "routine.finished.summary",
-                        done=phrasing.number_words(len(event.exercises_done)),
-                        count=phrasing.number_words(count),
-                    )
-                )
-                reply.speech.sentence(self.red_flags())
-                reply.speech.sentence(self.text("routine.finished.close"))
+                for item in routine_tail(plan):
+                    assert isinstance(item, Cue)
+                    params = (("done", len(event.exercises_done)), ("count", count))
+                    voice.speak(Cue(item.key, item.params + params), plan, reply)
                 reply.end_session = True
             elif isinstance(event, ExerciseSkipped):
                 name = self.exercise_name(self.catalogue.exercise(event.exercise_id))
@@ -196,72 +227,130 @@ class Speaker:
                     if event.exercises_left == 1
                     else self.text("remaining.exercises", count=phrasing.number_words(event.exercises_left))
                 )
+                seconds = voice.seconds(plan, event.position)
                 reply.speech.sentence(
                     self.text(
-                        "remaining",
-                        duration=phrasing.approximate_duration(event.seconds),
-                        exercises=exercises,
+                        "remaining", duration=phrasing.approximate_duration(seconds), exercises=exercises
                     )
                 )
                 reply.reprompt = self.text("reprompt.step")
+            elif isinstance(event, LeftAtWait):
+                pass  # the session has ended: Alexa says nothing
         return reply
 
-    def render_step(
-        self, event: StepStarted, entry: RoutineEntry, reply: Reply, level: str | None = None
-    ) -> None:
-        """Intro (first step of an exercise, or on repeat/resume), then the timed plan.
-
-        ``level`` is a progression the user chose (e.g. single-leg raises); its seed-sourced
-        instruction is said after the usual steps.
-        """
-        step = event.step
-        exercise = entry.exercise
-        text = exercise.text[self.locale]
-        speech = reply.speech
-        if step.first_of_exercise or event.repeated or event.resumed:
-            speech.sentence(
-                self.text(
-                    "exercise.intro",
-                    number=phrasing.number_words(event.exercise_number),
-                    count=phrasing.number_words(event.exercise_count),
-                    name=text.name,
-                )
-            )
-            self._instructions(exercise, speech)
-            if level is not None and level in text.variant_notes:
-                speech.sentence(text.variant_notes[level])
-            speech.sentence(self.dose_phrase(entry))
-        self.render_timing(step_timing(step), speech)
-        reply.speech.sentence(self._wait_prompt(step))
-        reply.reprompt = self.text("reprompt.step")
-        reply.end_session = False
-
-    def _wait_prompt(self, step: Step) -> str:
-        last = step.segments[-1]
-        if last.part < last.parts:
-            return self.text("step.part_continue")
-        if last.work.kind is WorkKind.REPS:
-            return self.text("step.next_reps")
-        if not step.last_of_exercise:
-            return self.text("step.next_rest")
-        return self.text("step.next_timed")
-
-    def render_timing(self, items: tuple[PlanItem, ...], speech: Ssml) -> None:
-        for item in items:
-            if isinstance(item, Pause):
-                speech.pause(item.seconds)
-            else:
-                speech.sentence(self.cue_text(item))
-
     def cue_text(self, cue: Cue) -> str:
+        """A timing cue's words: numbers in words, a side or count starting a sentence capitalised."""
         params: dict[str, object] = dict(cue.params)
         if "side" in params:
-            params["side"] = (
-                phrasing.capitalise(str(params["side"])) if cue.key == "cue.side" else str(params["side"])
-            )
+            side = str(params["side"])
+            params["side"] = phrasing.capitalise(side) if cue.key.startswith("cue.side.") else side
         if "seconds" in params:
             params["duration"] = phrasing.duration(float(params["seconds"]))  # type: ignore[arg-type]
         for key in ("set", "sets", "n", "count"):
             if key in params:
                 params[key] = phrasing.number_words(int(params[key]))  # type: ignore[call-overload]
+        if cue.key == "cue.count":
+            params["n"] = phrasing.capitalise(str(params["n"]))
         return self.text(cue.key, **params)
+
+
+@dataclass(frozen=True)
+class Listener:
+    """What a routine's wording depends on for one user."""
+
+    safety_due: bool = True
+    """The short massage-safety sentence has not been said to this user yet."""
+    short_for: frozenset[str] = frozenset()
+    """Exercises this user has done often enough to hear the short form of the instructions."""
+    progression: Mapping[str, str] = field(default_factory=dict)
+    """Exercise id -> progression the user chose (its note is added to the instructions)."""
+
+
+class RoutineVoice:
+    """Says a routine's cues for one user: the ``Voicing`` of ``heel_coach.engine.lengths``.
+
+    Rendering (``speak``) and every announced length (``seconds``) use the same ``sentences``,
+    so an announcement counts exactly the words that will be said.
+    """
+
+    start_key = "routine.start"
+    """The sentence that starts a routine (and announces its length)."""
+
+    def __init__(self, speaker: Speaker, listener: Listener) -> None:
+        self.speaker = speaker
+        self.listener = listener
+        self._measuring = False
+
+    def say(self, cue: Cue, plan: Plan) -> str:
+        return " ".join(self.sentences(cue, plan))
+
+    def seconds(self, plan: Plan, start: int = 0, *, head: bool | None = None) -> float:
+        """THE announced length of ``plan`` from step ``start``: silences and speech."""
+        self._measuring = True
+        try:
+            return plan_seconds(plan, self, start, head=head)
+        finally:
+            self._measuring = False
+
+    def sentences(self, cue: Cue, plan: Plan) -> list[str]:
+        sp, key, params = self.speaker, cue.key, dict(cue.params)
+        if key == "exercise.intro":
+            exercise = sp.catalogue.exercise(str(params["exercise"]))
+            number = phrasing.number_words(int(params["number"]))
+            total = phrasing.number_words(int(params["count"]))
+            return [sp.text("exercise.intro", number=number, count=total, name=sp.exercise_name(exercise))]
+        if key == "exercise.instructions":
+            exercise_id = str(params["exercise"])
+            short = exercise_id in self.listener.short_for
+            level = self.listener.progression.get(exercise_id)
+            return sp.instructions(sp.catalogue.exercise(exercise_id), short=short, level=level)
+        if key == "exercise.dose":
+            dose = sp.dose_phrase(plan.entries[int(params["entry"])], plan.foot)
+            return [dose] if dose else []
+        if key == "massage.safety":
+            return [sp.text("massage.safety")] if self.listener.safety_due else []
+        if key == "routine.start":
+            routine = sp.catalogue.routine(plan.routine_id)
+            # While measuring, the length's own words are a typical "ten minutes".
+            seconds = 600.0 if self._measuring else self.seconds(plan)
+            return [
+                sp.text(
+                    self.start_key,
+                    routine=sp.routine_name(routine),
+                    foot_phrase=sp.foot_phrase(plan.foot),
+                    duration=phrasing.approximate_duration(seconds),
+                )
+            ]
+        if key == "routine.equipment":
+            return sp.routine_equipment(plan.entries)
+        if key == "routine.finished":
+            routine = sp.catalogue.routine(plan.routine_id)
+            count = int(params.get("count", plan.exercise_count()))
+            done = int(params.get("done", count))
+            return [
+                sp.text("routine.finished", routine=sp.routine_name(routine)),
+                sp.text(
+                    "routine.finished.summary",
+                    done=phrasing.number_words(done),
+                    count=phrasing.number_words(count),
+                ),
+                sp.red_flags(),
+                sp.text("routine.finished.close"),
+            ]
+        return [sp.cue_text(cue)]
+
+    def speak(self, item: PlanItem, plan: Plan, reply: Reply) -> None:
+        """Append one item of a script to ``reply``: a beat's silence is what its words leave."""
+        if isinstance(item, Pause):
+            reply.speech.pause(item.seconds)
+            return
+        sentences = self.sentences(item, plan)
+        if item.key == "massage.safety" and sentences:
+            reply.speech.paragraph(sentences[0])
+            reply.said_contraindications = True
+            self.listener = Listener(False, self.listener.short_for, self.listener.progression)
+            return
+        for sentence in sentences:
+            reply.speech.sentence(sentence)
+        if item.within_s is not None:
+            reply.speech.pause(max(0.0, item.within_s - speech_seconds(" ".join(sentences))))

@@ -236,9 +236,13 @@ class SessionState:
     """The routine asked for while we ask for the foot or the focus."""
     reminder: ReminderRequest | None = None
     progression: ProgressionOffer | None = None
+    at_wait: bool = False
+    """The last response ended at a step's wait point (its sets were said in full)."""
 
     def to_attributes(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pending": self.pending.value if self.pending else None}
+        if self.at_wait:
+            out["at_wait"] = True
         if self.routine is not None:
             out["routine"] = self.routine
         if self.reminder is not None:
@@ -259,6 +263,7 @@ class SessionState:
             routine=_str(raw.get("routine")),
             reminder=ReminderRequest.from_attributes(raw.get("reminder")),
             progression=ProgressionOffer.from_attributes(raw.get("progression")),
+            at_wait=raw.get("at_wait") is True,
         )
 
 

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
 from heel_coach.audio.tracks import Item, TrackPlan
-from heel_coach.catalogue.model import Catalogue, Focus, RoutineEntry
-from heel_coach.engine.plan import Foot, Plan, Step, WorkKind, build_plan
-from heel_coach.engine.timing import Pause, step_timing
-from heel_coach.voice import phrasing
-from heel_coach.voice.speech import Speaker
+from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.engine.plan import Foot, Plan, Step, build_plan
+from heel_coach.engine.timing import Cue, Pause, step_script
+from heel_coach.voice.speech import Listener, RoutineVoice, Speaker
 from heel_coach.voice.turn import needs_focus
 
 TOKEN_PREFIX = "hc1"
@@ -38,58 +37,69 @@ LEAD_IN_S = 0.25
 with sound decodes 69 ms late (measured with lameenc + miniaudio), which would skew cues."""
 
 
+class TrackVoice(RoutineVoice):
+    """What continuous-mode tracks say for each cue of a step's script.
+
+    Tracks play one after another without waiting, so where step mode says "say next for your
+    left foot" a track rests; the massage-safety sentence is said before playback starts
+    (``features.playback``). Its ``seconds`` is the length continuous mode announces.
+    """
+
+    start_key = "playback.start"
+
+    def sentences(self, cue: Cue, plan: Plan) -> list[str]:
+        sp, key = self.speaker, cue.key
+        if key == "exercise.intro":
+            name = sp.exercise_name(sp.catalogue.exercise(str(cue.param("exercise"))))
+            return [sp.text("playback.exercise", name=name)]
+        if key in ("massage.safety", "routine.equipment", "routine.finished", "step.wait.part"):
+            return []
+        if key == "step.wait.end":
+            return [sp.text("playback.finished"), sp.red_flags()]
+        if key == "step.wait.exercise":
+            return [sp.text("playback.well_done")]
+        if key.startswith("step.wait."):
+            return [sp.text("playback.rest")]
+        return super().sentences(cue, plan)
+
+
+WAIT_GAP_S = {
+    "step.wait.exercise": float(END_OF_EXERCISE_S),
+    "step.wait.part": 1.0,
+    "step.wait.set": float(REST_BETWEEN_STEPS_S),
+    "step.wait.side.foot": float(REST_BETWEEN_STEPS_S),
+    "step.wait.side.leg": float(REST_BETWEEN_STEPS_S),
+}
+"""Silence after a track's ending, before the next track's first words."""
+
+
+def track_voice(speaker: Speaker) -> TrackVoice:
+    """Tracks are shared by every user: full instructions, no safety sentence inside."""
+    return TrackVoice(speaker, Listener(safety_due=False))
+
+
 def step_track(speaker: Speaker, plan: Plan, step: Step) -> TrackPlan:
-    """The track of one step of ``plan``, as continuous mode plays it."""
-    entry = plan.entries[step.entry_index]
+    """The track of one step of ``plan``, as continuous mode plays it: the step's script.
+
+    Beats (counted repetitions, timed passes, rests, side switches) are laid over their
+    silence, so ten repetitions at a three-second pace take thirty seconds, as in step mode.
+    """
+    voice = track_voice(speaker)
     items: list[Item] = [("gap", LEAD_IN_S)]
-    if step.first_of_exercise:
-        items.extend(("say", s) for s in intro_sentences(speaker, entry))
-    for item in step_timing(step):
+    for item in step_script(plan, step):
         if isinstance(item, Pause):
             items.append(("gap", float(item.seconds)))
-        elif item.key == "cue.do_reps":
-            items.extend(_counted_reps(speaker, step))
+            continue
+        sentences = voice.sentences(item, plan)
+        if item.within_s is not None:
+            items.extend(("over", sentence) for sentence in sentences)
+            items.append(("gap", float(item.within_s)))
         else:
             kind = "over" if item.key in OVERLAY_CUES else "say"
-            items.append((kind, speaker.cue_text(item)))
-    items.extend(_ending(speaker, plan, step))
+            items.extend((kind, sentence) for sentence in sentences)
+        if item.key in WAIT_GAP_S:
+            items.append(("gap", WAIT_GAP_S[item.key]))
     return TrackPlan(speaker.locale, tuple(items))
-
-
-def intro_sentences(speaker: Speaker, entry: RoutineEntry) -> list[str]:
-    """Name, equipment, position, steps, cautions and dose: what step mode says first."""
-    exercise = entry.exercise
-    out = [speaker.text("playback.exercise", name=speaker.exercise_name(exercise))]
-    out.extend(speaker.instructions(exercise))
-    dose = speaker.dose_phrase(entry)
-    if dose:
-        out.append(dose)
-    return out
-
-
-def _counted_reps(speaker: Speaker, step: Step) -> list[Item]:
-    """Repetitions cannot wait for "next" in a track: count them out at the exercise's pace."""
-    work = step.segments[0].work
-    assert work.kind is WorkKind.REPS
-    pace = work.estimate_s / max(1, work.count)
-    items: list[Item] = [("say", speaker.text("playback.do_reps", count=phrasing.number_words(work.count)))]
-    for n in range(1, work.count + 1):
-        items.append(
-            ("over", speaker.text("playback.count", n=phrasing.capitalise(phrasing.number_words(n))))
-        )
-        items.append(("gap", float(pace)))
-    return items
-
-
-def _ending(speaker: Speaker, plan: Plan, step: Step) -> list[Item]:
-    last = step.segments[-1]
-    if step.index == len(plan.steps) - 1:
-        return [("say", speaker.text("playback.finished")), ("say", speaker.red_flags())]
-    if last.part < last.parts:
-        return [("gap", 1.0)]
-    if not step.last_of_exercise:
-        return [("say", speaker.text("playback.rest")), ("gap", float(REST_BETWEEN_STEPS_S))]
-    return [("say", speaker.text("playback.well_done")), ("gap", float(END_OF_EXERCISE_S))]
 
 
 def plans_for(catalogue: Catalogue, routine_ids: Iterable[str] | None = None) -> Iterator[Plan]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from heel_coach.catalogue.model import Catalogue, Focus, Routine
 from heel_coach.engine.plan import Foot, Plan, build_plan
 from heel_coach.errors import EngineError
-from heel_coach.voice.speech import Reply, Speaker
+from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.state import Pending, SessionState, TurnOutcome
 from heel_coach.voice.user import UserData
 
@@ -40,10 +40,6 @@ class PlanCache:
         plan: Plan = self._build(routine_id, foot, focus)
         return plan
 
-    def total_s(self, routine_id: str) -> int:
-        """The published length of a routine: both feet, sole focus (as ``routine_total_s``)."""
-        return self.get(routine_id, Foot.BOTH, Focus.SOLE).total_s
-
 
 @dataclass
 class Turn:
@@ -67,6 +63,20 @@ class Turn:
 
     def reply(self) -> Reply:
         return Reply(self.speaker.ssml())
+
+    def voice(self, *, safety: bool = True) -> RoutineVoice:
+        """This user's wording of a routine; its ``seconds`` is every announced length.
+        ``safety=False`` where the massage-safety sentence was said another way (playback)."""
+        listener = Listener(
+            safety_due=safety and not self.user.contraindications_given,
+            progression=self.user.progression,
+        )
+        return self.speaker.voice(listener)
+
+    def routine_seconds(self, routine_id: str) -> float:
+        """A routine's length for this user, with their foot and focus (both feet, sole if unset)."""
+        plan = self.plans.get(routine_id, self.user.foot or Foot.BOTH, self.user.focus or Focus.SOLE)
+        return self.voice().seconds(plan)
 
     def plan(self) -> Plan | None:
         state = self.user.routine

@@ -62,7 +62,8 @@ def total_s(routine: Routine, focus: Focus | None = None) -> int:
         elif dose.duration_s is not None:
             one = dose.duration_s
         else:
-            one = (dose.reps or 1) * (entry.variant.rep_pace_s or 0)
+            pace = entry.variant.rep_pace_s
+            one = (dose.reps or 1) * (pace.value if pace else 0)
         total += one * dose.sets * sides
     return total
 
@@ -149,7 +150,8 @@ def test_towel_crunch(catalogue: Catalogue) -> None:
         r(3, 3),
         per(1, 1, "day"),
     )
-    assert v.hold_s is None and v.rep_pace_s == 3
+    assert v.hold_s is None and v.rep_pace_s is not None and v.rep_pace_s.value == 3
+    assert v.rep_pace_s.ours  # seed 001 gives the 1 s hold, not the pace of a whole repetition
     steps = catalogue.exercise("towel-crunch").text["en-US"].steps
     assert any("one second" in step for step in steps)
 
@@ -185,7 +187,7 @@ def test_seed_003_massage(catalogue: Catalogue) -> None:
         assert exercise.is_massage and exercise.category is Category.RELEASE
         assert (v.sources, span(v.reps), v.hold_s, v.duration_s) == ((S003,), r(2, 3), None, None)
     mat = catalogue.exercise("massage-mat-walk")
-    assert mat.equipment == ("zoned massage mat",)
+    assert [(n.any_of, n.optional, n.source) for n in mat.needs] == [(("massage-mat",), False, S003)]
     assert span(mat.variants[0].duration_s) == r(600, 900)
     thumbs = catalogue.exercise("massage-heel-thumbs").text["en-US"].cautions
     assert any("too much pressure" in c for c in thumbs)
@@ -197,6 +199,7 @@ def test_cross_friction_has_no_invented_figures(catalogue: Catalogue) -> None:
     v = exercise.variants[0]
     assert exercise.is_massage and v.sources == (S004,)
     assert (v.hold_s, v.duration_s, v.reps, v.sets, v.frequency) == (None,) * 5
+    assert v.rep_pace_s is not None and v.rep_pace_s.ours and v.ours() == ("rep_pace_s",)
 
 
 def test_every_seed_is_used_and_only_seeds(catalogue: Catalogue) -> None:
@@ -280,6 +283,7 @@ def all_words(catalogue: Catalogue) -> list[str]:
     for exercise in catalogue.exercises.values():
         t = exercise.text["en-US"]
         words += [t.name, t.position, *t.synonyms, *t.steps, *t.cautions, *t.variant_notes.values()]
+        words += [t.short, t.purpose.text]
     for routine in catalogue.routines.values():
         rt = routine.text["en-US"]
         words += [rt.name, rt.description, *rt.synonyms]
@@ -340,3 +344,38 @@ def test_safety_text(catalogue: Catalogue) -> None:
         "flaring up",
     ):
         assert condition in joined, condition
+
+
+def test_short_forms_are_shorter_than_the_full_instructions(catalogue: Catalogue) -> None:
+    for exercise in catalogue.exercises.values():
+        t = exercise.text["en-US"]
+        full = " ".join((t.position, *t.steps))
+        assert len(t.short.split()) < len(full.split()), exercise.id
+        assert len(t.short.split()) <= 25, exercise.id
+
+
+def test_no_pace_or_rest_is_claimed_from_a_seed(catalogue: Catalogue) -> None:
+    """No seed gives a repetition pace or a rest between sets: every one is ours, with why."""
+    for exercise in catalogue.exercises.values():
+        for v in exercise.variants:
+            for figure in (v.rep_pace_s, v.rest_s):
+                assert figure is None or (figure.ours and figure.why), (exercise.id, v.id)
+
+
+def test_leg_exercises_name_the_leg(catalogue: Catalogue) -> None:
+    legs = {e.id for e in catalogue.exercises.values() if e.limb.value == "leg"}
+    assert {"hamstring-stretch", "sij-mobility", "calf-roll", "calf-stretch", "soleus-stretch"} == legs
+
+
+def test_routine_equipment_is_derived_once(catalogue: Catalogue) -> None:
+    from heel_coach.catalogue.model import equipment_for
+
+    full = equipment_for(catalogue.routine("full").entries_for(Focus.SOLE))
+    required = [n.any_of for n in full if not n.optional]
+    optional = [n.any_of for n in full if n.optional]
+    # the sole roll's "small roller or ball" is covered by the roller the ankle stretch needs
+    assert ("small-roller",) in required and ("small-roller", "massage-ball") not in required
+    assert len(required) == len(set(required)) and ("resistance-band",) in optional
+    assert equipment_for(catalogue.routine("evening-massage").entries) == (
+        catalogue.exercise("massage-warm-up").needs
+    )

@@ -14,6 +14,7 @@ EXERCISE_KEYS = {
     "name",
     "category",
     "sides",
+    "limb",
     "hold_s",
     "duration_s",
     "reps",
@@ -24,12 +25,34 @@ EXERCISE_KEYS = {
     "is_massage",
     "frequency",
     "variants",
+    "purpose",
+    "short",
     "steps",
     "position",
     "cautions",
 }
-VARIANT_KEYS = {"id", "sources", "hold_s", "duration_s", "reps", "sets", "rest_s", "frequency"}
-ROUTINE_KEYS = {"id", "name", "exercise_ids", "total_s", "description", "exercise_ids_by_focus", "entries"}
+VARIANT_KEYS = {
+    "id",
+    "sources",
+    "hold_s",
+    "duration_s",
+    "reps",
+    "sets",
+    "rest_s",
+    "rep_pace_s",
+    "ours",
+    "frequency",
+}
+ROUTINE_KEYS = {
+    "id",
+    "name",
+    "exercise_ids",
+    "total_s",
+    "description",
+    "exercise_ids_by_focus",
+    "equipment_by_focus",
+    "entries",
+}
 
 
 def fake_total(routine: Routine) -> int:
@@ -90,6 +113,35 @@ def test_missing_figures_are_null(exported: dict[str, Any]) -> None:
     assert friction["is_massage"] is True and friction["focus"] == ["sole"]
     variant = friction["variants"][0]
     assert variant["rest_s"] is None and variant["frequency"] is None
+
+
+def test_figures_we_chose_are_marked_ours(exported: dict[str, Any]) -> None:
+    """A pace or rest the seeds do not give is exported as ours, with why; none claims a seed."""
+    toe = by_id(exported["exercises"], "toe-raise")["variants"][0]
+    assert toe["ours"] == ["rep_pace_s", "rest_s"]
+    assert toe["rep_pace_s"]["source"] == "ours" and toe["rep_pace_s"]["why"]
+    friction = by_id(exported["exercises"], "cross-friction-massage")["variants"][0]
+    assert friction["ours"] == ["rep_pace_s"]
+    strength = by_id(exported["routines"], "strength")
+    assert all("rep_pace_s" in entry["ours"] for entry in strength["entries"][:-1])
+    assert strength["entries"][-1]["ours"] == ["rest_s"]  # bouncing: seed durations, our rest
+
+
+def test_equipment_names_alternatives_and_optional_items(exported: dict[str, Any]) -> None:
+    sole = by_id(exported["exercises"], "sole-roll")["equipment"]
+    assert sole == [
+        {
+            "any_of": ["small-roller", "massage-ball"],
+            "names": ["a small foam roller", "a massage ball"],
+            "optional": False,
+            "source": "000_738e10310320b56a.txt",
+        }
+    ]
+    quick = by_id(exported["routines"], "quick")["equipment_by_focus"]["sole"]
+    assert [(e["any_of"], e["optional"]) for e in quick] == [
+        (["small-roller", "massage-ball"], False),
+        (["chair"], False),
+    ]
 
 
 def test_routines_use_injected_total(exported: dict[str, Any], catalogue: Catalogue) -> None:

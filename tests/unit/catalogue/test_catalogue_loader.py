@@ -21,6 +21,10 @@ ROUTINES = "catalogue/routines.yaml"
 EX_TEXT = "locales/en/exercises.yaml"
 RO_TEXT = "locales/en/routines.yaml"
 SAFETY = "locales/en/safety.yaml"
+EQUIPMENT = "locales/en/equipment.yaml"
+TOE = "catalogue/exercises/toe-raise.yaml"
+OUR_PACE = {"value": 3, "source": "ours", "why": "a test"}
+OUR_REST = {"value": 30, "source": "ours", "why": "a test"}
 
 
 def put(path: tuple[Key, ...], value: object) -> Callable[[Any], None]:
@@ -91,7 +95,44 @@ CASES: list[tuple[str, str, Callable[[Any], Any], str]] = [
         "variants[0].duration_s.default",
     ),
     ("range as a number", SOLE, put(("variants", 0, "duration_s"), 90), "variants[0].duration_s"),
-    ("pace not positive", PFS, put(("variants", 0, "rep_pace_s"), 0), "variants[0].rep_pace_s"),
+    # figures the seeds do not give: marked ours, with why, plausible, only where they apply
+    ("pace on held work", PFS, put(("variants", 0, "rep_pace_s"), OUR_PACE), "variants[0].rep_pace_s"),
+    ("pace missing", TOE, drop(("variants", 0, "rep_pace_s")), "variants[0].rep_pace_s"),
+    ("pace as a bare number", TOE, put(("variants", 0, "rep_pace_s"), 3), "variants[0].rep_pace_s"),
+    (
+        "pace not positive",
+        TOE,
+        put(("variants", 0, "rep_pace_s", "value"), 0),
+        "variants[0].rep_pace_s.value",
+    ),
+    (
+        "pace implausible",
+        TOE,
+        put(("variants", 0, "rep_pace_s", "value"), 300),
+        "variants[0].rep_pace_s.value",
+    ),
+    ("ours without why", TOE, drop(("variants", 0, "rep_pace_s", "why")), "variants[0].rep_pace_s.why"),
+    (
+        "pace from a seed the variant does not cite",
+        TOE,
+        put(("variants", 0, "rep_pace_s", "source"), sorted(SEED_FILES)[0]),
+        "variants[0].rep_pace_s.source",
+    ),
+    ("rest missing with sets", TOE, drop(("variants", 0, "rest_s")), "variants[0].rest_s"),
+    ("rest with one set", SOLE, put(("variants", 0, "rest_s"), OUR_REST), "variants[0].rest_s"),
+    ("rest implausible", TOE, put(("variants", 0, "rest_s", "value"), 2), "variants[0].rest_s.value"),
+    # equipment
+    ("bad limb", SOLE, put(("limb",), "hand"), "limb"),
+    ("equipment without alternatives", SOLE, put(("equipment", 0, "any_of"), []), "equipment[0].any_of"),
+    ("equipment bad id", SOLE, put(("equipment", 0, "any_of", 0), "Roller"), "equipment[0].any_of[0]"),
+    ("equipment optional not bool", SOLE, put(("equipment", 0, "optional"), "no"), "equipment[0].optional"),
+    ("equipment unknown source", SOLE, put(("equipment", 0, "source"), "shop.txt"), "equipment[0].source"),
+    (
+        "equipment ours without why",
+        SOLE,
+        put(("equipment", 0, "source"), "ours"),
+        "equipment[0].why",
+    ),
     (
         "frequency per month",
         SOLE,
@@ -197,6 +238,23 @@ CASES: list[tuple[str, str, Callable[[Any], Any], str]] = [
         put(("sole-roll", "variant_notes", "nope"), "x"),
         "sole-roll.variant_notes.nope",
     ),
+    ("missing short form", EX_TEXT, drop(("sole-roll", "short")), "sole-roll.short"),
+    ("missing purpose", EX_TEXT, drop(("sole-roll", "purpose")), "sole-roll.purpose"),
+    (
+        "purpose without sources",
+        EX_TEXT,
+        put(("sole-roll", "purpose", "sources"), []),
+        "sole-roll.purpose.sources",
+    ),
+    (
+        "purpose cites a seed the exercise does not come from",
+        EX_TEXT,
+        put(("sole-roll", "purpose", "sources"), ["003_cd692bcb83d014fc.txt"]),
+        "sole-roll.purpose.sources[0]",
+    ),
+    ("equipment without a name", EQUIPMENT, drop(("wall",)), "wall"),
+    ("name for unused equipment", EQUIPMENT, put(("rolling-pin",), "a rolling pin"), "rolling-pin"),
+    ("blank equipment name", EQUIPMENT, put(("chair",), " "), "chair"),
     ("synonyms not a list", EX_TEXT, put(("sole-roll", "synonyms"), "roll"), "sole-roll.synonyms"),
     ("missing routine text", RO_TEXT, drop(("quick",)), "quick"),
     ("routine without description", RO_TEXT, drop(("full", "description")), "full.description"),

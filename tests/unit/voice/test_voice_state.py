@@ -19,7 +19,7 @@ from heel_coach.voice.state import (
 from heel_coach.voice.user import UserData
 
 STATE = {
-    "v": 1, "routine": "quick", "foot": "left", "focus": "sole", "position": 2, "paused": False,
+    "v": 2, "routine": "quick", "foot": "left", "focus": "sole", "position": 2, "paused": False,
     "offset_ms": 1500, "done": [0, 1], "skipped": [],
 }  # fmt: skip
 

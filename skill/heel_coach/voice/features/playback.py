@@ -28,11 +28,11 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
-from heel_coach.voice import phrasing
+from heel_coach.engine.timing import Cue
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import PlaybackRecord
-from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef
+from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, track_voice
 from heel_coach.voice.turn import Turn
 
 MAX_FAILED_RETRIES = 2
@@ -116,13 +116,8 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
         reply.speech.sentence(turn.text("playback.unavailable"))
         return routine_feature.start_routine(turn, routine_id, reply)
     turn.user.routine = machine.start(plan).state
-    routine = turn.catalogue.routine(routine_id)
-    reply.speech.sentence(
-        turn.text(
-            "playback.start", routine=turn.speaker.routine_name(routine),
-            foot_phrase=turn.speaker.foot_phrase(foot), duration=phrasing.approximate_duration(plan.total_s),
-        )
-    )  # fmt: skip
+    voice = track_voice(turn.speaker)
+    reply.speech.sentence(voice.say(Cue("routine.start", (("routine", routine_id),)), plan))
     _massage_notice(turn, plan, reply)
     _play_current(turn, library, plan, reply)
     reply.end_session = True
@@ -178,7 +173,7 @@ def command(
         return reply
     _forget(turn)  # the track vanished (re-render, text change): carry on step by step
     if speak:
-        return turn.speaker.render(transition.events, plan, reply, contraindications_due=False)
+        return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
 
 
@@ -191,7 +186,7 @@ def _finish(turn: Turn, plan: Plan, transition: Transition, reply: Reply, *, spe
             turn.outcome.mode = "continuous"
     reply.directives.append(StopDirective())
     if speak:
-        return turn.speaker.render(transition.events, plan, reply, contraindications_due=False)
+        return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
 
 

@@ -51,13 +51,19 @@ class SessionRecorder:
             routine_id=event.routine_id,
             local_date=today,
             finished_at=turn.now,
-            duration_s=int(event.planned_s),
+            duration_s=_planned_s(turn),
             exercises_done=list(event.exercises_done),
             exercises_skipped=list(event.exercises_skipped),
             mode=turn.outcome.mode,
         )
         # Retention (docs/privacy.md): history older than HISTORY_DAYS is deleted, not just unread.
         self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)
+
+
+def _planned_s(turn: Turn) -> int:
+    """The finished routine's announced length (the plan the user just finished)."""
+    plan = turn.plan()
+    return 0 if plan is None else round(turn.voice().seconds(plan))
 
 
 def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:

@@ -45,19 +45,29 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
 
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
     turn.user.routine = transition.state
-    reply = turn.speaker.render(
-        transition.events,
-        plan,
-        reply,
-        contraindications_due=not turn.user.contraindications_given,
-        progression=turn.user.progression,
-    )
+    reply = turn.speaker.render(transition.events, plan, reply, turn.voice())
     if reply.said_contraindications:
         turn.user.contraindications_given = True
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
             turn.outcome.finished = event
+    # The response ends at a step's wait point: if Alexa stops listening there, the step is done.
+    turn.session.at_wait = isinstance(transition.events[-1], machine.StepStarted)
     return reply
+
+
+def ended_at_wait(turn: Turn) -> None:
+    """SessionEndedRequest: when the last response was a whole step, its sets are finished and
+    the next launch carries on after it (never repeating them)."""
+    plan = turn.active_plan()
+    state = turn.user.routine
+    if plan is None or state is None or not turn.session.at_wait:
+        return
+    transition = machine.apply(state, plan, Command.ENDED_AT_WAIT)
+    turn.user.routine = transition.state
+    for event in transition.events:
+        if isinstance(event, machine.RoutineFinished):
+            turn.outcome.finished = event
 
 
 def set_foot(turn: Turn, foot: Foot) -> None:
@@ -100,7 +110,8 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "count": phrasing.number_words(plan.exercise_count()),
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
-    return turn.ask(reply, "welcome.resume", "reprompt.resume", Pending.RESUME, **params)
+    reply.speech.sentence(turn.text("welcome.resume.next", **params))
+    return turn.ask(reply, "welcome.resume.question", "reprompt.resume", Pending.RESUME, **params)
 
 
 def start_or_offer(
@@ -119,7 +130,7 @@ def start_or_offer(
 
 
 def list_routines(turn: Turn, reply: Reply) -> Reply:
-    reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+    reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
     return turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 

@@ -7,6 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from heel_coach.voice import phrasing
+from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -108,12 +109,17 @@ class FallbackHandler(AbstractRequestHandler):
 
 
 class SessionEndedHandler(AbstractRequestHandler):
-    """Alexa plays nothing for SessionEndedRequest; the position is already saved."""
+    """Alexa plays nothing for SessionEndedRequest. When it stopped listening after a whole
+    step (EXCEEDED_MAX_REPROMPTS: the step was said to its end), that step's sets are done and
+    the next launch carries on after them; otherwise the saved position stands."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return request_type(handler_input) == "SessionEndedRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        reason = getattr(handler_input.request_envelope.request, "reason", None)
+        if getattr(reason, "value", reason) == "EXCEEDED_MAX_REPROMPTS":
+            routine_feature.ended_at_wait(turn_of(handler_input))
         return handler_input.response_builder.response
 
 

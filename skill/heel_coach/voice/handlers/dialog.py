@@ -71,7 +71,7 @@ class YesHandler(AbstractRequestHandler):
         if turn.active_plan() is not None:  # a routine under way: yes carries it on
             return respond(handler_input, routine.navigate(turn, Command.RESUME))
         reply = turn.reply()
-        reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+        reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
         return respond(
             handler_input,
             turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE),
@@ -87,7 +87,7 @@ class NoHandler(AbstractRequestHandler):
         reply = turn.reply()
         if pending(handler_input) == Pending.RESUME:
             reply.speech.sentence(turn.text("no.ok"))
-            reply.speech.sentence(turn.speaker.routine_list(turn.plans.total_s))
+            reply.speech.sentence(turn.speaker.routine_list(turn.routine_seconds))
             return respond(
                 handler_input,
                 turn.ask(reply, "routines.list.question", "reprompt.choose_routine", Pending.ROUTINE),
