@@ -84,12 +84,13 @@ class CueMatch:
 class CueReader:
     """Finds the prompts of ``CUE_KEYS`` in heard text, in the order they were said."""
 
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[tuple[str, re.Pattern[str], Mapping[str, str]], ...]
+    """(key, pattern, what the form itself tells: a select form's parameter and value)."""
 
     @classmethod
     def from_templates(cls, templates: Mapping[str, Template]) -> CueReader:
         """``templates``: a locale's prompts; a prompt with forms (plural, select) is heard in
-        any of its forms."""
+        any of its forms, and a select form says its value ("Left leg." is side=left)."""
         missing = [k for k in CUE_KEYS if k not in templates]
         if missing:
             raise KeyError(
@@ -98,25 +99,29 @@ class CueReader:
             )
         return cls(
             tuple(
-                (k, re.compile(template_pattern(form), re.IGNORECASE))
+                (k, re.compile(template_pattern(form), re.IGNORECASE), told)
                 for k in CUE_KEYS
-                for form in _forms(templates[k])
+                for form, told in _forms(templates[k])
             )
         )
 
     def read(self, text: str) -> list[CueMatch]:
         found = [
-            CueMatch(key, m.start(), {k: v for k, v in m.groupdict().items() if v is not None})
-            for key, pattern in self.patterns
+            CueMatch(key, m.start(), {**told, **{k: v for k, v in m.groupdict().items() if v is not None}})
+            for key, pattern, told in self.patterns
             for m in pattern.finditer(text)
         ]
         return sorted(found, key=lambda c: c.start)
 
 
-def _forms(template: Template) -> list[str]:
+def _forms(template: Template) -> list[tuple[str, Mapping[str, str]]]:
+    """Every text of a prompt, with the parameter value a select form stands for."""
     if isinstance(template, str):
-        return [template]
-    return [text for name, text in template.items() if name != "select"]
+        return [(template, {})]
+    selector = template.get("select")
+    return [
+        (text, {selector: name} if selector else {}) for name, text in template.items() if name != "select"
+    ]
 
 
 def number_in(text: str) -> int | None:

@@ -20,7 +20,7 @@ from ask_sdk_model.interfaces.connections import SendRequestDirective
 from heel_coach.errors import ServiceError
 from heel_coach.reminders.schedule import DAY_SETS, SUGGESTIONS, LocalTime, days_for, routine_for
 from heel_coach.services.reminders import DAYS, REMINDERS_SCOPE, Reminder, RemindersClient
-from heel_coach.voice import formatting, phrasing
+from heel_coach.voice import formatting
 from heel_coach.voice.alexa_api import AlexaApi, api_of, fetch_time_zone
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ReminderItem, ReminderRequest, Reminders
@@ -57,7 +57,7 @@ def say_recurrence(turn: Turn, days: tuple[str, ...] | None) -> str:
         return turn.text("recurrence.weekends")
     locale = turn.speaker.locale
     names = [formatting.day_name(locale, DAYS.index(d)) for d in days]
-    return turn.text("recurrence.days", days=formatting.join_list(locale, names))
+    return turn.text("recurrence.days", days=turn.speaker.words.join(names))
 
 
 def routine_name(turn: Turn, routine_id: str) -> str:
@@ -135,7 +135,7 @@ def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
             "reminder.cancel.confirm_all",
             "reminder.cancel.reprompt",
             Pending.REMINDER,
-            count=phrasing.number_words(len(reminders)),
+            count=turn.speaker.words.number(len(reminders)),
         )
     item = _item(reminders[0], _routine_of(turn, reminders[0]))
     return turn.ask(
@@ -308,8 +308,8 @@ def list_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
             reply.speech.sentence(
                 turn.text(
                     "reminder.list.many",
-                    items=phrasing.join_list(spoken),
-                    count=phrasing.number_words(len(spoken)),
+                    items=turn.speaker.words.join(spoken),
+                    count=turn.speaker.words.number(len(spoken)),
                 )
             )
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)

@@ -8,7 +8,6 @@ from ask_sdk_model import Response
 
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
-from heel_coach.voice.phrasing import number_words
 from heel_coach.voice.state import Pending
 
 
@@ -25,7 +24,7 @@ class LaunchHandler(AbstractRequestHandler):
                 turn.text(
                     "welcome.first",
                     disclaimer=turn.speaker.safety().disclaimer,
-                    routine_count=number_words(len(turn.catalogue.routines)),
+                    routine_count=turn.speaker.words.number(len(turn.catalogue.routines)),
                 )
             )
             return respond(
