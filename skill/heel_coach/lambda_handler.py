@@ -60,9 +60,10 @@ class LambdaEdge:
         """Check, deserialise, invoke, serialise: the SDK's lambda handler plus our checks."""
         from heel_coach.errors import RequestRejected, StorageError
         from heel_coach.web.envelope import (
-            APOLOGY,
             check_application,
             check_shape,
+            failure_answer,
+            log_skill_failure,
             serialize_response,
             to_envelope,
         )
@@ -85,10 +86,10 @@ class LambdaEdge:
             response = self.assembled.skill.invoke(request_envelope=envelope, context=context)
             payload = serialize_response(response)
         except StorageError:
-            outcome, payload = "storage_error", dict(APOLOGY)
-        except Exception:  # the skill's own exception handlers should make this unreachable
-            _LOG.exception("skill.invoke failed")
-            outcome, payload = "skill_error", dict(APOLOGY)
+            outcome, payload = "storage_error", failure_answer(request_type)
+        except Exception as exc:  # the skill's own exception handlers should make this unreachable
+            log_skill_failure(_LOG, exc)
+            outcome, payload = "skill_error", failure_answer(request_type)
         self._log(request_type, intent, outcome, started)
         return payload
 

@@ -25,6 +25,9 @@ class Settings:
     """HEELCOACH_STORE: where users' data lives: sqlite (one file, self-hosting) or dynamodb."""
     db_path: Path = Path("var/heel-coach.sqlite3")
     """HEELCOACH_DB_PATH: the SQLite file (created with its folder on first use)."""
+    db_busy_timeout_ms: int = 1000
+    """HEELCOACH_DB_BUSY_TIMEOUT_MS: how long a write waits for another writer's lock before the
+    user hears the storage apology. 1 s keeps every storage fault answered well within 3 s."""
     dynamodb_table: str = "heel-coach-users"
     """HEELCOACH_DYNAMODB_TABLE: DynamoDB table of users' attributes (key user_id)."""
     dynamodb_history_table: str = "heel-coach-history"
@@ -61,7 +64,8 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     """HEELCOACH_MAX_BODY_BYTES: larger requests are refused with 400."""
     cert_timeout_s: float = 2.0
-    """HEELCOACH_CERT_TIMEOUT_S: timeout for downloading Alexa's signing certificate."""
+    """HEELCOACH_CERT_TIMEOUT_S: wall-clock deadline for downloading Alexa's signing certificate
+    (connect, TLS, headers and body together); no request waits on a download longer."""
     api_timeout_s: float = 2.5
     """HEELCOACH_API_TIMEOUT_S: timeout for Alexa API calls (reminders, settings)."""
     default_locale: str = "en-US"

@@ -43,6 +43,7 @@ HANDLER_ORDER = (
     "reminders.ReminderAnswerHandler",
     "progress.ProgressionAnswerHandler",
     "skill_events.DeleteMyDataAnswerHandler",
+    "playback.PlayThroughAnswerHandler",
     "dialog.ChooseFootHandler",
     "dialog.ChooseFocusHandler",
     "dialog.YesHandler",
@@ -53,6 +54,7 @@ HANDLER_ORDER = (
     "routine.DescribeExerciseHandler",
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     "playback.PlayRoutineHandler",
+    "playback.StepByStepHandler",
     "playback.KeepGoingHandler",
     "playback.WhilePlayingHandler",
     "routine.NavigationHandler",

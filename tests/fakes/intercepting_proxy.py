@@ -41,6 +41,7 @@ __all__ = [
     "RawResponse",
     "Reply",
     "Response",
+    "Trickle",
 ]
 
 CLEAR_ENV = ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "CURL_CA_BUNDLE")
@@ -77,13 +78,22 @@ class RawResponse:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Trickle:
+    """Bytes written one at a time, ``interval_s`` apart (a peer too slow for any deadline,
+    yet never silent long enough for a per-read socket timeout); the connection then closes."""
+
+    data: bytes
+    interval_s: float = 1.0
+
+
 class Drop:
     """Returned by a handler to close the connection without answering."""
 
 
 DROP = Drop()
 
-Reply = Response | RawResponse | Drop | tuple[int, Mapping[str, str], bytes]
+Reply = Response | RawResponse | Trickle | Drop | tuple[int, Mapping[str, str], bytes]
 Handler = Callable[[ProxyRequest], Reply]
 
 
@@ -283,6 +293,12 @@ def _serve_requests(
         if isinstance(reply, RawResponse):
             wfile.write(reply.data)
             wfile.flush()
+            return
+        if isinstance(reply, Trickle):
+            for i in range(len(reply.data)):
+                wfile.write(reply.data[i : i + 1])
+                wfile.flush()
+                proxy.wait(reply.interval_s)
             return
         if isinstance(reply, tuple):
             reply = Response(*reply)

@@ -1,5 +1,6 @@
-"""Continuous mode as a conversation: "play the quick routine", then an Echo that plays our
-tracks and sends AudioPlayer events back, over real HTTP to the Flask app."""
+"""Continuous mode as a conversation: "play the quick routine" (or yes to the hands-free offer),
+then an Echo that plays our tracks and sends AudioPlayer events back, over real HTTP to the
+Flask app. No response to an AudioPlayer or PlaybackController request ever carries speech."""
 
 from __future__ import annotations
 
@@ -69,13 +70,24 @@ def step_of(stream: dict[str, Any]) -> int:
     return token.step
 
 
+def silent(heard: Heard) -> Heard:
+    """Alexa rejects speech, reprompts and cards in answers to AudioPlayer/PlaybackController."""
+    assert heard.status == 200, heard.body
+    assert not {"outputSpeech", "reprompt", "card"} & set(heard.response), heard.body
+    return heard
+
+
+def event(alexa: VoiceClient, kind: str, **kwargs: Any) -> Heard:
+    return silent(alexa.audio_event(kind, **kwargs))
+
+
 def start_track(alexa: VoiceClient, stream: dict[str, Any]) -> Heard:
     """What an Echo does with a Play: remember the stream and report PlaybackStarted."""
     device = alexa.device
     device.player_token, device.player_offset_ms = stream["token"], stream["offsetInMilliseconds"]
     device.player_activity = "PLAYING"
-    heard = alexa.audio_event(
-        "AudioPlayer.PlaybackStarted", token=stream["token"], offset_ms=stream["offsetInMilliseconds"]
+    heard = event(
+        alexa, "AudioPlayer.PlaybackStarted", token=stream["token"], offset_ms=stream["offsetInMilliseconds"]
     )
     assert heard.status == 200 and heard.ssml == "" and heard.directives == []
     return heard
@@ -83,7 +95,7 @@ def start_track(alexa: VoiceClient, stream: dict[str, Any]) -> Heard:
 
 def finish_track(alexa: VoiceClient, stream: dict[str, Any]) -> dict[str, Any] | None:
     """NearlyFinished (maybe answered with an ENQUEUE), then Finished; returns the next stream."""
-    nearly = alexa.audio_event("AudioPlayer.PlaybackNearlyFinished", token=stream["token"], offset_ms=1000)
+    nearly = event(alexa, "AudioPlayer.PlaybackNearlyFinished", token=stream["token"], offset_ms=1000)
     assert nearly.ssml == ""
     following: dict[str, Any] | None = None
     if nearly.directives:
@@ -91,7 +103,7 @@ def finish_track(alexa: VoiceClient, stream: dict[str, Any]) -> dict[str, Any] |
         assert play["playBehavior"] == "ENQUEUE"
         following = play["audioItem"]["stream"]
         assert following["expectedPreviousToken"] == stream["token"]
-    done = alexa.audio_event("AudioPlayer.PlaybackFinished", token=stream["token"], offset_ms=1000)
+    done = event(alexa, "AudioPlayer.PlaybackFinished", token=stream["token"], offset_ms=1000)
     assert done.ssml == "" and done.directives == []
     return following
 
@@ -132,7 +144,7 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     paused = echo.say("pause")
     assert paused.directive("AudioPlayer.Stop") is not None and paused.ssml == ""
     echo.device.player_activity = "STOPPED"
-    echo.audio_event("AudioPlayer.PlaybackStopped", token=first["token"], offset_ms=42_000)
+    event(echo, "AudioPlayer.PlaybackStopped", token=first["token"], offset_ms=42_000)
 
     # Days later: a new session. The launch offers to carry on; "resume" plays from 42 s.
     assert "Shall we carry on" in echo.launch().text
@@ -172,10 +184,13 @@ def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(
     stepper.launch()
     stepper.say("start the quick routine")
     stepper.say("both")
+    stepper.say("no")  # to the hands-free offer
     stepper.say("next")
     assert "end of the quick routine" in stepper.say("next").text
 
     continuous, step_by_step = stored(app, echo.device.user_id), stored(app, stepper.device.user_id)
+    assert continuous[0].pop("playback_prefs")["choice"] == "hands_free"  # the one intended difference
+    assert step_by_step[0].pop("playback_prefs")["choice"] == "step"
     assert continuous == step_by_step
     modes = [s.mode for s in app.extensions["heelcoach"].store.list_sessions(echo.device.user_id)]
     assert modes == ["continuous"]
@@ -184,6 +199,7 @@ def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(
 def test_keep_going_in_step_mode_switches_to_playback_of_the_next_step(echo: VoiceClient) -> None:
     echo.say("start the quick routine")
     echo.say("both")
+    echo.say("step by step")
     heard = echo.say("keep going")
     assert "Carrying on with your quick routine" in heard.text
     assert step_of(stream_of(heard)) == 1 and heard.ends_session
@@ -193,28 +209,124 @@ def test_buttons_on_the_device_pause_and_play(echo: VoiceClient) -> None:
     first = stream_of(echo.say("play the quick routine"))
     start_track(echo, first)
     echo.device.player_offset_ms = 7_000
-    paused = echo.audio_event("PlaybackController.PauseCommandIssued")
-    assert paused.directive("AudioPlayer.Stop") is not None and paused.ssml == ""
-    played = echo.audio_event("PlaybackController.PlayCommandIssued")
-    assert stream_of(played)["offsetInMilliseconds"] == 7_000 and played.ssml == ""
-    skipped = echo.audio_event("PlaybackController.NextCommandIssued")
+    paused = event(echo, "PlaybackController.PauseCommandIssued")
+    assert paused.directive("AudioPlayer.Stop") is not None
+    played = event(echo, "PlaybackController.PlayCommandIssued")
+    assert stream_of(played)["offsetInMilliseconds"] == 7_000
+    skipped = event(echo, "PlaybackController.NextCommandIssued")
     assert step_of(stream_of(skipped)) == 1
 
 
-def test_a_failed_stream_is_replayed_from_its_offset_then_given_up(echo: VoiceClient) -> None:
+ERROR = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "down"}
+OFFER = "I can play this routine straight through"
+
+
+def test_starting_a_routine_offers_hands_free_once_and_yes_plays_it(echo: VoiceClient) -> None:
+    echo.say("start the quick routine")
+    offer = echo.say("both")
+    assert OFFER in offer.text and "'Alexa, pause'" in offer.text
+    assert offer.text.endswith("Shall I play it?") and len(offer.text.split()) <= 25
+    assert not offer.ends_session and offer.directives == []
+    heard = echo.say("yes")
+    assert "Playing your quick routine" in heard.text and heard.ends_session
+    assert play_to_the_end(echo, stream_of(heard)) == [0, 1]
+
+    # Another day, a new session (the server checks timestamps, so only the session is new):
+    # "start" plays straight away, nothing asked.
+    echo.launch()
+    again = echo.say("start the quick routine")
+    assert OFFER not in again.text and "Playing your quick routine" in again.text
+    assert step_of(stream_of(again)) == 0 and again.ends_session
+
+
+def test_an_unclear_answer_to_the_offer_asks_again(echo: VoiceClient) -> None:
+    echo.say("start the quick routine")
+    echo.say("both")
+    assert "Say yes, or say step by step" in echo.say("banana bread").text
+    assert step_of(stream_of(echo.say("play it"))) == 0
+
+
+def test_no_to_the_offer_coaches_step_by_step_and_is_remembered(echo: VoiceClient, app: Flask) -> None:
+    echo.say("start the quick routine")
+    echo.say("both")
+    heard = echo.say("no")
+    assert heard.text.startswith("Okay, step by step. Say 'hands free' any time to switch.")
+    assert "Exercise one of two" in heard.text and heard.directives == [] and not heard.ends_session
+    assert stored(app, echo.device.user_id)[0]["playback_prefs"] == {"choice": "step", "notice": None}
+
+    echo.end()  # another day: a new session
+    echo.launch()
+    again = echo.say("start the quick routine")
+    assert OFFER not in again.text and "Exercise one of two" in again.text and again.directives == []
+
+
+def test_the_choice_changes_by_voice_either_way(echo: VoiceClient) -> None:
+    echo.say("start the quick routine")
+    echo.say("both")
+    echo.say("one step at a time")  # answers the offer: no
+    echo.say("next")
+    # "Hands free" mid-routine plays on from the current step, and sticks.
+    heard = echo.say("hands free")
+    assert "Carrying on with your quick routine" in heard.text
+    stream = stream_of(heard)
+    assert step_of(stream) == 1 and stream["offsetInMilliseconds"] == 0 and heard.ends_session
+    start_track(echo, stream)
+
+    # "Step by step" while it plays: the player stops, coaching carries on at the same exercise.
+    echo.device.player_offset_ms = 9_000
+    back = echo.say("step by step")
+    assert back.directive("AudioPlayer.Stop") is not None and back.directive("AudioPlayer.Play") is None
+    assert "Exercise two of two" in back.text and not back.ends_session
+    assert "end of the quick routine" in echo.say("next").text
+
+    echo.launch()
+    assert "Exercise one of two" in echo.say("start the quick routine").text  # step mode, unasked
+    echo.say("hands free")
+    echo.launch()
+    assert step_of(stream_of(echo.say("start the quick routine"))) == 0  # hands-free, unasked
+
+
+def test_a_track_that_fails_is_retried_where_it_failed_then_coaching_goes_on_step_by_step(
+    echo: VoiceClient, app: Flask
+) -> None:
+    echo.say("start the quick routine")
+    echo.say("both")
+    first = stream_of(echo.say("yes"))
+    start_track(echo, first)
+
+    # 42 s in the stream drops; the Echo reports where (currentPlaybackState).
+    retry = event(echo, "AudioPlayer.PlaybackFailed", token=first["token"], offset_ms=42_000, error=ERROR)
+    assert play_of(retry)["playBehavior"] == "REPLACE_ALL"
+    assert stream_of(retry)["token"] == first["token"] and stream_of(retry)["offsetInMilliseconds"] == 42_000
+    start_track(echo, stream_of(retry))
+    second = event(echo, "AudioPlayer.PlaybackFailed", token=first["token"], offset_ms=57_500, error=ERROR)
+    assert stream_of(second)["offsetInMilliseconds"] == 57_500
+    start_track(echo, stream_of(second))
+
+    # A third failure of the same track: we give up, silently (no speech allowed here).
+    gave_up = event(echo, "AudioPlayer.PlaybackFailed", token=first["token"], offset_ms=58_000, error=ERROR)
+    assert gave_up.directives == []
+    assert stored(app, echo.device.user_id)[0]["playback_prefs"]["notice"] == "audio_failed"
+
+    # The next launch says so in one sentence, then offers to carry on from the same place.
+    launch = echo.launch()
+    assert launch.text.startswith("The audio didn't play, so I'll coach you step by step. Welcome back")
+    assert "Shall we carry on" in launch.text
+    step = echo.say("yes")
+    assert "didn't play" not in step.text and step.directives == []
+    assert "Exercise one of two" in step.text and not step.ends_session
+    assert "Exercise two of two" in echo.say("next").text
+    assert stored(app, echo.device.user_id)[0]["playback_prefs"] == {"choice": "hands_free", "notice": None}
+
+
+def test_a_queued_track_that_fails_as_it_starts_is_replayed_from_its_start(echo: VoiceClient) -> None:
     first = stream_of(echo.say("play the quick routine"))
     start_track(echo, first)
-    echo.audio_event("AudioPlayer.PlaybackStopped", token=first["token"], offset_ms=3_000)
-    error = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "down"}
-    for _ in range(2):
-        heard = echo.audio_event(
-            "AudioPlayer.PlaybackFailed", token=first["token"], offset_ms=3_000, error=error
-        )
-        assert stream_of(heard)["offsetInMilliseconds"] == 3_000 and heard.ssml == ""
-    third = echo.audio_event("AudioPlayer.PlaybackFailed", token=first["token"], offset_ms=3_000, error=error)
-    assert third.directives == []
-    # Given up: "next" is step-by-step again, from the same place.
-    assert "Exercise two of two" in echo.say("next").text
+    following = finish_track(echo, first)
+    assert following is not None
+    retry = event(echo, "AudioPlayer.PlaybackFailed", token=following["token"], offset_ms=0, error=ERROR)
+    assert step_of(stream_of(retry)) == 1 and stream_of(retry)["offsetInMilliseconds"] == 0
+    assert play_to_the_end(echo, stream_of(retry)) == [1]
 
 
 def test_system_exception_and_loop_get_polite_answers(echo: VoiceClient) -> None:
@@ -233,6 +345,9 @@ def test_a_device_without_audio_player_gets_step_by_step(live_url: str) -> None:
     assert "can't play long audio" in heard.text
     assert heard.directives == []
     assert "Which foot" in heard.text  # the usual step-by-step start
+    first = alexa.say("both")
+    assert OFFER not in first.text and "Exercise one of two" in first.text  # nothing offered
+    assert "can't play long audio" in alexa.say("hands free").text
 
 
 def test_without_rendered_audio_play_falls_back_to_step_by_step(tmp_path: Path, catalogue: Catalogue) -> None:

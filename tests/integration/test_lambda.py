@@ -100,6 +100,25 @@ def test_an_unreachable_table_is_an_apology(tmp_path: Path, request: pytest.Fixt
     assert heard.status == 200 and "can't reach your saved progress" in heard.text
 
 
+def test_a_failure_on_an_audioplayer_request_is_answered_without_speech(
+    edge: LambdaEdge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alexa rejects speech in a response to AudioPlayer and PlaybackController requests, also
+    when the skill failed in a way its own error handlers did not catch."""
+
+    def fail(**_: object) -> None:
+        raise RuntimeError("escaped the skill")
+
+    monkeypatch.setattr(edge.assembled.skill, "invoke", fail)
+    alexa = VoiceClient.for_locale(lambda_transport(edge.handle))
+    for request_type in ("AudioPlayer.PlaybackNearlyFinished", "PlaybackController.NextCommandIssued"):
+        assert alexa.audio_event(request_type, token="t", offset_ms=0).body == {
+            "version": "1.0",
+            "response": {},
+        }
+    assert "sorry" in alexa.launch().text.lower()
+
+
 def test_the_module_handler_builds_once_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

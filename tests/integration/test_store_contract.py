@@ -174,3 +174,13 @@ def test_two_requests_of_one_user_at_once_lose_nothing(settings: Settings, catal
     assert after["routine"]["position"] == before["routine"]["position"] + 1, replies
     assert after.get("progression") and after.get("progression") != before.get("progression"), replies
     store.close()
+
+
+def test_the_health_write_probe_writes_and_is_never_a_user(store: UserStore) -> None:
+    """/healthz's write probe commits a real write on either store, and leaves no user behind."""
+    assert store.health() is True
+    assert store.write_health(250) == "ok"
+    assert store.write_health(250) == "ok"  # rewritten, not refused as a duplicate
+    assert store.count_users() == 0
+    store.save_attributes(USER, {"n": 1})
+    assert store.count_users() == 1

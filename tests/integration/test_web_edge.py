@@ -174,6 +174,31 @@ def test_a_huge_chunked_body_is_not_read_whole_by_gunicorn(live_server: LiveServ
     assert requests.get(f"{live_server.base_url}/healthz", timeout=5).status_code == 200
 
 
+def nested_launch(depth: int) -> bytes:
+    envelope = Device().launch()
+    envelope["session"]["attributes"] = {"x": ["@@"]}
+    return json.dumps(envelope).replace('["@@"]', "[" * depth + "]" * depth).encode()
+
+
+@pytest.mark.parametrize("depth", [100, 300, 900])
+def test_deep_nesting_is_a_400_with_a_reason(app: Flask, depth: int) -> None:
+    response = app.test_client().post("/alexa", data=nested_launch(depth), content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "nested_too_deep"
+
+
+def test_deeply_nested_bodies_do_not_flood_the_log(live_server: LiveServer) -> None:
+    """Over real gunicorn with its JSON logging: each refused body adds one short line."""
+    before = len(live_server.log_text())
+    for depth in (300, 900, 3000, 50_000):
+        response = post(live_server.alexa_url, nested_launch(depth))
+        assert response.status_code == 400
+        assert response.json()["error"] in {"nested_too_deep", "invalid_json"}
+    added = live_server.log_text()[before:]
+    assert len(added) < 4 * 1024, added[:2000]
+    assert "Traceback" not in added
+
+
 def test_unknown_skill_id_is_refused(tmp_path: Path, catalogue: Catalogue) -> None:
     app = create_app(
         Settings(

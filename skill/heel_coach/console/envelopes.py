@@ -117,7 +117,18 @@ class Device:
         error: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         request: dict[str, Any] = {"type": event}
-        if token is not None:
+        if event == "AudioPlayer.PlaybackFailed":
+            # No offset of its own: the player's state when the stream failed (``offset_ms``
+            # is where in the failed stream; without it, wherever the simulated player is).
+            request["token"] = token
+            at = self.player_offset_ms if offset_ms is None else offset_ms
+            player_token = token if offset_ms is not None else self.player_token
+            request["currentPlaybackState"] = {
+                "token": player_token,
+                "offsetInMilliseconds": at,
+                "playerActivity": "STOPPED",
+            }
+        elif token is not None:
             request["token"] = token
             request["offsetInMilliseconds"] = offset_ms or 0
         if error is not None:

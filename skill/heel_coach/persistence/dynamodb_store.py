@@ -66,6 +66,10 @@ _REASON_BY_CODE = {
 }
 
 
+HEALTH_PROBE_ID = "__healthz__"
+"""The users-table key /healthz reads and writes; no Alexa user id looks like it."""
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -303,7 +307,12 @@ class DynamoStore:
         """Number of users with stored attributes (a paginated COUNT scan: for tests and ops)."""
         total, start = 0, None
         while True:
-            kwargs: dict[str, Any] = {"TableName": self.users_table, "Select": "COUNT"}
+            kwargs: dict[str, Any] = {
+                "TableName": self.users_table,
+                "Select": "COUNT",
+                "FilterExpression": "user_id <> :probe",
+                "ExpressionAttributeValues": {":probe": {"S": HEALTH_PROBE_ID}},
+            }
             if start:
                 kwargs["ExclusiveStartKey"] = start
             page = self._call("counting users", "scan", **kwargs)
@@ -478,11 +487,27 @@ class DynamoStore:
                 "health check",
                 "get_item",
                 TableName=self.users_table,
-                Key={"user_id": {"S": "__healthz__"}},
+                Key={"user_id": {"S": HEALTH_PROBE_ID}},
             )
             return True
         except Exception:  # noqa: BLE001 - health reports, never raises
             return False
+
+    def write_health(self, timeout_ms: int = 250) -> str:
+        """Put the probe item (``__healthz__``, never a user; count_users skips it); "ok" or the
+        StoreError reason. Bounded by the client's own timeout (``timeout_s``, one retry)."""
+        try:
+            self._call(
+                "health write probe",
+                "put_item",
+                TableName=self.users_table,
+                Item={"user_id": {"S": HEALTH_PROBE_ID}, "written_at": {"S": _now()}},
+            )
+            return "ok"
+        except StoreError as exc:
+            return exc.reason
+        except Exception:  # noqa: BLE001 - health reports, never raises
+            return "error"
 
     def create_tables(self) -> None:
         """Create both tables as deploy/template.yaml does (on-demand, TTL on history), and

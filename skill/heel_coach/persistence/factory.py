@@ -20,4 +20,4 @@ def create_store(settings: Settings) -> UserStore:
         )
     from heel_coach.persistence.sqlite_store import SqliteStore
 
-    return SqliteStore(settings.db_path)
+    return SqliteStore(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)

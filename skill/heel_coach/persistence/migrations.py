@@ -121,6 +121,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX sessions_user_date ON sessions (user_id, local_date);
         """,
     ),
+    Migration(
+        "0003_health_probe",
+        """
+        CREATE TABLE health_probe (
+            id INTEGER PRIMARY KEY CHECK (id = 1) /* one row, rewritten by each /healthz */,
+            written_at TEXT NOT NULL /* UTC ISO */
+        );
+        """,
+    ),
 )
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"

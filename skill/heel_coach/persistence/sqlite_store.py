@@ -83,7 +83,7 @@ class SqliteStore:
         self,
         path: str | os.PathLike[str],
         *,
-        busy_timeout_ms: int = 5000,
+        busy_timeout_ms: int = 1000,
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> None:
         if busy_timeout_ms < 0:
@@ -399,3 +399,32 @@ class SqliteStore:
             return self._read("health check", "SELECT 1") == [(1,)]
         except StoreError:
             return False
+
+    def write_health(self, timeout_ms: int = 250) -> str:
+        """Commit a one-row write, waiting at most ``timeout_ms`` for the lock; never raises.
+
+        Returns ``"ok"`` or the StoreError reason (``locked``, ``full``, ``unavailable``, ...).
+        Why a real write: in WAL mode reads go on while writes fail (a held lock, a full disk,
+        a read-only file), and only a write tells a load balancer the user's progress can be
+        saved. The short busy timeout keeps /healthz quick when another writer holds the lock.
+        """
+        try:
+            conn = self._connection()
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        except (StoreError, sqlite3.Error) as exc:
+            return store_error("health write probe", exc).reason
+        try:
+            with self._write("health write probe") as c:
+                c.execute(
+                    "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+                    (_now(),),
+                )
+            return "ok"
+        except StoreError as exc:
+            return exc.reason
+        finally:
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            except sqlite3.Error:
+                pass

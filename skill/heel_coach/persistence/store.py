@@ -151,6 +151,10 @@ class UserStore(Protocol):
 
     def health(self) -> bool: ...
 
+    def write_health(self, timeout_ms: int = 250) -> str:
+        """Commit a tiny write within about ``timeout_ms``; "ok" or the StoreError reason."""
+        ...
+
     def get_attributes(self, user_id: str) -> dict[str, Any]: ...
 
     def save_attributes(

@@ -59,6 +59,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     reminders.ReminderAnswerHandler,
     progress.ProgressionAnswerHandler,
     skill_events.DeleteMyDataAnswerHandler,
+    playback.PlayThroughAnswerHandler,
     dialog.ChooseFootHandler,
     dialog.ChooseFocusHandler,
     dialog.YesHandler,
@@ -69,6 +70,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     routine.DescribeExerciseHandler,
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     playback.PlayRoutineHandler,
+    playback.StepByStepHandler,
     playback.KeepGoingHandler,
     playback.WhilePlayingHandler,
     routine.NavigationHandler,
@@ -123,6 +125,7 @@ def build_skill(
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     if tracks is not None:  # continuous mode: rendered tracks and their public URLs
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
+        builder.add_global_request_interceptor(playback.HandsFreeInterceptor(tracks))
     recorder = None
     if store is not None:  # routine history needs the store itself, not only the adapter
         builder.add_global_request_interceptor(StoreInterceptor(store))

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from heel_coach.engine.machine import RoutineFinished
 from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Pending(StrEnum):
@@ -32,6 +34,8 @@ class Pending(StrEnum):
     PROGRESSION = "progression"
     """Yes remembers ``SessionState.progression``."""
     DELETE_DATA = "delete_data"
+    PLAY_THROUGH = "play_through"
+    """Yes plays ``SessionState.routine`` hands-free; no coaches it step by step."""
 
 
 # -- reading JSON tolerantly ------------------------------------------------------------------
@@ -184,6 +188,47 @@ class PlaybackRecord:
         return cls(state, _int(raw.get("failures")))
 
 
+class PlaybackChoice(StrEnum):
+    """How the user wants a routine: played straight through, or coached step by step."""
+
+    HANDS_FREE = "hands_free"
+    STEP = "step"
+
+
+class Notice(StrEnum):
+    """Something we owe the user, said at the next request that can speak (AudioPlayer and
+    PlaybackController responses cannot carry speech)."""
+
+    AUDIO_FAILED = "audio_failed"
+    """We gave up on a track that kept failing; the routine carries on step by step."""
+
+
+@dataclass
+class PlaybackPrefs:
+    """``playback_prefs``: the user's hands-free choice (asked once) and a notice still owed."""
+
+    choice: PlaybackChoice | None = None
+    notice: Notice | None = None
+
+    def to_attributes(self) -> dict[str, Any]:
+        return {
+            "choice": self.choice.value if self.choice else None,
+            "notice": self.notice.value if self.notice else None,
+        }
+
+    @classmethod
+    def from_attributes(cls, data: object) -> PlaybackPrefs:
+        raw = _dict(data)
+        return cls(_enum(PlaybackChoice, raw.get("choice")), _enum(Notice, raw.get("notice")))
+
+
+def _enum(kind: type[E], value: object) -> E | None:
+    try:
+        return kind(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class ProgressMarks:
     """``progress``: the local day the weekly summary was last given."""
@@ -233,7 +278,7 @@ class SessionState:
 
     pending: Pending | None = None
     routine: str | None = None
-    """The routine asked for while we ask for the foot or the focus."""
+    """The routine asked for while we ask for the foot, the focus or whether to play it."""
     reminder: ReminderRequest | None = None
     progression: ProgressionOffer | None = None
     at_wait: bool = False

@@ -6,6 +6,7 @@ The request interceptor builds a ``Turn``; features change only its user data an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -53,6 +54,9 @@ class Turn:
     in_session: bool = True
     outcome: TurnOutcome = field(default_factory=TurnOutcome)
     """What this turn decided, for the response interceptor (e.g. a finished routine to record)."""
+    before_start: Callable[[Turn, Plan, Reply], Reply | None] | None = None
+    """Runs as a routine starts (foot and focus known); a Reply replaces step mode's first turn.
+    Set per request where continuous playback could play (``handlers.playback``)."""
 
     @property
     def catalogue(self) -> Catalogue:

@@ -17,6 +17,7 @@ from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
 from heel_coach.json_data import copy_json
 from heel_coach.voice.state import (
+    PlaybackPrefs,
     PlaybackRecord,
     ProgressMarks,
     Reminders,
@@ -33,6 +34,8 @@ class UserData:
     routine: RoutineState | None = None
     playback: PlaybackRecord | None = None
     """Present while continuous playback owns the routine state."""
+    playback_prefs: PlaybackPrefs | None = None
+    """Hands-free or step by step (absent until first asked) and a notice still owed."""
     reminders: Reminders | None = None
     """Absent until the user first talks about reminders."""
     progress: ProgressMarks | None = None
@@ -62,6 +65,9 @@ class UserData:
             contraindications_given=bool(profile.get("contraindications_given", False)),
             routine=routine,
             playback=PlaybackRecord.from_attributes(data["playback"]) if "playback" in data else None,
+            playback_prefs=PlaybackPrefs.from_attributes(data["playback_prefs"])
+            if "playback_prefs" in data
+            else None,
             reminders=Reminders.from_attributes(data["reminders"]) if "reminders" in data else None,
             progress=ProgressMarks.from_attributes(data["progress"]) if "progress" in data else None,
             progression=progression_from_attributes(data.get("progression")),
@@ -72,6 +78,8 @@ class UserData:
         out: dict[str, Any] = {}
         if self.playback is not None:
             out["playback"] = self.playback.to_attributes()
+        if self.playback_prefs is not None:
+            out["playback_prefs"] = self.playback_prefs.to_attributes()
         if self.reminders is not None:
             out["reminders"] = self.reminders.to_attributes()
         if self.progress is not None:

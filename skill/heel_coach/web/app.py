@@ -21,11 +21,20 @@ from heel_coach.errors import RequestRejected, StorageError
 from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
 from heel_coach.web.certificates import CertificateFetcher
-from heel_coach.web.envelope import APOLOGY, check_shape, parse_json, serialize_response, to_envelope
+from heel_coach.web.envelope import (
+    check_shape,
+    failure_answer,
+    log_skill_failure,
+    parse_json,
+    serialize_response,
+    to_envelope,
+)
 from heel_coach.web.verification import RequestVerifier
 
 _LOG = logging.getLogger("heelcoach.request")
 HASHED_MAX_AGE = 365 * 24 * 3600
+HEALTH_WRITE_TIMEOUT_MS = 250
+"""How long /healthz's write probe waits for another writer's lock before reporting 'locked'."""
 
 
 @dataclass
@@ -79,11 +88,16 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        database = "ok" if store.health() else "unavailable"
-        status = 200 if database == "ok" else 503
+        """200 only when the store can be read *and written* (a bounded write probe): a worker
+        that can read but not save would lose every user's progress while looking healthy."""
+        readable = store.health()
+        written = store.write_health(HEALTH_WRITE_TIMEOUT_MS) if readable else "unavailable"
+        status = 200 if written == "ok" else 503
         return jsonify(
             status="ok" if status == 200 else "degraded",
-            database=database,
+            database=written,
+            readable=readable,
+            writable=written == "ok",
             exercises=len(catalogue.exercises),
             routines=len(catalogue.routines),
         ), status
@@ -129,11 +143,11 @@ def handle_alexa(services: Services) -> tuple[Response, int]:
             payload, status = serialize_response(response), 200
         except StorageError:
             outcome = "storage_error"
-            payload, status = dict(APOLOGY), 200
-        except Exception:  # the skill's own exception handlers should make this unreachable
-            _LOG.exception("skill.invoke failed")
+            payload, status = failure_answer(request_type), 200
+        except Exception as exc:  # the skill's own exception handlers should make this unreachable
+            log_skill_failure(_LOG, exc)
             outcome = "skill_error"
-            payload, status = dict(APOLOGY), 200
+            payload, status = failure_answer(request_type), 200
     except RequestRejected as exc:
         outcome = f"rejected:{exc.reason}"
         payload, status = {"error": exc.reason, "detail": exc.detail}, 400

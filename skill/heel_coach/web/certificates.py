@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+import socket
 import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -82,67 +83,126 @@ def validate_cert_url(url: str) -> str:
 
 
 class CertificateFetcher:
-    """Downloads a PEM chain with a timeout and a size cap; every failure is a VerificationError.
+    """Downloads a PEM chain within a wall-clock deadline and a size cap; every failure is a
+    VerificationError.
 
     Uses ``requests`` so HTTPS_PROXY / REQUESTS_CA_BUNDLE apply as for any other client.
-    Redirects are refused: following one would bypass the URL checks.
+    Redirects are refused: following one would bypass the URL checks. Socket timeouts bound one
+    read each, so a peer (or proxy) answering one byte a second would never trip them: a
+    watchdog shuts the connection's socket down when ``timeout_s`` has passed since the start,
+    whatever phase the download is in (proxy CONNECT, headers, body).
     """
 
-    def __init__(
-        self,
-        timeout_s: float = 2.0,
-        max_bytes: int = 256 * 1024,
-        session_factory: Callable[[], requests.Session] | None = None,
-    ) -> None:
+    def __init__(self, timeout_s: float = 2.0, max_bytes: int = 256 * 1024) -> None:
         if timeout_s <= 0 or max_bytes <= 0:
             raise ValueError("timeout_s and max_bytes must be positive")
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
-        self._session_factory = session_factory
 
     def fetch(self, url: str) -> bytes:
         """Return the body of ``url`` (status 200 only), at most ``max_bytes`` long."""
         import requests
 
         deadline = time.monotonic() + self.timeout_s
-        factory = self._session_factory or requests.Session
+        adapter = _deadline_adapter()
+        watchdog = threading.Timer(self.timeout_s, adapter.abort)
+        watchdog.daemon = True
         try:
-            with (
-                factory() as session,
-                session.get(url, timeout=self.timeout_s, stream=True, allow_redirects=False) as response,
-            ):
-                if response.status_code != 200:
-                    raise VerificationError(
-                        "cert_download_failed",
-                        f"The certificate download answered HTTP {response.status_code}.",
-                    )
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise self._too_large()
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_content(chunk_size=16 * 1024):
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise self._too_large()
-                    if time.monotonic() > deadline:
-                        raise VerificationError(
-                            "cert_download_failed", "The certificate download took too long."
-                        )
-                    chunks.append(chunk)
-                return b"".join(chunks)
+            with requests.Session() as session:
+                session.mount("https://", adapter)
+                session.mount("http://", adapter)
+                watchdog.start()
+                return self._download(session, url, deadline)
         except VerificationError:
             raise
         except (requests.RequestException, OSError, ValueError) as exc:
+            if adapter.aborted or time.monotonic() >= deadline:
+                raise self._too_slow() from None
             raise VerificationError(
                 "cert_download_failed",
                 f"The certificate could not be downloaded ({type(exc).__name__}).",
             ) from None
+        finally:
+            watchdog.cancel()
+
+    def _download(self, session: requests.Session, url: str, deadline: float) -> bytes:
+        timeout = max(0.001, min(self.timeout_s, deadline - time.monotonic()))
+        with session.get(url, timeout=timeout, stream=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                raise VerificationError(
+                    "cert_download_failed",
+                    f"The certificate download answered HTTP {response.status_code}.",
+                )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise self._too_large()
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_content(chunk_size=16 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self._too_large()
+                if time.monotonic() > deadline:
+                    raise self._too_slow()
+                chunks.append(chunk)
+            return b"".join(chunks)
 
     def _too_large(self) -> VerificationError:
         return VerificationError(
             "cert_too_large", f"The certificate chain is larger than {self.max_bytes} bytes."
         )
+
+    def _too_slow(self) -> VerificationError:
+        return VerificationError(
+            "cert_download_failed", f"The certificate download took longer than {self.timeout_s:g} s."
+        )
+
+
+def _deadline_adapter() -> Any:
+    """A requests transport adapter that remembers its connections so ``abort()`` can shut their
+    sockets down from the watchdog thread (which makes the blocked read return at once)."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    connections: list[Any] = []
+    lock = threading.Lock()
+
+    def remembering(pool: type[Any]) -> type[Any]:
+        class Remembering(pool):
+            def _new_conn(self) -> Any:
+                conn = super()._new_conn()
+                with lock:
+                    connections.append(conn)
+                return conn
+
+        return Remembering
+
+    pools = {"http": remembering(HTTPConnectionPool), "https": remembering(HTTPSConnectionPool)}
+
+    class DeadlineAdapter(HTTPAdapter):
+        aborted = False
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+        def abort(self) -> None:
+            self.aborted = True
+            with lock:
+                socks = [getattr(conn, "sock", None) for conn in connections]
+            for sock in socks:
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass  # already closed, or not connected yet (connect has its own timeout)
+
+    return DeadlineAdapter(max_retries=0)
 
 
 def load_trust_roots(pem_file: str | None = None) -> list[x509.Certificate]:
@@ -177,7 +237,24 @@ def load_trust_roots(pem_file: str | None = None) -> list[x509.Certificate]:
 class _Entry:
     key: RSAPublicKey | None
     expires: datetime
+    """When to download again."""
     error: tuple[str, str] | None = None
+    usable_until: datetime | None = None
+    """The chain's own expiry: a key past ``expires`` may still be served until then while a
+    refresh runs, never after."""
+
+
+class _Refresh:
+    """One download-and-validate of one URL, on its own thread; requests wait on ``done``."""
+
+    def __init__(self, wait_s: float) -> None:
+        self.done = threading.Event()
+        self.entry: _Entry | None = None
+        self.wait_until = time.monotonic() + wait_s
+
+
+_VALIDATION_ALLOWANCE_S = 0.25
+"""Time past the download deadline a waiting request allows for chain validation."""
 
 
 class SigningKeyCache:
@@ -186,7 +263,11 @@ class SigningKeyCache:
     The chain (trusted root, dates, SAN echo-api.amazon.com) is validated once per fill.
     Failures are remembered briefly (``failure_ttl``; download failures ``transient_ttl``)
     so a bad URL cannot force a download per request, yet a blip heals quickly.
-    Lookups of a fresh entry take no lock; fills are serialised per URL.
+
+    Lookups of a fresh entry take no lock. A miss starts one download per URL on its own thread;
+    requests needing that URL wait for it at most until the download's deadline (plus a little
+    for validation), never longer, whatever the network does. Once ``ttl`` has passed, the old
+    key keeps being served (while its chain is valid) and the refresh runs in the background.
     """
 
     def __init__(
@@ -200,6 +281,7 @@ class SigningKeyCache:
         failure_ttl: timedelta = timedelta(seconds=30),
         transient_ttl: timedelta = timedelta(seconds=5),
         max_entries: int = 32,
+        max_refreshes: int = 4,
     ) -> None:
         self._fetcher = fetcher or CertificateFetcher()
         self._roots = list(trust_roots) if trust_roots is not None else None
@@ -210,60 +292,105 @@ class SigningKeyCache:
         self._failure_ttl = failure_ttl
         self._transient_ttl = transient_ttl
         self._max_entries = max_entries
+        self._max_refreshes = max_refreshes
+        self._wait_s = self._fetcher.timeout_s + _VALIDATION_ALLOWANCE_S
         self._entries: dict[str, _Entry] = {}
-        self._fill_locks: dict[str, threading.Lock] = {}
+        self._refreshes: dict[str, _Refresh] = {}
         self._lock = threading.Lock()
 
     def public_key(self, url: str) -> RSAPublicKey:
         """The signing key for an already validated, normalised certificate URL."""
         entry = self._entries.get(url)
-        if entry is None or entry.expires <= self._clock():
-            entry = self._fill(url)
-        if entry.error is not None:
-            raise VerificationError(*entry.error)
-        assert entry.key is not None
-        return entry.key
+        now = self._clock()
+        if entry is not None and entry.expires > now:
+            return _answer(entry)
+        if entry is not None and entry.key is not None and entry.usable_until and entry.usable_until > now:
+            self._refresh(url)  # in the background; this request goes on with the cached key
+            return entry.key
+        refresh = self._refresh(url)
+        if not refresh.done.wait(max(0.0, refresh.wait_until - time.monotonic())):
+            raise VerificationError(
+                "cert_download_failed",
+                f"The certificate download took longer than {self._fetcher.timeout_s:g} s.",
+            )
+        assert refresh.entry is not None
+        return _answer(refresh.entry)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
-    def _fill(self, url: str) -> _Entry:
+    def wait_for_refreshes(self, timeout_s: float) -> bool:
+        """Wait until no refresh is running (tests, shutdown); False if one still is."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with self._lock:
+                running = list(self._refreshes.values())
+            if not running:
+                return True
+            for refresh in running:
+                if not refresh.done.wait(max(0.0, deadline - time.monotonic())):
+                    return False
+
+    def _refresh(self, url: str) -> _Refresh:
+        """The running refresh of ``url``, or a new one started on its own thread."""
         with self._lock:
-            fill_lock = self._fill_locks.setdefault(url, threading.Lock())
-        with fill_lock:
-            now = self._clock()
-            entry = self._entries.get(url)
-            if entry is not None and entry.expires > now:
-                return entry  # another thread filled it while we waited
-            try:
-                pem = self._fetcher.fetch(url)
-            except VerificationError as exc:
-                entry = _Entry(None, now + self._transient_ttl, (exc.reason, exc.detail))
-            else:
-                try:
-                    key, not_after = self._validate(pem, now)
-                    entry = _Entry(key, min(not_after, now + self._ttl))
-                except VerificationError as exc:
-                    entry = _Entry(None, now + self._failure_ttl, (exc.reason, exc.detail))
+            running = self._refreshes.get(url)
+            if running is not None:
+                return running
+            if len(self._refreshes) >= self._max_refreshes:
+                raise VerificationError(
+                    "cert_download_failed", "Too many certificate downloads are under way."
+                )
+            refresh = _Refresh(self._wait_s)
+            self._refreshes[url] = refresh
+        thread = threading.Thread(
+            target=self._run_refresh, args=(url, refresh), name="heelcoach-cert-refresh", daemon=True
+        )
+        thread.start()
+        return refresh
+
+    def _run_refresh(self, url: str, refresh: _Refresh) -> None:
+        now = self._clock()
+        try:
+            entry = self._download_and_validate(url, now)
+        except Exception as exc:  # never leave waiters hanging: any failure becomes an entry
+            entry = _Entry(None, now + self._transient_ttl, ("cert_download_failed", type(exc).__name__))
+        with self._lock:
+            old = self._entries.get(url)
+            if entry.key is None and old is not None and old.key is not None:
+                if old.usable_until is not None and old.usable_until > now:
+                    # The refresh failed but the cached key is still valid: keep serving it
+                    # and try again soon.
+                    entry = replace(old, expires=now + self._transient_ttl)
             self._store_entry(url, entry, now)
-            return entry
+            del self._refreshes[url]
+        refresh.entry = entry
+        refresh.done.set()
+
+    def _download_and_validate(self, url: str, now: datetime) -> _Entry:
+        try:
+            pem = self._fetcher.fetch(url)
+        except VerificationError as exc:
+            return _Entry(None, now + self._transient_ttl, (exc.reason, exc.detail))
+        try:
+            key, not_after = self._validate(pem, now)
+        except VerificationError as exc:
+            return _Entry(None, now + self._failure_ttl, (exc.reason, exc.detail))
+        return _Entry(key, min(not_after, now + self._ttl), usable_until=not_after)
 
     def _store_entry(self, url: str, entry: _Entry, now: datetime) -> None:
-        with self._lock:
-            self._entries.pop(url, None)
-            if len(self._entries) >= self._max_entries:
-                for stale in [u for u, e in self._entries.items() if e.expires <= now]:
-                    del self._entries[stale]
-            if len(self._entries) >= self._max_entries:
-                # Evict failures first so junk URLs cannot push out the real key.
-                victims = [u for u, e in self._entries.items() if e.error is not None]
-                victim = victims[0] if victims else next(iter(self._entries))
-                del self._entries[victim]
-            self._entries[url] = entry
-            self._fill_locks = {  # keep locks of cached or in-flight URLs only
-                u: lk for u, lk in self._fill_locks.items() if u in self._entries or u == url or lk.locked()
-            }
+        """Called with ``self._lock`` held."""
+        self._entries.pop(url, None)
+        if len(self._entries) >= self._max_entries:
+            for stale in [u for u, e in self._entries.items() if e.expires <= now]:
+                del self._entries[stale]
+        if len(self._entries) >= self._max_entries:
+            # Evict failures first so junk URLs cannot push out the real key.
+            victims = [u for u, e in self._entries.items() if e.error is not None]
+            victim = victims[0] if victims else next(iter(self._entries))
+            del self._entries[victim]
+        self._entries[url] = entry
 
     def load_trust_store(self) -> None:
         """Load the roots now, so a bad trust-roots setting fails at startup, not per request."""
@@ -312,6 +439,13 @@ class SigningKeyCache:
         if not isinstance(key, RSAPublicKey):
             raise VerificationError("cert_key_unsupported", "The signing key is not an RSA key.")
         return key, min(c.not_valid_after_utc for c in chain)
+
+
+def _answer(entry: _Entry) -> RSAPublicKey:
+    if entry.error is not None:
+        raise VerificationError(*entry.error)
+    assert entry.key is not None
+    return entry.key
 
 
 def _dns_names(cert: x509.Certificate) -> list[str]:

@@ -7,7 +7,9 @@ invocation), never a 500. Shared by both edges, so nothing here imports Flask or
 
 from __future__ import annotations
 
+import copy
 import json
+import logging
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
@@ -17,6 +19,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Request, RequestEnvelope
 
 from heel_coach.errors import RequestRejected, VerificationError
+from heel_coach.voice.handlers.errors import answers_silently, raised_at
 from heel_coach.web.model_decoder import ModelDecoder
 from heel_coach.web.model_encoder import ModelEncoder
 
@@ -30,6 +33,9 @@ with it on, nothing reads the SDK's private decoding method."""
 _SERIALIZER = DefaultSerializer()
 _ENVELOPE_SPEC = "ask_sdk_model.request_envelope.RequestEnvelope"
 KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted. Alexa's requests nest about 8 levels; hundreds of levels only
+make the SDK's recursive model code fail late (a RecursionError hundreds of frames long)."""
 APOLOGY = {
     "version": "1.0",
     "response": {
@@ -41,6 +47,22 @@ APOLOGY = {
     },
 }
 """The answer when the skill itself failed (a store outage, a bug), on every edge."""
+SILENT = {"version": "1.0", "response": {}}
+"""The answer to a failed request Alexa accepts no speech for (AudioPlayer, PlaybackController...)."""
+
+
+def failure_answer(request_type: str) -> dict[str, Any]:
+    """The answer when the skill itself failed (a store outage, a bug), on every edge: the spoken
+    apology, or an empty response where Alexa rejects speech (AudioPlayer, PlaybackController,
+    System, session end)."""
+    return copy.deepcopy(SILENT if answers_silently(request_type) else APOLOGY)
+
+
+def log_skill_failure(log: logging.Logger, exc: BaseException) -> None:
+    """Type and place at ERROR, the traceback at DEBUG: a traceback can be huge (a deeply nested
+    body once made a RecursionError hundreds of frames long) and can quote request data."""
+    log.error("skill.invoke failed: unhandled %s at %s", type(exc).__name__, raised_at(exc))
+    log.debug("skill.invoke failure detail", exc_info=exc)
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -50,7 +72,25 @@ def parse_json(body: bytes) -> dict[str, Any]:
         raise RequestRejected("invalid_json", f"body is not UTF-8 JSON: {exc}") from None
     if not isinstance(data, dict):
         raise RequestRejected("invalid_request", "body must be a JSON object")
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise RequestRejected("nested_too_deep", f"body nests objects or arrays over {MAX_JSON_DEPTH} levels")
     return data
+
+
+def json_depth(value: Any, stop_after: int) -> int:
+    """Nesting depth of parsed JSON (a scalar is 0), counted without recursion; the count stops
+    once it passes ``stop_after``."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_after:
+                break
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def check_shape(data: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ import re
 import time
 from typing import Any
 
-__all__ = ["JsonFormatter", "SkipAlexaAccess", "configure_logging", "logging_config", "redact"]
+__all__ = ["JsonFormatter", "SkipAlexaAccess", "cap", "configure_logging", "logging_config", "redact"]
 
 _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"amzn1\.ask\.(account|person|device)\.[A-Za-z0-9._\-]+"), r"amzn1.ask.\1.<redacted>"),
@@ -33,6 +33,9 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 # Every pattern above needs one of these (lower-cased); most lines have none and skip the regexes.
 _TELLTALES = ("amzn1.", "eyj", "token")
 _REQUEST_LOGGER = "heelcoach.request"
+MAX_FIELD_CHARS = 4096
+"""Most a message or a traceback may put on one log line: a RecursionError from a body nested
+hundreds of levels deep once printed a 300 KB traceback per request."""
 _ACCESS_LOGGER = "gunicorn.access"
 
 
@@ -44,6 +47,15 @@ def redact(text: str) -> str:
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def cap(text: str, limit: int = MAX_FIELD_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters: its start and its end (where a traceback
+    names the error), with how much was left out in between."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit // 4, limit - limit // 4
+    return f"{text[:head]}\n... [{len(text) - head - tail} characters cut] ...\n{text[-tail:]}"
 
 
 def _number(value: str) -> Any:
@@ -77,6 +89,9 @@ class JsonFormatter(logging.Formatter):
                 out["msg"] = record.getMessage()
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
+        for key, value in out.items():  # every field, e.g. an intent name taken from the body
+            if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+                out[key] = cap(redact(value))  # redacted before cutting: no half user id survives
         return redact(json.dumps(out, ensure_ascii=False, default=str))
 
     @staticmethod

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from heel_coach.persistence.migrations import MIGRATIONS
 from heel_coach.persistence.sqlite_store import SqliteStore
 
 PROCESSES = 4
@@ -68,7 +69,7 @@ def test_concurrent_processes_lose_no_update(tmp_path: Path) -> None:
         assert store.count_users() == PROCESSES + 1
         conn = store._connection()
         names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations")]
-        assert sorted(names) == ["0001_users", "0002_sessions"]
+        assert sorted(names) == [m.name for m in MIGRATIONS]
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         store.close()

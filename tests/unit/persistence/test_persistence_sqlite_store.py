@@ -46,7 +46,7 @@ def test_first_use_creates_directory_and_wal_database(store: SqliteStore, db_pat
     conn = store._connection()
     assert conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
     assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
-    assert conn.execute("PRAGMA busy_timeout").fetchone() == (5000,)
+    assert conn.execute("PRAGMA busy_timeout").fetchone() == (1000,)
 
 
 def test_attributes_round_trip(store: SqliteStore) -> None:

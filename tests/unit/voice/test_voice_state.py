@@ -9,7 +9,10 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot
 from heel_coach.engine.state import RoutineState
 from heel_coach.voice.state import (
+    Notice,
     Pending,
+    PlaybackChoice,
+    PlaybackPrefs,
     PlaybackRecord,
     ProgressionOffer,
     ReminderItem,
@@ -105,3 +108,16 @@ def test_an_unknown_pending_question_is_no_question() -> None:
 def test_a_move_request_keeps_the_reminder_token() -> None:
     request = ReminderRequest("move", 8, 15, ("mon",), "morning", token="t-9")
     assert ReminderRequest.from_attributes(request.to_attributes()) == request
+
+
+def test_the_hands_free_choice_and_an_owed_notice_round_trip() -> None:
+    assert UserData.from_attributes(OLD_ROW).playback_prefs is None  # never asked: asked next time
+    user = UserData.from_attributes(OLD_ROW)
+    user.playback_prefs = PlaybackPrefs(PlaybackChoice.STEP, Notice.AUDIO_FAILED)
+    row = user.to_attributes()
+    assert row["playback_prefs"] == {"choice": "step", "notice": "audio_failed"}
+    assert UserData.from_attributes(row).playback_prefs == PlaybackPrefs(
+        PlaybackChoice.STEP, Notice.AUDIO_FAILED
+    )
+    odd = UserData.from_attributes({**OLD_ROW, "playback_prefs": {"choice": "loud", "notice": 3}})
+    assert odd.playback_prefs == PlaybackPrefs(None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.fakes.intercepting_proxy import (
     ProxyRequest,
     RawResponse,
     Response,
+    Trickle,
 )
 from tests.fakes.pki import IssuedCert, TestPKI
 
@@ -190,6 +192,7 @@ def test_cache_refetches_after_ttl(pki: TestPKI, signing: IssuedCert) -> None:
     cache.public_key(CERT_URL)
     clock.now += timedelta(hours=1, seconds=1)
     cache.public_key(CERT_URL)
+    assert cache.wait_for_refreshes(10)
     assert fetcher_of(cache).calls == 2
 
 
@@ -312,6 +315,99 @@ def test_concurrent_misses_fetch_once(pki: TestPKI, signing: IssuedCert) -> None
     assert fetcher_of(cache).calls == 1
 
 
+class GatedFetcher(StaticFetcher):
+    """Blocks every download until ``gate`` is set (a download that is under way)."""
+
+    def __init__(self, body: bytes | VerificationError, timeout_s: float = 2.0) -> None:
+        super().__init__(body)
+        self.timeout_s = timeout_s
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def fetch(self, url: str) -> bytes:
+        with self._lock:
+            self.calls += 1  # counted on arrival, before the wait
+        self.gate.wait(30)
+        if isinstance(self.body, VerificationError):
+            raise self.body
+        return self.body
+
+
+def gated_cache(pki: TestPKI, signing: IssuedCert, clock: Clock, timeout_s: float = 2.0) -> SigningKeyCache:
+    return SigningKeyCache(
+        GatedFetcher(signing.chain_pem, timeout_s), trust_roots=[pki.root.cert], clock=clock
+    )
+
+
+def gate_of(cache: SigningKeyCache) -> threading.Event:
+    fetcher = cache._fetcher
+    assert isinstance(fetcher, GatedFetcher)
+    return fetcher.gate
+
+
+def test_the_cached_key_is_served_while_a_refresh_is_under_way(pki: TestPKI, signing: IssuedCert) -> None:
+    clock = Clock()
+    cache = gated_cache(pki, signing, clock)
+    key = cache.public_key(CERT_URL)
+    gate_of(cache).clear()  # the next download hangs
+    clock.now += timedelta(hours=1, seconds=1)  # past the ttl; the chain itself is still valid
+    try:
+        for _ in range(5):
+            assert cache.public_key(CERT_URL) is key  # at once, not after the download
+        assert not cache.wait_for_refreshes(0.2)  # the refresh is under way meanwhile
+    finally:
+        gate_of(cache).set()
+    assert cache.wait_for_refreshes(10)
+    assert fetcher_of(cache).calls == 2  # one refresh for the five lookups
+    assert cache.public_key(CERT_URL).public_numbers() == key.public_numbers()
+
+
+def test_a_failed_refresh_keeps_the_valid_cached_key(pki: TestPKI, signing: IssuedCert) -> None:
+    clock = Clock()
+    cache = make_cache(pki, signing.chain_pem, clock)
+    key = cache.public_key(CERT_URL)
+    fetcher_of(cache).body = VerificationError("cert_download_failed", "S3 is down")
+    clock.now += timedelta(hours=1, seconds=1)
+    assert cache.public_key(CERT_URL) is key
+    assert cache.wait_for_refreshes(10)
+    assert cache.public_key(CERT_URL) is key
+    assert fetcher_of(cache).calls == 2
+
+
+def test_waiting_requests_give_up_at_the_download_deadline(pki: TestPKI, signing: IssuedCert) -> None:
+    """Every request needing a URL whose download hangs is answered by the deadline (the
+    download's timeout plus a little for validation), none queues behind another."""
+    timeout_s = 0.5
+    cache = gated_cache(pki, signing, Clock(), timeout_s=timeout_s)
+    gate_of(cache).clear()
+    barrier = threading.Barrier(8)
+    outcomes: list[tuple[str, float]] = []
+
+    def request() -> None:
+        barrier.wait(timeout=10)
+        started = time.monotonic()
+        try:
+            cache.public_key(CERT_URL)
+            outcomes.append(("ok", time.monotonic() - started))
+        except VerificationError as exc:
+            outcomes.append((exc.reason, time.monotonic() - started))
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+    finally:
+        gate_of(cache).set()
+    assert [reason for reason, _ in outcomes] == ["cert_download_failed"] * 8
+    slowest = max(elapsed for _, elapsed in outcomes)
+    print(f"8 waiters on a hung download (deadline {timeout_s} s): slowest answered in {slowest:.2f} s")
+    assert slowest < timeout_s + 2.0  # generous: the machine is shared; without a bound it is 30 s
+    assert fetcher_of(cache).calls == 1
+    assert cache.wait_for_refreshes(10)
+
+
 def test_trust_roots_file_replaces_certifi(pki: TestPKI, signing: IssuedCert, tmp_path: Path) -> None:
     bundle = pki.write_ca_bundle(tmp_path / "roots.pem")
     cache = SigningKeyCache(StaticFetcher(signing.chain_pem), trust_roots_file=str(bundle), clock=Clock())
@@ -372,6 +468,29 @@ def test_fetch_rejects_untrusted_tls(
     with pytest.raises(VerificationError) as excinfo:
         CertificateFetcher().fetch(CERT_URL)
     assert reason_of(excinfo) == "cert_download_failed"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40, interval_s=0.25),
+        Trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"A" * 100, interval_s=0.25),
+    ],
+    ids=["headers", "body"],
+)
+def test_a_trickling_peer_cannot_stretch_the_download_past_its_deadline(
+    proxy: InterceptingProxy, reply: Trickle
+) -> None:
+    """One byte every 0.25 s never trips a per-read timeout; the wall-clock deadline still holds."""
+    proxy.route("s3.amazonaws.com", lambda req: reply)
+    started = time.monotonic()
+    with pytest.raises(VerificationError) as excinfo:
+        CertificateFetcher(timeout_s=1.0).fetch(CERT_URL)
+    elapsed = time.monotonic() - started
+    print(f"trickling {reply.data[:16]!r}...: refused after {elapsed:.2f} s (deadline 1.0 s)")
+    assert reason_of(excinfo) == "cert_download_failed"
+    assert "took longer than 1 s" in excinfo.value.detail
+    assert elapsed < 3.0  # generous for a shared machine; without the deadline it takes 10 s or more
 
 
 def test_fetch_timeout_is_a_verification_error(proxy: InterceptingProxy) -> None:

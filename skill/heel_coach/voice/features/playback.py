@@ -8,6 +8,12 @@ wrote. Continuous mode is on while that snapshot equals the stored state: any st
 command changes the state and so switches it off without anyone having to remember to.
 
 Which track a step has, and its token, is ``heel_coach.voice.tracks``'s business.
+
+Hands-free is the default path where it can work: ``before_start`` runs at the start of every
+routine (``Turn.before_start``, set per request by ``handlers.playback.HandsFreeInterceptor``)
+and offers playback once; the answer is ``user.playback_prefs.choice``. When audio keeps
+failing we give up, owe the user one sentence (``Notice.AUDIO_FAILED``, said by the next
+response that may speak) and the routine carries on step by step from the same place.
 """
 
 from __future__ import annotations
@@ -31,12 +37,18 @@ from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.timing import Cue
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
-from heel_coach.voice.state import PlaybackRecord
+from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
 from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, track_voice
 from heel_coach.voice.turn import Turn
 
 MAX_FAILED_RETRIES = 2
-"""PlaybackFailed re-plays the current track this many times in a row, then gives up."""
+"""PlaybackFailed re-plays the failed track (from where it failed) this many times, then we give
+up on audio. Two retries ride out a dropped connection or a CDN hiccup (the usual
+MEDIA_ERROR_SERVICE_UNAVAILABLE); a third failure of the same track is almost always a file
+that is missing or broken, and every attempt is seconds of silence for someone standing
+mid-exercise, so step-by-step coaching serves them better. The count is per track: it
+restarts only when another step starts, so a track that fails at the same point every time
+cannot loop forever."""
 
 
 # -- the continuous-mode record -------------------------------------------------------------
@@ -58,6 +70,41 @@ def _forget(turn: Turn) -> None:
 
 def _failures(turn: Turn) -> int:
     return turn.user.playback.failures if turn.user.playback is not None else 0
+
+
+def _prefs(turn: Turn) -> PlaybackPrefs:
+    if turn.user.playback_prefs is None:
+        turn.user.playback_prefs = PlaybackPrefs()
+    return turn.user.playback_prefs
+
+
+def choice(turn: Turn) -> PlaybackChoice | None:
+    return turn.user.playback_prefs.choice if turn.user.playback_prefs is not None else None
+
+
+def choose(turn: Turn, chosen: PlaybackChoice) -> None:
+    _prefs(turn).choice = chosen
+
+
+def _give_up(turn: Turn) -> None:
+    """Stop treating the routine as played; the place is kept and the user is told later."""
+    _forget(turn)
+    _prefs(turn).notice = Notice.AUDIO_FAILED
+
+
+def owed_notice(turn: Turn, reply: Reply) -> str | None:
+    """The sentence we owe, once, for a response that may speak (Launch or Intent requests).
+
+    Dropped unsaid when this very reply starts audio again: "the audio didn't play" would be
+    false by the time the user hears it.
+    """
+    prefs = turn.user.playback_prefs
+    if prefs is None or prefs.notice is None:
+        return None
+    prefs.notice = None
+    if any(isinstance(d, PlayDirective) for d in reply.directives):
+        return None
+    return turn.text("playback.gave_up")
 
 
 # -- directives ---------------------------------------------------------------------------------
@@ -110,18 +157,85 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
     if not audio_player:
         reply.speech.sentence(turn.text("playback.no_audio_player"))
         return routine_feature.start_routine(turn, routine_id, reply)
+    choose(turn, PlaybackChoice.HANDS_FREE)
     foot, focus = turn.user.foot or Foot.BOTH, turn.user.focus or Focus.SOLE
     plan = turn.plans.get(routine_id, foot, focus)
     if library.track(turn.speaker, plan, 0) is None:
         reply.speech.sentence(turn.text("playback.unavailable"))
         return routine_feature.start_routine(turn, routine_id, reply)
+    return _play_from_start(turn, library, plan, reply)
+
+
+def _play_from_start(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply) -> Reply:
+    turn.session.pending = None
+    turn.session.routine = None
     turn.user.routine = machine.start(plan).state
     voice = track_voice(turn.speaker)
-    reply.speech.sentence(voice.say(Cue("routine.start", (("routine", routine_id),)), plan))
+    reply.speech.sentence(voice.say(Cue("routine.start", (("routine", plan.routine_id),)), plan))
     _massage_notice(turn, plan, reply)
     _play_current(turn, library, plan, reply)
     reply.end_session = True
     return reply
+
+
+def before_start(
+    library: TrackLibrary, audio_player: bool, turn: Turn, plan: Plan, reply: Reply
+) -> Reply | None:
+    """At the start of any routine: offer hands-free once, then do what the user chose.
+
+    None (step mode) without AudioPlayer, without the routine's audio, or by choice.
+    """
+    if not audio_player or library.track(turn.speaker, plan, 0) is None:
+        return None
+    chosen = choice(turn)
+    if chosen is PlaybackChoice.STEP:
+        return None
+    if chosen is None:
+        turn.session.routine = plan.routine_id
+        return turn.ask(reply, "playback.offer", "playback.offer.reprompt", Pending.PLAY_THROUGH)
+    return _play_from_start(turn, library, plan, reply)
+
+
+def answer_offer(turn: Turn, library: TrackLibrary, hands_free: bool, reply: Reply) -> Reply:
+    """Yes / no (or "play it" / "step by step") to the hands-free offer: remembered for good."""
+    routine_id = turn.session.routine
+    turn.session.pending = None
+    choose(turn, PlaybackChoice.HANDS_FREE if hands_free else PlaybackChoice.STEP)
+    if routine_id is None or routine_id not in turn.catalogue.routines:
+        return routine_feature.list_routines(turn, reply)
+    if not hands_free:
+        reply.speech.sentence(turn.text("playback.step_chosen"))
+    # The hook now finds the choice made: it plays (hands-free) or lets step mode start.
+    return routine_feature.start_routine(turn, routine_id, reply)
+
+
+def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
+    """ "Hands free" during a step-by-step routine: play on from the current step."""
+    choose(turn, PlaybackChoice.HANDS_FREE)
+    plan, state = turn.active_plan(), turn.user.routine
+    assert plan is not None and state is not None
+    turn.session.pending = None
+    if library.track(turn.speaker, plan, state.position) is None:
+        reply.speech.sentence(turn.text("playback.unavailable"))
+        return routine_feature.navigate(turn, Command.RESUME, reply)
+    turn.user.routine = replace(state, paused=False, offset_ms=0)
+    return _carry_on_playing(turn, library, plan, reply)
+
+
+def step_by_step(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
+    """ "Step by step": remembered; stops playback and coaches on from the same step."""
+    if turn.session.pending is Pending.PLAY_THROUGH:
+        return answer_offer(turn, library, False, reply)
+    choose(turn, PlaybackChoice.STEP)
+    turn.session.pending = None
+    reply.speech.sentence(turn.text("playback.step_chosen"))
+    if is_active(turn):
+        _forget(turn)
+        reply.directives.append(StopDirective())
+        return routine_feature.navigate(turn, Command.RESUME, reply)
+    if turn.active_plan() is not None:
+        return routine_feature.resume_prompt(turn, reply)
+    return turn.ask(reply, "welcome.back.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 
 def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
@@ -131,6 +245,11 @@ def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
         return routine_feature.navigate(turn, Command.NEXT, reply)
     turn.session.pending = None
     turn.user.routine = machine.apply(state, plan, Command.NEXT).state
+    return _carry_on_playing(turn, library, plan, reply)
+
+
+def _carry_on_playing(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply) -> Reply:
+    """Step mode hands over to playback at the current step (already checked to be rendered)."""
     routine = turn.catalogue.routine(plan.routine_id)
     reply.speech.sentence(turn.text("playback.resume", routine=turn.speaker.routine_name(routine)))
     _massage_notice(turn, plan, reply)
@@ -171,8 +290,12 @@ def command(
         if speak:
             reply.end_session = True
         return reply
-    _forget(turn)  # the track vanished (re-render, text change): carry on step by step
+    # The track vanished (re-render, text change): carry on step by step, and say why.
+    _give_up(turn)
     if speak:
+        notice = owed_notice(turn, reply)
+        if notice:
+            reply.speech.sentence(notice)
         return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
 
@@ -194,22 +317,28 @@ def _finish(turn: Turn, plan: Plan, transition: Transition, reply: Reply, *, spe
 
 
 def on_event(
-    turn: Turn, library: TrackLibrary, kind: str, raw_token: Any, offset_ms: int, reply: Reply
+    turn: Turn, library: TrackLibrary, kind: str, raw_token: Any, offset_ms: int | None, reply: Reply
 ) -> Reply:
-    """Started / NearlyFinished / Finished / Stopped / Failed for one of our tracks."""
+    """Started / NearlyFinished / Finished / Stopped / Failed for one of our tracks.
+
+    ``offset_ms`` is where the event happened in the track; for PlaybackFailed it is the
+    failed request's ``currentPlaybackState`` offset, None when the player was not in that track.
+    """
     token = Token.parse(raw_token)
     plan, state = turn.plan(), turn.user.routine
     if token is None or plan is None or state is None or not is_active(turn):
         return reply
     if (token.routine_id, token.foot, token.focus) != (state.routine_id, state.foot, state.focus):
         return reply
+    offset = offset_ms or 0
     if kind == "PlaybackStarted":
+        same_track = token.step == state.position
         if token.step == state.position + 1 and not state.finished(plan):
             state = machine.apply(state, plan, Command.NEXT).state
-        elif token.step != state.position:
+        elif not same_track:
             state = state.moved_to(token.step)
-        turn.user.routine = replace(state, offset_ms=offset_ms, paused=False)
-        _remember(turn)
+        turn.user.routine = replace(state, offset_ms=offset, paused=False)
+        _remember(turn, _failures(turn) if same_track else 0)
     elif kind == "PlaybackNearlyFinished":
         ref = library.track(turn.speaker, plan, token.step + 1)
         if ref is not None:
@@ -225,17 +354,33 @@ def on_event(
                 assert isinstance(finished, machine.RoutineFinished)
                 turn.outcome.finished = finished
                 turn.outcome.mode = "continuous"
+            elif library.track(turn.speaker, plan, transition.state.position) is None:
+                _give_up(turn)  # nothing was enqueued: the player falls silent here
             else:
                 _remember(turn)
     elif kind == "PlaybackStopped":
         if token.step == state.position:
-            turn.user.routine = replace(state, offset_ms=offset_ms)
+            turn.user.routine = replace(state, offset_ms=offset)
             _remember(turn, _failures(turn))
     elif kind == "PlaybackFailed":
-        failures = _failures(turn) + 1
-        if failures > MAX_FAILED_RETRIES:
-            _forget(turn)  # give up quietly; the place is kept for step-by-step mode
-            return reply
-        _play_current(turn, library, plan, reply, state.offset_ms)
-        _remember(turn, failures)
+        _retry(turn, library, plan, token, offset_ms, reply)
     return reply
+
+
+def _retry(
+    turn: Turn, library: TrackLibrary, plan: Plan, token: Token, offset_ms: int | None, reply: Reply
+) -> None:
+    """Play the failed track again from where it failed, or give up after MAX_FAILED_RETRIES."""
+    state = turn.user.routine
+    assert state is not None
+    if token.step != state.position:  # the enqueued track failed as it was about to start
+        state = state.moved_to(token.step)
+        failures = 1
+    else:
+        failures = _failures(turn) + 1
+    at = offset_ms if offset_ms is not None else state.offset_ms
+    turn.user.routine = replace(state, offset_ms=at, paused=False)
+    if failures > MAX_FAILED_RETRIES or not _play_current(turn, library, plan, reply, at):
+        _give_up(turn)
+        return
+    _remember(turn, failures)

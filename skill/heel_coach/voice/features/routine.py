@@ -27,6 +27,8 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
     turn.session.routine = None
     turn.session.pending = None
     plan = turn.plans.get(routine_id, turn.user.foot, turn.user.focus or Focus.SOLE)
+    if turn.before_start is not None and (started := turn.before_start(turn, plan, reply)) is not None:
+        return started  # the hands-free offer, or playback (voice/features/playback.py)
     return _apply(turn, machine.start(plan), plan, reply)
 
 

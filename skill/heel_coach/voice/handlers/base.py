@@ -7,9 +7,13 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from heel_coach.voice.features import playback
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import TURN, Turn
+
+SPEAKING_REQUESTS = ("LaunchRequest", "IntentRequest")
+"""Responses to these may carry speech (AudioPlayer and PlaybackController responses may not)."""
 
 
 def turn_of(handler_input: HandlerInput) -> Turn:
@@ -56,7 +60,10 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Build the SDK response from a feature's Reply."""
     builder = handler_input.response_builder
     turn = turn_of(handler_input)
-    ssml = reply.speech.build() if not reply.speech.is_empty() else ""
+    speech = reply.speech
+    if request_type(handler_input) in SPEAKING_REQUESTS and (owed := playback.owed_notice(turn, reply)):
+        speech = turn.speaker.ssml().sentence(owed).extend(speech)
+    ssml = speech.build() if not speech.is_empty() else ""
     if ssml:
         builder.speak(ssml)
     if reply.reprompt:

@@ -1,18 +1,22 @@
-"""Continuous mode: AudioPlayer events, PlaybackController buttons, and the intents that start
-or steer playback. Event responses carry directives only, never speech."""
+"""Continuous mode: AudioPlayer events, PlaybackController buttons, and the intents that start,
+steer or turn down playback. Event responses carry directives only, never speech."""
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from functools import partial
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from heel_coach.engine.machine import Command
 from heel_coach.voice.features import playback, routine
-from heel_coach.voice.handlers.base import intent_is, request_type, respond, slot_id, turn_of
+from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, slot_id, turn_of
 from heel_coach.voice.interceptors import library_of
-from heel_coach.voice.tracks import Token
+from heel_coach.voice.state import Pending, PlaybackChoice
+from heel_coach.voice.tracks import Token, TrackLibrary
+from heel_coach.voice.turn import TURN, Turn
 
 AUDIO_EVENTS = (
     "AudioPlayer.PlaybackStarted",
@@ -57,6 +61,31 @@ def player_offset(handler_input: HandlerInput) -> int | None:
     return int(player.offset_in_milliseconds or 0)
 
 
+def event_offset(handler_input: HandlerInput) -> int | None:
+    """Where in its track the event happened. PlaybackFailed has no offset of its own: the
+    player's ``currentPlaybackState`` has it, when the player was in the failed track."""
+    request = handler_input.request_envelope.request
+    if request_type(handler_input) != "AudioPlayer.PlaybackFailed":
+        return int(getattr(request, "offset_in_milliseconds", 0) or 0)
+    current = getattr(request, "current_playback_state", None)
+    if current is None or current.token != getattr(request, "token", None):
+        return None
+    return int(current.offset_in_milliseconds or 0)
+
+
+class HandsFreeInterceptor(AbstractRequestInterceptor):
+    """Gives the routine feature its start-of-routine hook: the hands-free offer or playback,
+    on devices with AudioPlayer (the feature also checks the routine's audio is published)."""
+
+    def __init__(self, library: TrackLibrary) -> None:
+        self.library = library
+
+    def process(self, handler_input: HandlerInput) -> None:
+        turn = handler_input.attributes_manager.request_attributes.get(TURN)
+        if isinstance(turn, Turn) and self.library.enabled and supports_audio_player(handler_input):
+            turn.before_start = partial(playback.before_start, self.library, True)
+
+
 class AudioPlayerEventHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return request_type(handler_input) in AUDIO_EVENTS
@@ -65,7 +94,7 @@ class AudioPlayerEventHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         kind = request_type(handler_input).split(".", 1)[1]
         turn = turn_of(handler_input)
-        offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
+        offset = event_offset(handler_input)
         reply = playback.on_event(
             turn,
             library_of(handler_input),
@@ -104,20 +133,62 @@ class SystemExceptionHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+class PlayThroughAnswerHandler(AbstractRequestHandler):
+    """Yes or no to "Shall I play it?" (the hands-free offer at the start of a routine); anything
+    unrecognised asks again rather than dropping the routine the user just started."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return pending(handler_input) is Pending.PLAY_THROUGH and intent_is(
+            handler_input, "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.FallbackIntent"
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if intent_is(handler_input, "AMAZON.FallbackIntent"):
+            reply = turn.ask(
+                turn.reply(), "playback.offer.reprompt", "playback.offer.reprompt", Pending.PLAY_THROUGH
+            )
+            return respond(handler_input, reply)
+        yes = intent_is(handler_input, "AMAZON.YesIntent")
+        reply = playback.answer_offer(turn, library_of(handler_input), yes, turn.reply())
+        return respond(handler_input, reply)
+
+
+class StepByStepHandler(AbstractRequestHandler):
+    """ "Step by step", "one step at a time": the user's choice from now on, playing or not."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_is(handler_input, "StepByStepIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        return respond(handler_input, playback.step_by_step(turn, library_of(handler_input), turn.reply()))
+
+
 class PlayRoutineHandler(AbstractRequestHandler):
-    """ "Play my morning routine": continuous mode when the device and the audio allow it."""
+    """ "Play my morning routine", "hands free": continuous mode when the device and the audio
+    allow it, remembered as the user's choice."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_is(handler_input, "PlayRoutineIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
+        library, audio_player = library_of(handler_input), supports_audio_player(handler_input)
+        if pending(handler_input) is Pending.PLAY_THROUGH:  # "play it" answers the offer
+            return respond(handler_input, playback.answer_offer(turn, library, True, turn.reply()))
         routine_id, heard = slot_id(handler_input, "Routine")
         if routine_id is None or routine_id not in turn.catalogue.routines:
+            if heard is None and audio_player and library.enabled and turn.active_plan() is not None:
+                if not playback.is_active(turn):  # "hands free" mid-routine: play on from here
+                    return respond(handler_input, playback.play_from_here(turn, library, turn.reply()))
+            reply = turn.reply()
+            if heard is None and audio_player:
+                playback.choose(turn, PlaybackChoice.HANDS_FREE)
+            elif heard is None:  # "hands free" on a device that cannot play long audio
+                reply.speech.sentence(turn.text("playback.no_audio_player"))
             foot_id, _ = slot_id(handler_input, "Foot")  # same questions as "start ..."
-            return respond(
-                handler_input, routine.start_or_offer(turn, turn.reply(), routine_id, heard, foot_id)
-            )
+            return respond(handler_input, routine.start_or_offer(turn, reply, routine_id, heard, foot_id))
         reply = playback.start(
             turn, library_of(handler_input), routine_id, turn.reply(),
             audio_player=supports_audio_player(handler_input),
