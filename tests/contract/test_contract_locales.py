@@ -53,7 +53,7 @@ def test_every_prompt_exists_in_every_locale_with_the_same_placeholders(locale: 
 
 def without_words(data: Any) -> Any:
     """The JSON catalogue with every spoken or shown text removed: ids and figures remain."""
-    words = {"name", "steps", "position", "cautions", "description", "short", "purpose", "equipment"}
+    words = {"name", "names", "steps", "position", "cautions", "description", "short", "purpose", "equipment"}
     if isinstance(data, dict):
         return {k: without_words(v) for k, v in data.items() if k not in words and k != "total_s"}
     if isinstance(data, list):

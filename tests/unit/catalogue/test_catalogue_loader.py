@@ -332,10 +332,10 @@ def test_stray_file_in_exercises(content: Path) -> None:
 
 
 def test_every_locale_must_be_complete(content: Path) -> None:
-    (content / "locales/locales.yaml").write_text("locales: [en-US, de-DE]\n")
-    (content / "locales/de").mkdir()
-    shutil.copy(content / EX_TEXT, content / "locales/de/exercises.yaml")
-    expect(content, "locales/de/routines.yaml", "<root>")
+    (content / "locales/locales.yaml").write_text("locales: [en-US, fr-FR]\n")
+    (content / "locales/fr").mkdir()
+    shutil.copy(content / EX_TEXT, content / "locales/fr/exercises.yaml")
+    expect(content, "locales/fr/routines.yaml", "<root>")
 
 
 def test_a_locale_without_its_own_files_speaks_its_languages_source(content: Path) -> None:
@@ -366,7 +366,7 @@ def test_error_message_names_file_and_field(edit: Edit) -> None:
 
 
 def test_default_root_is_the_package_content(catalogue: Catalogue) -> None:
-    assert catalogue.locales == ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+    assert catalogue.locales == ("en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE")
     assert "sole-roll" in catalogue.exercises
 
 
