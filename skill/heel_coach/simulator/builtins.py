@@ -73,6 +73,25 @@ TRAILING_CONNECTORS = frozenset("using with from in on".split())
 POLITE: tuple[Words, ...] = (("please",), ("thanks",), ("thank", "you"))
 """Said around a request without changing it; Alexa's statistical NLU shrugs them off, so a
 reading without them is tried too (it only wins where the literal text has no clean match)."""
+PERSON_SAYS: Mapping[str, str] = MappingProxyType(
+    {
+        "launch": "open {invocation}",
+        "start": "start the {routine}",
+        "next": "next",
+        "yes": "yes",
+        "no": "no",
+        "ready": "ready",
+        "effort": "about right",
+        "foot.both": "both feet",
+        "foot.left": "left foot",
+        "foot.right": "right foot",
+        "focus.sole": "sole",
+        "focus.calf": "calf",
+    }
+)
+"""What the simulated person (``simulator.person``) says, in this language."""
+READY_INVITATION = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
+"""An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
 FORBIDDEN_INVOCATION_WORDS = frozenset(
     "launch ask tell load begin enable open start run use resume play talk "
     "to from in using with about for that by if and whether "

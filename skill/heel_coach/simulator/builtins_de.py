@@ -74,6 +74,25 @@ LEADING_CONNECTORS = frozenset("nach ob dass und um zu".split())
 TRAILING_CONNECTORS = frozenset("mit von bei über".split())
 """Words before a trailing invocation name ("starte mein programm *mit* fersen trainer")."""
 POLITE: tuple[Words, ...] = (("bitte",), ("danke",), ("danke", "schön"), ("bitte", "schön"))
+PERSON_SAYS: Mapping[str, str] = MappingProxyType(
+    {
+        "launch": "öffne {invocation}",
+        "start": "starte das {routine}",
+        "next": "weiter",
+        "yes": "ja",
+        "no": "nein",
+        "ready": "bereit",
+        "effort": "genau richtig",
+        "foot.both": "beide",
+        "foot.left": "links",
+        "foot.right": "rechts",
+        "focus.sole": "sohle",
+        "focus.calf": "wade",
+    }
+)
+"""What the simulated person (``simulator.person``) says in German."""
+READY_INVITATION = re.compile(r"\bsag [„\"']?bereit\b", re.IGNORECASE)
+"""An invitation to say "bereit"."""
 FORBIDDEN_INVOCATION_WORDS = frozenset(
     "öffne öffnen starte starten beginne lade spiele spiel frage frag sage sag benutze nutze "
     "aktiviere sprich rede nach ob dass und um zu von mit für bei in über der die das ein eine "

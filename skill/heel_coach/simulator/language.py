@@ -8,6 +8,7 @@ built-ins for are refused rather than silently matched with English rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -32,6 +33,9 @@ class Language:
     """Said around a request without changing it; the first may also lead ("please ...")."""
     forbidden_invocation_words: frozenset[str]
     compounds_invocation: bool
+    person_says: Mapping[str, str]
+    """What the simulated person says ("next", "weiter"), by meaning."""
+    ready_invitation: re.Pattern[str]
     """German speakers run a two-word name into one ("fersentrainer"); Alexa accepts both."""
 
 
@@ -48,6 +52,8 @@ def _from(code: str, module: ModuleType, *, compounds_invocation: bool) -> Langu
         polite=module.POLITE,
         forbidden_invocation_words=module.FORBIDDEN_INVOCATION_WORDS,
         compounds_invocation=compounds_invocation,
+        person_says=module.PERSON_SAYS,
+        ready_invitation=module.READY_INVITATION,
     )
 
 
