@@ -18,6 +18,7 @@ from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.locales import language_of
 from heel_coach.resources import model_locales, model_path
+from heel_coach.voice.formatting import plural_categories
 from heel_coach.voice.prompts import available_locales, load_prompts
 
 LOCALES = available_locales()
@@ -99,3 +100,11 @@ def test_a_request_in_an_unsupported_locale_gets_the_default_not_an_error(app: F
     heard = client.launch()
     assert heard.status == 200
     assert "Welcome to Heel Coach" in heard.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_forms_are_the_categories_the_language_has(locale: str) -> None:
+    """Start-up checks only CLDR's names (no Babel import); here, each language's own set."""
+    allowed = plural_categories(locale)
+    for key, forms in load_prompts(locale).plural_forms().items():
+        assert forms <= allowed, (locale, key, forms - allowed)

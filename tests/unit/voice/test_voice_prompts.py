@@ -78,7 +78,7 @@ def test_a_locale_overrides_its_languages_prompts_and_respells(tmp_path: Path) -
     ("text", "problem"),
     [
         ('x:\n  one: "a"\n', "with other"),
-        ('x:\n  few: "a"\n  other: "{count} b"\n', "CLDR categories"),
+        ('x:\n  several: "a"\n  other: "{count} b"\n', "CLDR categories"),
         ('x:\n  one: "a"\n  other: "b"\n', "must say {count}"),
         ('x: "{unclosed"\n', "bad placeholder"),
         ("x: ''\n", "non-empty"),
