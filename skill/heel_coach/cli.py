@@ -1,4 +1,4 @@
-"""`heel-coach`: serve, catalog, chat, model, audio. Thin: each command calls a factory."""
+"""`heel-coach`: serve, catalog, chat, model, audio, screens. Thin: each command calls a factory."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--user", help="user id to act as (default: a stable local user)")
     chat.add_argument("--no-audio-player", action="store_true", help="simulate a device without AudioPlayer")
     chat.add_argument("--device-id", help="device id to act as (default: a new one per run)")
+    chat.add_argument(
+        "--screen",
+        nargs="?",
+        const="medium",
+        metavar="VIEWPORT",
+        help="act as a device with a screen (Alexa.Presentation.APL): round-small, landscape-small, "
+        "medium (the default), large or tv; shows which document and data it would display",
+    )
     chat.add_argument("--api-endpoint", help="Alexa API base URL put in each request (e.g. a local fake)")
     chat.add_argument(
         "--api-token",
@@ -92,8 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures.add_argument("--json", action="store_true", help="machine-readable JSON")
 
     from heel_coach.audio_cli.cli import add_parser as add_audio_parser
+    from heel_coach.screens_cli.cli import add_parser as add_screens_parser
 
     add_audio_parser(sub)
+    add_screens_parser(sub)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -107,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audio": _audio,
         "package": _package,
         "figures": _figures,
+        "screens": _screens,
     }[args.command]
     try:
         return handler(args)
@@ -124,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 500 else text[:497] + "..."
+
+
+def _screens(args: argparse.Namespace) -> int:
+    from heel_coach.screens_cli.cli import run
+
+    return run(args)
 
 
 def _audio(args: argparse.Namespace) -> int:
@@ -250,6 +267,14 @@ def _chat(args: argparse.Namespace) -> int:
         audio_player=not args.no_audio_player,
         user_id=args.user or "amzn1.ask.account.local-console-user",
     )
+    if args.screen:
+        from heel_coach.screens.viewports import viewport_named
+
+        try:
+            device.screen = viewport_named(args.screen).context_viewport()
+        except KeyError as exc:
+            print(f"heel-coach chat: {exc.args[0]}", file=sys.stderr)
+            return EXIT_ERROR
     if args.device_id:
         device.device_id = args.device_id
     if args.api_endpoint:

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "json_data", "resources", "settings", "locales"),
     ("catalogue",),
     ("engine",),
-    ("simulator", "progress", "reminders"),
+    ("simulator", "progress", "reminders", "screens"),  # screens: APL documents and their data
     ("audio",),
     ("persistence", "services"),
     ("voice",),  # turn, speech, ssml, prompts, phrasing, user, tracks, interceptors, alexa_api
@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("voice.handlers",),
     ("voice.skill_factory",),
     ("assembly",),  # the skill from settings, for every edge
-    ("web", "lambda_handler", "audio_cli", "skill_package"),
+    ("web", "lambda_handler", "audio_cli", "skill_package", "screens_cli"),
     ("console",),
     ("cli", "__main__"),
 )

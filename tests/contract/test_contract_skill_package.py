@@ -105,6 +105,7 @@ def test_every_locale_is_published_with_the_health_disclaimer_and_privacy_links(
     assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
     assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
     assert {"type": "AUDIO_PLAYER"} in manifest["apis"]["custom"]["interfaces"]
+    assert {"type": "ALEXA_PRESENTATION_APL"} in manifest["apis"]["custom"]["interfaces"]  # screens
     assert [s["eventName"] for s in manifest["events"]["subscriptions"]] == [
         "SKILL_ENABLED",
         "SKILL_DISABLED",

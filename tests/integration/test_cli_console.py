@@ -19,11 +19,11 @@ SEEDS = {
 }
 
 
-def chat(lines: list[str], db: Path) -> str:
+def chat(lines: list[str], db: Path, *options: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
     env["HEELCOACH_DB_PATH"] = str(db)
     result = subprocess.run(
-        [sys.executable, "-m", "heel_coach", "chat"],
+        [sys.executable, "-m", "heel_coach", "chat", *options],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -46,6 +46,18 @@ def test_chat_completes_a_whole_routine(tmp_path: Path, routine: str, name: str,
     assert f"That's the end of the {name}" in out
     assert "[pause " in out
     assert "Traceback" not in out
+
+
+def test_chat_as_a_screen_device_names_each_document_and_its_data(tmp_path: Path) -> None:
+    lines = ["open heel coach", "start the quick routine", "both", ":touch next", "quit"]
+    out = chat(lines, tmp_path / "db.sqlite3", "--screen", "round-small")
+    assert "[screen: content/screens/safety.json: Before you start" in out
+    assert "[screen: content/screens/overview.json: Quick routine, About " in out
+    assert (
+        "[screen: content/screens/exercise.json: Sole roll (Exercise 1 of 2); Right foot / Left foot;" in out
+    )
+    assert "Plantar fascia stretch (Exercise 2 of 2)" in out  # the touch on Next moved on
+    assert "[screen:" not in chat(lines[:3] + ["quit"], tmp_path / "other.sqlite3")
 
 
 def test_chat_remembers_the_user_between_runs(tmp_path: Path) -> None:

@@ -360,3 +360,46 @@ def test_without_rendered_audio_play_falls_back_to_step_by_step(tmp_path: Path, 
         alexa.launch()
         heard = alexa.say("play the quick routine")
         assert "isn't available right now" in heard.text and heard.directives == []
+
+
+def test_an_echo_show_follows_the_tracks_on_screen(
+    app: Flask, live_url: str, rendered: Path, catalogue: Catalogue
+) -> None:
+    """Continuous mode on a screen: the Play response shows the exercise screen laid out on the
+    rendered tracks themselves (their measured layout), and a resume starts it at the offset."""
+    from heel_coach.audio.manifest import load_manifest
+    from heel_coach.catalogue.model import Focus
+    from heel_coach.engine.plan import Foot, build_plan
+    from heel_coach.screens.viewports import viewport_named
+
+    show = VoiceClient.for_locale(
+        http_transport(live_url), device=Device(screen=viewport_named("large").context_viewport())
+    )
+    show.launch()
+    heard = show.say("play the quick routine")
+    screen = heard.screen
+    assert screen is not None and play_of(heard) is not None
+    data = screen["datasources"]["payload"]
+    assert data["offsetMs"] == 0 and len(data["steps"]) == 2  # both tracks of the quick routine
+    manifest = load_manifest(rendered, "en-US")
+    assert manifest is not None
+    first = manifest.tracks[Token.parse(stream_of(heard)["token"]).track_id]  # type: ignore[union-attr]
+    ticks = [p for p in data["phases"] if p["kind"] == "work" and p["fromS"] != p["toS"] and p["step"] == 0]
+    gaps = [(a, b) for kind, a, b in first.layout if kind == "gap"]
+    # Every second of counting is a silent gap of the track, at the same place in it.
+    for tick in ticks:
+        assert any(abs(tick["startMs"] / 1000 - a) < 0.002 for a, _ in gaps), tick
+    assert sum(p["fromS"] - p["toS"] for p in ticks) == sum(
+        s.work.seconds * s.work.count
+        for s in build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE).steps[0].segments
+    )
+    start_track(show, stream_of(heard))
+    show.device.player_offset_ms = 42_000
+    show.say("pause")
+    show.audio_event("AudioPlayer.PlaybackStopped", token=stream_of(heard)["token"], offset_ms=42_000)
+    show.launch()
+    resumed = show.say("resume")
+    assert resumed.screen is not None and resumed.screen["datasources"]["payload"]["offsetMs"] == 42_000
+    # Responses to AudioPlayer and PlaybackController requests never carry APL.
+    played = show.audio_event("PlaybackController.PlayCommandIssued")
+    assert played.screen is None

@@ -29,6 +29,7 @@ COMMANDS = """Lines starting with ":" act as Alexa or the Alexa app instead of y
   :disable                  disable the skill (Alexa sends SkillDisabled; your data is deleted)
   :wait 30                  (with --device-time) spend 30 s, e.g. doing repetitions, before
                             your next words; start them with "Alexa," to barge in or wake her
+  :touch next|pause|resume|repeat   press a button on the screen shown last (chat --screen)
   :help                     this list
 """
 BANNER = (
@@ -56,7 +57,10 @@ def show(heard: Heard, out: TextIO) -> None:
     text = heard.text
     out.write(f"Alexa: {text or '(silence)'}\n")
     for directive in heard.directives:
-        out.write(f"  [{directive.get('type')}]\n")
+        if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+            out.write(f"  [screen: {describe_screen(directive)}]\n")
+        else:
+            out.write(f"  [{directive.get('type')}]\n")
     card = heard.response.get("card")
     if isinstance(card, dict):
         out.write(f"  [{describe_card(card)}]\n")
@@ -72,6 +76,45 @@ def describe_card(card: dict[str, Any]) -> str:
         wanted = ", ".join(SCOPE_WORDS.get(p, p) for p in card.get("permissions") or [])
         return f"card shown in the Alexa app: allow Heel Coach to {wanted or 'use a permission'}"
     return f"card shown in the Alexa app: {card.get('title') or card.get('type')}"
+
+
+def describe_screen(directive: dict[str, Any]) -> str:
+    """Which document a screen device would show, and the data that matters in it."""
+    token = str(directive.get("token", ""))
+    kind = token.split(".")[1] if token.count(".") >= 1 else "?"
+    data: dict[str, Any] = (directive.get("datasources") or {}).get("payload") or {}
+    where = f"content/screens/{kind}.json"
+    if kind == "exercise":
+        steps = data.get("steps") or [{}]
+        holds = [
+            p for p in data.get("phases", []) if p.get("kind") == "work" and p.get("fromS") == p.get("totalS")
+        ]
+        sides = list(dict.fromkeys(p["indicator"] for p in holds))
+        countdown = ", ".join(f"{p['totalS']:g} s at {p['startMs'] / 1000:.1f} s" for p in holds[:6])
+        more = f" (+{len(holds) - 6} more)" if len(holds) > 6 else ""
+        at = f", starting {data['offsetMs'] / 1000:.1f} s into the track" if data.get("offsetMs") else ""
+        titles = " then ".join(s.get("title", "") for s in steps)
+        return (
+            f"{where}: {titles} ({steps[0].get('counter', '')}); {' / '.join(sides) or 'no timed hold'}; "
+            f"countdown {countdown or 'none'}{more}{at}; buttons "
+            + ", ".join(b["label"] for b in data.get("buttons", []))
+        )
+    if kind == "overview":
+        return (
+            f"{where}: {data.get('title')}, {data.get('total')}, {data.get('feet')}; "
+            f"{len(data.get('exercises', []))} exercises; {data.get('equipmentLabel')}: "
+            + ", ".join(data.get("equipment", []))
+        )
+    if kind == "progress":
+        days = ", ".join(f"{d['label']} {d['count']}" for d in data.get("days", []) if not d.get("future"))
+        tiles = "; ".join(f"{t['value']} {t['label']}" for t in data.get("tiles", []))
+        return f"{where}: {data.get('title')}: {days}; {tiles}"
+    if kind == "safety":
+        items = data.get("items") or []
+        return f"{where}: {data.get('title')}: " + (
+            f"{len(items)} items" if items else str(data.get("intro"))
+        )
+    return f"{where}: {token}"
 
 
 def ask_for_directive(heard: Heard) -> dict[str, Any] | None:
@@ -253,12 +296,21 @@ class Console:
             "revoke": self._revoke,
             "disable": self._disable,
             "wait": self._wait,
+            "touch": self._touch,
             "help": self._help,
         }.get(name.lower())
         if handler is None:
             self.out.write(f"  [unknown command :{name}; :help lists the commands]\n")
             return
         handler(arg.strip())
+
+    def _touch(self, arg: str) -> None:
+        try:
+            heard = self.client.touch(arg or "next")
+        except RuntimeError as exc:
+            self.out.write(f"  ({exc}: start the console with --screen)\n")
+            return
+        self.show(heard)
 
     def _help(self, arg: str) -> None:
         self.out.write(COMMANDS)

@@ -65,6 +65,11 @@ class Heard:
     def directive(self, kind: str) -> dict[str, Any] | None:
         return next((d for d in self.directives if d.get("type") == kind), None)
 
+    @property
+    def screen(self) -> dict[str, Any] | None:
+        """The APL document this response shows (its RenderDocument directive), if any."""
+        return self.directive("Alexa.Presentation.APL.RenderDocument")
+
 
 @dataclass
 class VoiceClient:
@@ -117,6 +122,13 @@ class VoiceClient:
 
     def end(self, reason: str = "USER_INITIATED") -> Heard:
         return self.send(self.device.session_ended(reason))
+
+    def touch(self, argument: str) -> Heard:
+        """Press the button that sends ``argument`` on the screen shown last."""
+        shown = next((h.screen for h in reversed(self.history) if h.screen is not None), None)
+        if shown is None:
+            raise RuntimeError("no screen has been shown to touch")
+        return self.send(self.device.user_event(str(shown["token"]), [argument]))
 
     def audio_event(self, event: str, **kwargs: Any) -> Heard:
         return self.send(self.device.audio_event(event, **kwargs))

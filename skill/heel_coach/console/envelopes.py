@@ -32,6 +32,10 @@ class Device:
     unreachable rather than sending made-up tokens to Amazon or waiting for a timeout."""
     api_access_token: str = "local-console-token"
     audio_player: bool = True
+    screen: dict[str, Any] | None = None
+    """``context.Viewport`` of a device with a screen (``screens.viewports.Viewport.context_viewport``);
+    such a device also declares ``Alexa.Presentation.APL``. None: a speaker without a screen."""
+    apl_max_version: str = "2024.3"
     permissions_token: str | None = None
     session_id: str | None = None
     session_attributes: dict[str, Any] = field(default_factory=dict)
@@ -46,6 +50,8 @@ class Device:
         interfaces: dict[str, Any] = {}
         if self.audio_player:
             interfaces["AudioPlayer"] = {}
+        if self.screen is not None:
+            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": self.apl_max_version}}
         user: dict[str, Any] = {"userId": self.user_id}
         if self.permissions_token:
             user["permissions"] = {"consentToken": self.permissions_token}
@@ -58,6 +64,8 @@ class Device:
                 "apiAccessToken": self.api_access_token,
             }
         }
+        if self.screen is not None:
+            ctx["Viewport"] = dict(self.screen)
         if self.audio_player:
             player: dict[str, Any] = {"playerActivity": self.player_activity}
             if self.player_token:
@@ -102,6 +110,16 @@ class Device:
             session=True,
             new=new_session,
         )
+
+    def user_event(self, token: str, arguments: list[Any], source_id: str = "button") -> dict[str, Any]:
+        """``Alexa.Presentation.APL.UserEvent``: a touch on a document's ``SendEvent`` component."""
+        request = {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": token,
+            "arguments": list(arguments),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": source_id},
+        }
+        return self._envelope(request, session=True)
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         body = self._envelope({"type": "SessionEndedRequest", "reason": reason}, session=True)

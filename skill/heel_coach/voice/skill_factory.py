@@ -18,6 +18,7 @@ from ask_sdk_model.services import ApiClient
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.store import UserStore
 from heel_coach.voice.features.progress import SessionRecorder
+from heel_coach.voice.features.screens import TouchInterceptor
 from heel_coach.voice.handlers import (
     builtins,
     dialog,
@@ -122,6 +123,7 @@ def build_skill(
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)  # type: ignore[arg-type]
     if skill_id:
         builder.skill_id = skill_id  # type: ignore[assignment]
+    builder.add_global_request_interceptor(TouchInterceptor())  # a touch is the spoken command
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     if tracks is not None:  # continuous mode: rendered tracks and their public URLs
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))

@@ -31,6 +31,8 @@ from heel_coach.engine.machine import (
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, step_script
+from heel_coach.screens.requests import Show, ShowSafety, ShowStep
+from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
@@ -45,6 +47,10 @@ class Reply:
     end_session: bool | None = None
     directives: list[Any] = field(default_factory=list)
     said_contraindications: bool = False
+    shows: list[Show] = field(default_factory=list)
+    """What a screen would show for this reply, in the order it was said (the last one wins)."""
+    spoken: list[tuple[PlanItem, list[str]]] = field(default_factory=list)
+    """Every script item said, with its sentences (the screen's timeline is laid out from them)."""
 
 
 class Speaker:
@@ -205,6 +211,7 @@ class Speaker:
                     voice.speak(item, plan, reply)
             elif isinstance(event, StepStarted):
                 intro = event.step.first_of_exercise or event.repeated or event.resumed
+                reply.shows.append(ShowStep(event.step.index, reply.speech.mark, len(reply.spoken)))
                 for item in step_script(plan, event.step, intro=intro):
                     voice.speak(item, plan, reply)
                 reply.reprompt = self.text("reprompt.step")
@@ -215,6 +222,7 @@ class Speaker:
                     assert isinstance(item, Cue)
                     params = (("done", len(event.exercises_done)), ("count", count))
                     voice.speak(Cue(item.key, item.params + params), plan, reply)
+                reply.shows.append(ShowSafety(SafetyTopic.WARNING_SIGNS))
                 reply.end_session = True
             elif isinstance(event, ExerciseSkipped):
                 name = self.exercise_name(self.catalogue.exercise(event.exercise_id))
@@ -342,8 +350,10 @@ class RoutineVoice:
         """Append one item of a script to ``reply``: a beat's silence is what its words leave."""
         if isinstance(item, Pause):
             reply.speech.pause(item.seconds)
+            reply.spoken.append((item, []))
             return
         sentences = self.sentences(item, plan)
+        reply.spoken.append((item, sentences))
         if item.key == "massage.safety" and sentences:
             reply.speech.paragraph(sentences[0])
             reply.said_contraindications = True

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.errors import SsmlLimitError
 
 # Not xml.sax.saxutils: importing it pulls in urllib.request, http.client, ssl and email
@@ -126,6 +127,18 @@ class Ssml:
     def is_empty(self) -> bool:
         return not self._parts
 
+    @property
+    def mark(self) -> int:
+        """A position in the speech built so far, for ``spoken_seconds(upto=mark)``."""
+        return len(self._parts)
+
+    def spoken_seconds(self, upto: int | None = None) -> float:
+        """How long the speech (up to a ``mark``) takes to play: words at the shared speaking
+        rate (``engine.speech_time``) plus every break and audio clip."""
+        shown = to_display_text(" ".join(self._parts[:upto]))
+        words = _PAUSE_SHOWN.sub(" ", shown)
+        return speech_seconds(words) + sum(float(m) for m in _PAUSE_SHOWN.findall(shown))
+
     def build(self) -> str:
         doc = "<speak>" + " ".join(self._parts) + "</speak>"
         if len(doc) > MAX_SSML_CHARS:
@@ -143,6 +156,7 @@ _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r'<break time="(\d+)(ms|s)"/>')
 _AUDIO = re.compile(r'<audio src="([^"]*)"/>')
 _SILENCE_NAME = re.compile(r"silence-(\d+)s\.mp3$")
+_PAUSE_SHOWN = re.compile(r"\[pause ([\d.]+) s\]")
 
 
 def to_display_text(ssml: str) -> str:

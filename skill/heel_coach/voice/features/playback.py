@@ -35,6 +35,7 @@ from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.timing import Cue
+from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
@@ -134,6 +135,7 @@ def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, o
     reply.directives.append(
         play(ref, PlayBehavior.REPLACE_ALL, offset_ms, title=_title(turn, plan, state.position))
     )
+    reply.shows.append(ShowTrack(state.position, max(0, min(offset_ms, ref.duration_ms))))
     _remember(turn)
     return True
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_core.handler_input import HandlerInput
 
 from heel_coach.persistence.adapter import user_id_key
-from heel_coach.persistence.store import HISTORY_DAYS, UserStore
+from heel_coach.persistence.store import HISTORY_DAYS, SessionRecord, UserStore
 from heel_coach.progress import stats
+from heel_coach.screens.requests import ShowProgress
 from heel_coach.voice.alexa_api import learn_time_zone
 from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
@@ -65,14 +66,22 @@ def _planned_s(turn: Turn) -> int:
     return 0 if plan is None else round(turn.voice().seconds(plan))
 
 
-def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRecord], ZoneInfo] | None:
+    """The user's kept routine history and their time zone (None without a store)."""
     store = store_of(handler_input)
     if store is None:
         return None
     zone = zone_of(turn)
     today = stats.local_day(turn.now, zone)
     since = date.fromordinal(today.toordinal() - HISTORY_DAYS)
-    sessions = store.list_sessions(user_id_key(handler_input.request_envelope), since=since)
+    return store.list_sessions(user_id_key(handler_input.request_envelope), since=since), zone
+
+
+def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+    history = history_of(handler_input, turn)
+    if history is None:
+        return None
+    sessions, zone = history
     return stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
 
 
@@ -121,6 +130,7 @@ def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
     progress = progress_of(handler_input, turn)
     if progress is not None:
         say_progress(turn, reply, progress)
+        reply.shows.append(ShowProgress())
     return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", Pending.ROUTINE)
 
 

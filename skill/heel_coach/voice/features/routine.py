@@ -10,6 +10,7 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
+from heel_coach.screens.requests import ShowOverview
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn, needs_focus
@@ -20,6 +21,7 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
     reply = reply or turn.reply()
     routine = turn.catalogue.routine(routine_id)
     turn.session.routine = routine_id
+    reply.shows.append(ShowOverview(routine_id))
     if turn.user.foot is None:
         return turn.ask(reply, "ask.foot", "reprompt.foot", Pending.FOOT)
     if needs_focus(routine) and turn.user.focus is None:

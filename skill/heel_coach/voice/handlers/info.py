@@ -6,6 +6,8 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from heel_coach.screens.requests import ShowSafety
+from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -21,6 +23,7 @@ class RedFlagsHandler(AbstractRequestHandler):
         reply = turn.reply()
         reply.speech.sentence(turn.speaker.red_flags())
         reply.speech.sentence(turn.speaker.safety().disclaimer)
+        reply.shows.append(ShowSafety(SafetyTopic.WARNING_SIGNS))
         return respond(handler_input, _follow_up(turn, reply))
 
 
@@ -32,6 +35,7 @@ class MassageSafetyHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         reply.speech.paragraph(turn.speaker.contraindications())
+        reply.shows.append(ShowSafety(SafetyTopic.CONTRAINDICATIONS))
         turn.user.contraindications_given = True
         return respond(handler_input, _follow_up(turn, reply))
 

@@ -6,6 +6,8 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from heel_coach.screens.requests import ShowSafety
+from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
 from heel_coach.voice.state import Pending
@@ -27,6 +29,7 @@ class LaunchHandler(AbstractRequestHandler):
                     routine_count=turn.speaker.words.number(len(turn.catalogue.routines)),
                 )
             )
+            reply.shows.append(ShowSafety(SafetyTopic.DISCLAIMER))
             return respond(
                 handler_input,
                 turn.ask(reply, "welcome.first.question", "reprompt.choose_routine", Pending.ROUTINE),

@@ -1,0 +1,49 @@
+"""What a turn asks the screen to show: small records the voice layer collects while it speaks.
+
+They cost nothing to make, so speech for speaker-only devices is built exactly as before;
+only for a device with a screen does ``heel_coach.voice.screens`` turn the last of them into
+a document and its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heel_coach.screens.views import SafetyTopic
+
+
+@dataclass(frozen=True)
+class ShowStep:
+    """The exercise screen for plan step ``step_index``. Its script starts where the reply's
+    speech had reached ``speech_mark`` (``Ssml.mark``) and is ``Reply.spoken`` from index
+    ``spoken_from``, so its timeline is worked out only for a device with a screen."""
+
+    step_index: int
+    speech_mark: int
+    spoken_from: int
+
+
+@dataclass(frozen=True)
+class ShowTrack:
+    """Continuous mode: the exercise screen following the track of step ``step_index``."""
+
+    step_index: int
+    offset_ms: int
+
+
+@dataclass(frozen=True)
+class ShowOverview:
+    routine_id: str
+
+
+@dataclass(frozen=True)
+class ShowProgress:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowSafety:
+    topic: SafetyTopic
+
+
+Show = ShowStep | ShowTrack | ShowOverview | ShowProgress | ShowSafety

@@ -1,0 +1,1 @@
+"""`heel-coach screens`: above both screens/ and voice/, as it needs the locale's wording."""
