@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -66,6 +67,44 @@ def inproc_alexa(app: Flask) -> VoiceClient:
 # -- DynamoDB: moto in server mode, one per test session ---------------------------------------
 
 
+def _atomic_moto_server_class() -> type:
+    """moto's threaded server with one request handled at a time.
+
+    DynamoDB applies each request to an item atomically (a ConditionExpression is checked and
+    the write made as one step). moto's threaded server does not: under load two conditional
+    writes can both pass their check, and the store's no-lost-update test then fails for a
+    reason real DynamoDB never has (seen once: 38 of 40 increments). Serialising requests inside
+    the server restores DynamoDB's per-request atomicity; connections stay concurrent, so the
+    store's own read-check-write retries still race exactly as they would on AWS.
+    """
+    import threading
+
+    from moto.server import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        ThreadedMotoServer,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    class AtomicMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def one_at_a_time(environ: Any, start_response: Any) -> list[bytes]:
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(
+                self._ip_address, self._port, one_at_a_time, True, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return AtomicMotoServer
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     """moto's DynamoDB as a real HTTP server on a free loopback port (never an in-process
@@ -73,8 +112,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     import os
     import socket
 
-    from moto.server import ThreadedMotoServer
-
+    _AtomicMotoServer = _atomic_moto_server_class()
     fake_credentials = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -86,7 +124,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = _AtomicMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
         yield f"http://127.0.0.1:{port}"

@@ -109,6 +109,7 @@ class DynamoStore:
         self.region = region
         self.timeout_s = timeout_s
         self._client = client
+        self._probe_clients: dict[int, Any] = {}
         self._lock = threading.Lock()
 
     # -- client ------------------------------------------------------------------------------
@@ -122,15 +123,17 @@ class DynamoStore:
                     self._client = self._make_client()
         return self._client
 
-    def _make_client(self) -> Any:
+    def _make_client(self, timeout_s: float | None = None, max_attempts: int = 2) -> Any:
+        """``max_attempts`` 2 by default: one retry, so a fault is answered in ~2 s."""
         import boto3
         from botocore.config import Config
 
         region = self.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        timeout = self.timeout_s if timeout_s is None else timeout_s
         config = Config(
-            connect_timeout=self.timeout_s,
-            read_timeout=self.timeout_s,
-            retries={"max_attempts": 2, "mode": "standard"},  # one retry: a fault is answered in ~2 s
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": max_attempts, "mode": "standard"},
             tcp_keepalive=True,
         )
         session = boto3.session.Session(region_name=region or "us-east-1")
@@ -144,18 +147,21 @@ class DynamoStore:
         """Drop the client (its connection pool); later use makes a new one."""
         with self._lock:
             client, self._client = self._client, None
-        if client is not None:
-            client.close()
+            probes, self._probe_clients = list(self._probe_clients.values()), {}
+        for each in [client, *probes]:
+            if each is not None:
+                each.close()
 
     def release_thread(self) -> None:
         """Nothing per thread: the client is shared."""
 
-    def _call(self, context: str, method: str, **kwargs: Any) -> Any:
-        """One DynamoDB call; every failure becomes a StoreError saying what we were doing."""
+    def _call(self, context: str, method: str, *, client: Any = None, **kwargs: Any) -> Any:
+        """One DynamoDB call (on ``client``, else the store's); every failure becomes a
+        StoreError saying what we were doing."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return getattr(self.client, method)(**kwargs)
+            return getattr(client or self.client, method)(**kwargs)
         except ClientError as exc:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
@@ -494,19 +500,34 @@ class DynamoStore:
             return False
 
     def write_health(self, timeout_ms: int = 250) -> str:
-        """Put the probe item (``__healthz__``, never a user; count_users skips it); "ok" or the
-        StoreError reason. Bounded by the client's own timeout (``timeout_s``, one retry)."""
+        """Write the /healthz item, bounded by ``timeout_ms``; never raises.
+
+        The item is ``HEALTH_PROBE_ID`` (never a user; ``count_users`` skips it). Returns ``"ok"``
+        or the StoreError reason (``locked`` when throttled, ``unavailable``, ...), as
+        ``SqliteStore.write_health`` does. Why a real write: a table can answer reads while
+        writes fail (write capacity throttled, an IAM policy without ``PutItem``, a table being
+        restored), and only a write says the user's progress can be saved. Bounded by a probe
+        client of its own, made once per ``timeout_ms``: connect and read timeouts of
+        ``timeout_ms`` and one retry (so one slow moment does not flip the health check), about
+        4 x ``timeout_ms`` at worst, where the store's client would wait up to 4 x ``timeout_s``.
+        """
         try:
+            with self._lock:
+                probe = self._probe_clients.get(timeout_ms)
+                if probe is None:
+                    probe = self._make_client(timeout_ms / 1000)
+                    self._probe_clients[timeout_ms] = probe
             self._call(
                 "health write probe",
                 "put_item",
                 TableName=self.users_table,
                 Item={"user_id": {"S": HEALTH_PROBE_ID}, "written_at": {"S": _now()}},
+                client=probe,
             )
             return "ok"
         except StoreError as exc:
             return exc.reason
-        except Exception:  # noqa: BLE001 - health reports, never raises
+        except Exception:  # noqa: BLE001 - health reports, never raises (e.g. a bad client config)
             return "error"
 
     def create_tables(self) -> None:

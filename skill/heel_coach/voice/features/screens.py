@@ -10,11 +10,12 @@ handler is chosen, so a touch does exactly what the words do.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Intent, IntentRequest
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective, UserEvent
 
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan, Step
@@ -31,6 +32,9 @@ from heel_coach.voice.features.progress import history_of
 from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.turn import Turn
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
@@ -74,6 +78,11 @@ def attach(handler_input: HandlerInput, turn: Turn, reply: Reply, said_before: f
 
 
 def render_directive(view: ScreenView) -> RenderDocumentDirective:
+    # The APL model package is imported here and in TouchInterceptor, only for a device with a
+    # screen: its __init__ loads ~150 model classes, which every Lambda cold start would
+    # otherwise pay for (benchmarks/RESULTS.md, figure 7).
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(
         token=view.token, document=document(view.screen), datasources=view.datasources()
     )
@@ -205,6 +214,10 @@ class TouchInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
+        if request is None or str(request.object_type) != USER_EVENT:
+            return
+        from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
+
         if not isinstance(request, UserEvent):
             return
         if not str(request.token or "").startswith(views.TOKEN_PREFIX):

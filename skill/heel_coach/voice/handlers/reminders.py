@@ -1,4 +1,9 @@
-"""Reminder intents, yes/no to a reminder question, the permission answer, and schedule advice."""
+"""Reminder intents, yes/no to a reminder question, the permission answer, and schedule advice.
+
+The reminders feature (its Reminders API client and schedule rules) is imported inside each
+``handle``, not at import: no other request needs it, and every AWS Lambda cold start pays for
+what the handler list imports (benchmarks/RESULTS.md, figure 7).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,6 @@ from ask_sdk_core.utils import get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from heel_coach.reminders.schedule import parse_time
-from heel_coach.services.reminders import REMINDERS_SCOPE
-from heel_coach.voice.features import reminders
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, slot_id, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -29,6 +31,8 @@ def finish(handler_input: HandlerInput, reply: Reply) -> Response:
     response = respond(handler_input, reply)
     turn = turn_of(handler_input)
     if turn.outcome.consent_card:
+        from heel_coach.services.reminders import REMINDERS_SCOPE
+
         handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
     return response
 
@@ -40,6 +44,8 @@ class PermissionResponseHandler(AbstractRequestHandler):
         return request_type(handler_input) == "Connections.Response"
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         payload = getattr(handler_input.request_envelope.request, "payload", None) or {}
         status = str(payload.get("status") or "NOT_ANSWERED")
@@ -59,6 +65,8 @@ class ReminderAnswerHandler(AbstractRequestHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         if intent_is(handler_input, "AMAZON.YesIntent"):
             return finish(handler_input, reminders.carry_out(handler_input, turn, turn.reply()))
@@ -70,6 +78,9 @@ class SetReminderHandler(AbstractRequestHandler):
         return intent_is(handler_input, "SetReminderIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.reminders.schedule import parse_time
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         time = parse_time(_time_slot(handler_input))
         routine_id, _ = slot_id(handler_input, "Routine")
@@ -82,6 +93,9 @@ class MoveReminderHandler(AbstractRequestHandler):
         return intent_is(handler_input, "MoveReminderIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.reminders.schedule import parse_time
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         time = parse_time(_time_slot(handler_input))
         return finish(handler_input, reminders.propose_move(turn, turn.reply(), time))
@@ -92,6 +106,8 @@ class ListRemindersHandler(AbstractRequestHandler):
         return intent_is(handler_input, "ListRemindersIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         return finish(handler_input, reminders.list_reminders(handler_input, turn, turn.reply()))
 
@@ -101,6 +117,8 @@ class CancelReminderHandler(AbstractRequestHandler):
         return intent_is(handler_input, "CancelReminderIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         return finish(handler_input, reminders.propose_cancel(handler_input, turn, turn.reply()))
 
@@ -112,5 +130,7 @@ class ScheduleAdviceHandler(AbstractRequestHandler):
         return intent_is(handler_input, "ScheduleAdviceIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.features import reminders
+
         turn = turn_of(handler_input)
         return respond(handler_input, reminders.schedule_advice(turn, turn.reply()))
