@@ -38,12 +38,16 @@ HANDLER_ORDER = (
     "skill_events.SkillDisabledHandler",
     "skill_events.SkillEventHandler",
     "reminders.PermissionResponseHandler",
+    # "It hurts" means the same in every state.
+    "coaching.PainHandler",
     # Answers to the question we just asked, before any intent they could be mistaken for.
     "dialog.PendingQuestionRepromptHandler",
     "reminders.ReminderAnswerHandler",
     "progress.ProgressionAnswerHandler",
     "skill_events.DeleteMyDataAnswerHandler",
     "playback.PlayThroughAnswerHandler",
+    # An answer to a question nobody asked changes nothing.
+    "coaching.OutOfContextAnswerHandler",
     "dialog.ChooseFootHandler",
     "dialog.ChooseFocusHandler",
     "dialog.YesHandler",
@@ -52,6 +56,11 @@ HANDLER_ORDER = (
     "routine.StartRoutineHandler",
     "routine.ListRoutinesHandler",
     "routine.DescribeExerciseHandler",
+    "coaching.ExercisePurposeHandler",
+    "coaching.EquipmentHandler",
+    "coaching.WhichSideHandler",
+    "coaching.SetsLeftHandler",
+    "coaching.LeaveHandler",
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     "playback.PlayRoutineHandler",
     "playback.StepByStepHandler",

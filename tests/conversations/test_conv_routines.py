@@ -77,7 +77,7 @@ def test_full_routine_from_launch_to_end(
     assert "sole, or calf" in alexa.say("both").text
     first = alexa.say("sole")
     assert "Let's do the full heel routine, both feet" in first.text
-    assert "check with a doctor first" in first.text  # the short massage warning before massage
+    assert "Before you massage your feet" in first.text  # the short massage warning, once
     steps = run_to_end(alexa, first, catalogue)
     last = alexa.history[-1]
     assert "That's the end of the full heel routine" in last.text

@@ -362,6 +362,35 @@ def test_without_rendered_audio_play_falls_back_to_step_by_step(tmp_path: Path, 
         assert "isn't available right now" in heard.text and heard.directives == []
 
 
+def test_it_hurts_during_playback_stops_the_stream_where_it_is(echo: VoiceClient, app: Flask) -> None:
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    echo.device.player_offset_ms = 12_000  # the intent arrives with the player's context
+    heard = echo.say("alexa tell heel coach it hurts")
+    assert heard.directive("AudioPlayer.Stop") is not None and heard.directive("AudioPlayer.Play") is None
+    assert "Don't push through pain." in heard.text and "see a health professional if you have" in heard.text
+    assert "Say skip to move on, or stop to finish for today." in heard.text
+    assert not heard.ends_session and heard.reprompt
+    echo.device.player_activity = "STOPPED"
+    echo.audio_event("AudioPlayer.PlaybackStopped", token=first["token"], offset_ms=12_000)
+    attributes, _ = stored(app, echo.device.user_id)
+    assert (attributes["routine"]["position"], attributes["routine"]["offset_ms"]) == (0, 12_000)
+    resumed = echo.say("resume")
+    assert stream_of(resumed)["token"] == first["token"]
+    assert stream_of(resumed)["offsetInMilliseconds"] == 12_000
+
+
+def test_a_break_during_playback_stops_the_stream_and_says_how_to_come_back(echo: VoiceClient) -> None:
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    echo.device.player_offset_ms = 30_000
+    heard = echo.say("ask heel coach to give me a minute")
+    assert heard.directive("AudioPlayer.Stop") is not None and heard.ends_session
+    assert "When you're ready, say 'Alexa, open heel coach'." in heard.text
+    assert "Shall we carry on" in echo.launch().text
+    assert stream_of(echo.say("resume"))["offsetInMilliseconds"] == 30_000
+
+
 def test_an_echo_show_follows_the_tracks_on_screen(
     app: Flask, live_url: str, rendered: Path, catalogue: Catalogue
 ) -> None:

@@ -32,6 +32,7 @@ from heel_coach.catalogue.model import (
     RoutineText,
     SafetyText,
     Sides,
+    SourcedText,
     Variant,
 )
 from heel_coach.errors import ContentError
@@ -437,13 +438,16 @@ def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -
 
 def _load_safety(root: Path, locale: str) -> SafetyText:
     raw, at = read_locale_file(root, locale, "safety.yaml")
-    fields = ("disclaimer", "red_flags", "massage_contraindications", "sources")
+    fields = ("disclaimer", "red_flags", "massage_contraindications", "sources", "massage_warning", "pain")
     data = f.mapping(raw, at, fields)
-    sources = f.texts(data["sources"], at.key("sources"), allow_empty=False)
-    for i, source in enumerate(sources):
-        if source not in SEED_FILES:
-            raise at.key("sources").index(i).error(f"{source!r} is not one of the seed files")
+    sources = _seed_files(data["sources"], at.key("sources"))
+    pain = tuple(
+        _sourced(item, at.key("pain").index(i))
+        for i, item in enumerate(f.sequence(data["pain"], at.key("pain"), allow_empty=False))
+    )
     return SafetyText(
+        massage_warning=_sourced(data["massage_warning"], at.key("massage_warning")),
+        pain=pain,
         disclaimer=f.text(data["disclaimer"], at.key("disclaimer")),
         red_flags=f.texts(data["red_flags"], at.key("red_flags"), allow_empty=False),
         massage_contraindications=f.texts(
@@ -453,6 +457,19 @@ def _load_safety(root: Path, locale: str) -> SafetyText:
         ),
         sources=sources,
     )
+
+
+def _seed_files(value: object, at: At) -> tuple[str, ...]:
+    sources = f.texts(value, at, allow_empty=False)
+    for i, source in enumerate(sources):
+        if source not in SEED_FILES:
+            raise at.index(i).error(f"{source!r} is not one of the seed files")
+    return sources
+
+
+def _sourced(value: object, at: At) -> SourcedText:
+    item = f.mapping(value, at, ("text", "sources"))
+    return SourcedText(f.text(item["text"], at.key("text")), _seed_files(item["sources"], at.key("sources")))
 
 
 __all__ = ["SEED_FILES", "ContentError", "default_content_root", "load_catalogue"]

@@ -249,6 +249,14 @@ def equipment_for(entries: tuple[RoutineEntry, ...] | list[RoutineEntry]) -> tup
 
 
 @dataclass(frozen=True)
+class SourcedText:
+    """One spoken sentence and the seed files it paraphrases."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SafetyText:
     """Seed-sourced safety content for one locale."""
 
@@ -256,8 +264,13 @@ class SafetyText:
     red_flags: tuple[str, ...]
     """Seed 002, 'when to seek professional help'."""
     massage_contraindications: tuple[str, ...]
-    """Seed 003, contraindications to self-massage."""
+    """Seed 003, contraindications to self-massage (the full list, said on request)."""
     sources: tuple[str, ...]
+    massage_warning: SourcedText
+    """One sentence said before the first massage: the most serious contraindications only,
+    in words that do not seem to exclude a heel spur (seed 003 lists it as an indication)."""
+    pain: tuple[SourcedText, ...]
+    """What to do when it hurts (seeds 002 and 003): said when the user says it hurts."""
 
 
 @dataclass(frozen=True)

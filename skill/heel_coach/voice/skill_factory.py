@@ -21,6 +21,7 @@ from heel_coach.voice.features.progress import SessionRecorder
 from heel_coach.voice.features.screens import TouchInterceptor
 from heel_coach.voice.handlers import (
     builtins,
+    coaching,
     dialog,
     errors,
     info,
@@ -55,12 +56,16 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     skill_events.SkillDisabledHandler,
     skill_events.SkillEventHandler,
     reminders.PermissionResponseHandler,
+    # "It hurts" means the same in every state: before any question, step or playback handler.
+    coaching.PainHandler,
     # Answers to the question we just asked.
     dialog.PendingQuestionRepromptHandler,
     reminders.ReminderAnswerHandler,
     progress.ProgressionAnswerHandler,
     skill_events.DeleteMyDataAnswerHandler,
     playback.PlayThroughAnswerHandler,
+    # An answer to a question nobody asked ("left" or "hard" mid-exercise): nothing changes.
+    coaching.OutOfContextAnswerHandler,
     dialog.ChooseFootHandler,
     dialog.ChooseFocusHandler,
     dialog.YesHandler,
@@ -69,6 +74,11 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     routine.StartRoutineHandler,
     routine.ListRoutinesHandler,
     routine.DescribeExerciseHandler,
+    coaching.ExercisePurposeHandler,
+    coaching.EquipmentHandler,
+    coaching.WhichSideHandler,
+    coaching.SetsLeftHandler,
+    coaching.LeaveHandler,
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
     playback.PlayRoutineHandler,
     playback.StepByStepHandler,

@@ -92,6 +92,13 @@ class Speaker:
         return self.text("red_flags", items=self.words.join(self.safety().red_flags, "or"))
 
     def contraindications(self) -> str:
+        """The short massage warning (the engine's ``massage.safety`` cue), said once per user
+        before the first massage: seed 003's most serious contraindications in plain words,
+        then where to hear the full list (``contraindications_full``)."""
+        return self.text("massage.safety", warning=self.safety().massage_warning.text)
+
+    def contraindications_full(self) -> str:
+        """Seed 003's whole list, said on request ("massage safety") and shown on a card."""
         items = self.words.join(self.safety().massage_contraindications, "or")
         return self.text("massage.contraindications", items=items)
 
@@ -107,18 +114,20 @@ class Speaker:
         ]
         return self.text(
             "routines.list",
-            count=self.words.number(len(items)),
+            routines=self.counted("routines", len(items)),
             items=self.words.join(items),
         )
 
     # -- exercise content --------------------------------------------------------------------
-    def describe_exercise(self, exercise: Exercise, entry: RoutineEntry | None = None) -> Ssml:
+    def describe_exercise(
+        self, exercise: Exercise, entry: RoutineEntry | None = None, foot: Foot = Foot.BOTH
+    ) -> Ssml:
         """ "Explain this exercise": always the full instructions, with its equipment and dose."""
         out = self.ssml().sentence(exercise.text[self.locale].name + ".")
         for sentence in (*self.needs_sentences(exercise), *self.instructions(exercise)):
             out.sentence(sentence)
         if entry is not None:
-            out.sentence(self.dose_phrase(entry, Foot.BOTH))
+            out.sentence(self.dose_phrase(entry, foot))
         return out
 
     def instructions(self, exercise: Exercise, *, short: bool = False, level: str | None = None) -> list[str]:
@@ -234,7 +243,7 @@ class Speaker:
                 reply.speech.sentence(self.text("paused", exercise=name))
                 reply.end_session = True
             elif isinstance(event, Remaining):
-                exercises = self.words.count("remaining.exercises", event.exercises_left)
+                exercises = self.counted("exercises", event.exercises_left)
                 seconds = voice.seconds(plan, event.position)
                 reply.speech.sentence(
                     self.text(
@@ -315,7 +324,7 @@ class RoutineVoice:
             dose = sp.dose_phrase(plan.entries[int(params["entry"])], plan.foot)
             return [dose] if dose else []
         if key == "massage.safety":
-            return [sp.text("massage.safety")] if self.listener.safety_due else []
+            return [sp.contraindications()] if self.listener.safety_due else []
         if key == "routine.start":
             routine = sp.catalogue.routine(plan.routine_id)
             # While measuring, the length's own words are a typical "ten minutes".
@@ -339,7 +348,7 @@ class RoutineVoice:
                 sp.text(
                     "routine.finished.summary",
                     done=sp.words.number(done),
-                    count=sp.words.number(count),
+                    exercises=sp.counted("exercises", count),
                 ),
                 sp.red_flags(),
                 sp.text("routine.finished.close"),

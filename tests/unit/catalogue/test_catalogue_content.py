@@ -346,6 +346,29 @@ def test_safety_text(catalogue: Catalogue) -> None:
         assert condition in joined, condition
 
 
+def test_the_massage_warning_is_short_plain_and_does_not_seem_to_exclude_a_heel_spur(
+    catalogue: Catalogue,
+) -> None:
+    """Seed 003 lists heel spurs as an indication for massage: the one sentence said before
+    the first massage names only the most serious contraindications, in plain words."""
+    warning = catalogue.safety["en-US"].massage_warning
+    assert warning.sources == (S003,)
+    assert warning.text.count(".") == 1 and len(warning.text.split()) <= 40
+    for plain in ("wound", "blood clot", "circulation", "cancer", "pregnant"):
+        assert plain in warning.text, plain
+    for sounds_like_me in ("growth", "inflammat", "joint", "spur", "fasciitis", "tumour"):
+        assert sounds_like_me not in warning.text.lower(), sounds_like_me
+
+
+def test_pain_rules_come_from_the_seeds_and_ask_nothing(catalogue: Catalogue) -> None:
+    pain = catalogue.safety["en-US"].pain
+    said = " ".join(rule.text for rule in pain)
+    assert {source for rule in pain for source in rule.sources} == {S002, S003}
+    assert "push through pain" in said  # seed 002
+    assert "moderately" in said and "never severely" in said and "ease off" in said  # seed 003
+    assert "?" not in said and len(said.split()) <= 40
+
+
 def test_short_forms_are_shorter_than_the_full_instructions(catalogue: Catalogue) -> None:
     for exercise in catalogue.exercises.values():
         t = exercise.text["en-US"]

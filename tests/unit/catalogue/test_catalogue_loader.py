@@ -225,6 +225,15 @@ CASES: list[tuple[str, str, Callable[[Any], Any], str]] = [
         put(("routines", 0, "entries", 0, "focus"), "heel"),
         "routines[0].entries[0].focus",
     ),
+    ("safety without massage warning", SAFETY, drop(("massage_warning",)), "massage_warning"),
+    (
+        "safety pain rule from no seed",
+        SAFETY,
+        put(("pain", 0, "sources"), ["blog.txt"]),
+        "pain[0].sources[0]",
+    ),
+    ("safety without pain rules", SAFETY, put(("pain",), []), "pain"),
+    ("safety blank warning", SAFETY, put(("massage_warning", "text"), " "), "massage_warning.text"),
     # locale text
     ("missing exercise text", EX_TEXT, drop(("sole-roll",)), "sole-roll"),
     ("text for unknown exercise", EX_TEXT, put(("ghost",), {"name": "x"}), "ghost"),

@@ -148,5 +148,6 @@ def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: 
         if heard:
             reply.speech.sentence(turn.text("exercise.unknown", heard=heard))
         return turn.ask(reply, "help.idle.question", "reprompt.choose_routine", None)
-    reply.speech.extend(turn.speaker.describe_exercise(turn.catalogue.exercise(exercise_id), entry))
+    foot = plan.foot if plan is not None else Foot.BOTH
+    reply.speech.extend(turn.speaker.describe_exercise(turn.catalogue.exercise(exercise_id), entry, foot))
     return turn.ask(reply, "exercise.describe.question", "reprompt.step", None)

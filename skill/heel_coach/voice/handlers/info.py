@@ -5,9 +5,11 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
 
 from heel_coach.screens.requests import ShowSafety
 from heel_coach.screens.views import SafetyTopic
+from heel_coach.voice.features import safety
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -34,10 +36,12 @@ class MassageSafetyHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        reply.speech.paragraph(turn.speaker.contraindications())
+        reply.speech.paragraph(turn.speaker.contraindications_full())
         reply.shows.append(ShowSafety(SafetyTopic.CONTRAINDICATIONS))
         turn.user.contraindications_given = True
-        return respond(handler_input, _follow_up(turn, reply))
+        response = respond(handler_input, _follow_up(turn, reply))
+        handler_input.response_builder.set_card(SimpleCard(*safety.massage_card(turn)))
+        return response
 
 
 def _follow_up(turn: Turn, reply: Reply) -> Reply:

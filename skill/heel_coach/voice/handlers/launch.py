@@ -26,7 +26,7 @@ class LaunchHandler(AbstractRequestHandler):
                 turn.text(
                     "welcome.first",
                     disclaimer=turn.speaker.safety().disclaimer,
-                    routine_count=turn.speaker.words.number(len(turn.catalogue.routines)),
+                    routines=turn.speaker.counted("routines", len(turn.catalogue.routines)),
                 )
             )
             reply.shows.append(ShowSafety(SafetyTopic.DISCLAIMER))
