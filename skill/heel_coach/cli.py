@@ -244,11 +244,8 @@ def _model(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     changed = []
     for locale in catalogue.locales:
-        path = model_path(locale)
-        if not path.exists():
-            continue
         if sync_model(catalogue, locale, write=args.action == "sync"):
-            changed.append(str(path))
+            changed.append(str(model_path(locale)))
     if args.action == "check" and changed:
         print("out of date (run `heel-coach model sync`): " + ", ".join(changed))
         return 1

@@ -8,8 +8,9 @@ Writes, under ``--out`` (default: the current folder)::
     skill-package/interactionModels/custom/<locale>.json
 
 Everything comes from data: ``content/skill/manifest.yaml`` (what every locale shares),
-``content/locales/<locale>/publishing.yaml`` (store listing, privacy links, the health
-disclaimer the description must keep) and the packaged interaction models; only the endpoint
+``publishing.yaml`` of each supported locale (store listing, privacy links, the health
+disclaimer the description must keep; read through the locale's chain, so every English
+locale shares ``locales/en/publishing.yaml``) and the packaged interaction models; only the endpoint
 (a Lambda ARN or an HTTPS URL with its certificate type) comes from the command line. Each
 model is checked against Alexa's rules (``simulator.model``: invocation name, sample
 characters, slot references) before anything is written.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from heel_coach.catalogue._fields import read_yaml
+from heel_coach.catalogue.locale_files import load_manifest, read_locale_file
 from heel_coach.errors import ContentError
 from heel_coach.resources import CONTENT_DIR, model_path
 from heel_coach.simulator.model import parse_interaction_model
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 MANIFEST_FILE = "skill/manifest.yaml"
-PUBLISHING_FILE = "locales/{locale}/publishing.yaml"
+PUBLISHING_FILE = "publishing.yaml"
 CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
 ASK_RESOURCES = {
     "askcliResourcesVersion": "2020-03-31",
@@ -87,9 +89,8 @@ class Endpoint:
 
 
 def package_locales(root: Path = CONTENT_DIR) -> tuple[str, ...]:
-    """Locales with both an interaction model and a store listing."""
-    listed = {p.parent.name for p in (root / "locales").glob("*/publishing.yaml")}
-    return tuple(sorted(p.stem for p in (root / "models").glob("*.json") if p.stem in listed))
+    """Every supported locale (``locales/locales.yaml``): each has a model and a store listing."""
+    return load_manifest(root).locales
 
 
 def _mapping(value: object, file: str) -> dict[str, Any]:
@@ -100,8 +101,9 @@ def _mapping(value: object, file: str) -> dict[str, Any]:
 
 def _listing(locale: str, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """(publishingInformation.locales[locale], privacyAndCompliance.locales[locale])."""
-    file = PUBLISHING_FILE.format(locale=locale)
-    data = _mapping(read_yaml(root, file), file)
+    raw, at = read_locale_file(root, locale, PUBLISHING_FILE)
+    file = at.file
+    data = _mapping(raw, file)
     missing = [
         k for k in (*_LISTING_FIELDS, "privacyPolicyUrl", "termsOfUseUrl", "disclaimer") if k not in data
     ]
@@ -119,7 +121,7 @@ def _listing(locale: str, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
 def _check_phrases(locale: str, phrases: list[str], invocation: str) -> None:
     """Example phrases are what certification tries first: at most three, each starting with
     the wake word, the first one naming the skill's invocation name."""
-    file = PUBLISHING_FILE.format(locale=locale)
+    file = f"locales/{locale}/{PUBLISHING_FILE}"
     if not 1 <= len(phrases) <= 3:
         raise ContentError(file, "examplePhrases", "one to three phrases")
     if not all(p.startswith("Alexa, ") for p in phrases):

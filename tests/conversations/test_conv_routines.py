@@ -10,8 +10,11 @@ import pytest
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import Heard, VoiceClient
-from heel_coach.voice.phrasing import approximate_duration
+from heel_coach.voice.phrasing import Phrasing
+from heel_coach.voice.prompts import load_prompts
 from tests.helpers import finish_quick_routine, timed_work_seconds
+
+ENGLISH = Phrasing(load_prompts("en-US"))
 
 
 def work_per_exercise(catalogue_json: dict, routine_id: str, focus: str, feet: int) -> dict[str, float]:
@@ -101,7 +104,7 @@ def test_quick_routine_is_the_shortest_announces_its_length_and_times_each_hold(
     alexa.launch()
     alexa.say("start the quick routine")
     opening = alexa.say("both feet")
-    assert f": about {approximate_duration(routine['total_s'])}." in opening.text
+    assert f": about {ENGLISH.approximate_duration(routine['total_s'])}." in opening.text
     first = alexa.say("ready")
     steps = run_to_end(alexa, first, catalogue)
     expected = work_per_exercise(catalogue_json, "quick", "sole", feet=2)

@@ -61,7 +61,7 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     first = " ".join(
         [
             prompts.get("exercise.intro", number="two", count="nine", name=name),
-            prompts.get("cue.side.foot", side="Right"),
+            prompts.get("cue.side.foot", side="right"),
             prompts.get("cue.start_hold", duration="thirty seconds"),
             prompts.get("cue.release"),
             prompts.get("cue.hold_again", n="two", count="three"),
@@ -79,7 +79,7 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     assert action.first_move_words == word_count(heard_before)
     intro = prompts.get("exercise.intro", number="two", count="nine", name=name)
     hold = prompts.get("cue.start_hold", duration="thirty seconds")
-    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='Right')} {hold}")
+    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='right')} {hold}")
     assert again.performed == (SetDone(ex, "right", 1),)
     assert repeated_sets(someone.performed) == [SetDone(ex, "right", 1)]
 

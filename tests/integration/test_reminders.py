@@ -47,8 +47,12 @@ def app(settings: Settings, catalogue: Catalogue, api_client: TimeoutApiClient) 
     return create_app(settings, catalogue=catalogue, api_client=api_client)
 
 
-def client_for(app: Flask, fake: FakeAlexaApi, *, consent: str | None = CONSENT) -> VoiceClient:
-    device = Device(api_endpoint=fake.endpoint, api_access_token=TOKEN, permissions_token=consent)
+def client_for(
+    app: Flask, fake: FakeAlexaApi, *, consent: str | None = CONSENT, locale: str = "en-US"
+) -> VoiceClient:
+    device = Device(
+        locale=locale, api_endpoint=fake.endpoint, api_access_token=TOKEN, permissions_token=consent
+    )
     fake.set_time_zone(device.device_id, ZONE)
     alexa = VoiceClient.for_locale(flask_transport(app), device=device)
     alexa.launch()
@@ -108,6 +112,28 @@ def test_weekday_reminder(app: Flask, fake: FakeAlexaApi) -> None:
     assert "every weekday at 7:30 AM" in heard.text
     alexa.say("yes")
     assert rules(fake) == ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=30;BYSECOND=0;INTERVAL=1;"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("en-US", "every Monday at 7:30 PM"),
+        ("en-GB", "every Monday at 7:30 pm"),
+        ("en-CA", "every Monday at 7:30 p.m."),
+        ("en-AU", "every Monday at 7:30 pm"),
+        ("en-IN", "every Monday at 7:30 PM"),
+    ],
+)
+def test_each_english_locale_says_the_time_its_own_way(
+    app: Flask, fake: FakeAlexaApi, locale: str, said: str
+) -> None:
+    alexa = client_for(app, fake, locale=locale)
+    heard = alexa.say("remind me on monday at seven thirty pm")
+    assert said in heard.text
+    alexa.say("yes")
+    [reminder] = fake.reminders_for(TOKEN)
+    assert reminder["alertInfo"]["spokenInfo"]["content"][0]["locale"] == locale
+    assert rules(fake) == ["FREQ=WEEKLY;BYDAY=MO;BYHOUR=19;BYMINUTE=30;BYSECOND=0;INTERVAL=1;"]
 
 
 def test_no_creates_nothing(app: Flask, fake: FakeAlexaApi) -> None:

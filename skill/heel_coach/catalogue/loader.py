@@ -12,6 +12,7 @@ from typing import Any
 
 from heel_coach.catalogue import _fields as f
 from heel_coach.catalogue._fields import At
+from heel_coach.catalogue.locale_files import LOCALES_DIR, load_manifest, read_locale_file
 from heel_coach.catalogue.model import (
     OURS,
     Catalogue,
@@ -50,7 +51,6 @@ SEED_FILES: frozenset[str] = frozenset(
 
 EXERCISES_DIR = "catalogue/exercises"
 ROUTINES_FILE = "catalogue/routines.yaml"
-LOCALES_DIR = "locales"
 FREQUENCY_PER = ("day", "week")
 RANGE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
 DOSE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
@@ -344,13 +344,10 @@ def _dose(raw: object, at: At, variant: Variant) -> Dose:
 
 
 def _locale_names(root: Path) -> tuple[str, ...]:
-    directory = root / LOCALES_DIR
-    if not directory.is_dir():
+    """The supported locales, default first (``locales/locales.yaml``)."""
+    if not (root / LOCALES_DIR).is_dir():
         raise At(LOCALES_DIR).error("directory is missing")
-    names = tuple(sorted(p.name for p in directory.iterdir() if p.is_dir()))
-    if not names:
-        raise At(LOCALES_DIR).error("no locales")
-    return names
+    return load_manifest(root).locales
 
 
 def _covering(raw: object, at: At, ids: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -366,9 +363,8 @@ def _covering(raw: object, at: At, ids: dict[str, Any], kind: str) -> dict[str, 
 
 
 def _load_exercise_texts(root: Path, locale: str, exercises: dict[str, Exercise]) -> dict[str, ExerciseText]:
-    relative = f"{LOCALES_DIR}/{locale}/exercises.yaml"
-    at = At(relative)
-    data = _covering(f.read_yaml(root, relative), at, exercises, "exercise")
+    raw, at = read_locale_file(root, locale, "exercises.yaml")
+    data = _covering(raw, at, exercises, "exercise")
     return {key: _exercise_text(data[key], at.key(key), exercises[key]) for key in exercises}
 
 
@@ -415,9 +411,8 @@ def _purpose(raw: object, at: At, exercise: Exercise) -> Purpose:
 
 def _load_equipment_names(root: Path, locale: str, used: set[str]) -> dict[str, str]:
     """Spoken names (with their article) of every equipment id the exercises use, and no others."""
-    relative = f"{LOCALES_DIR}/{locale}/equipment.yaml"
-    at = At(relative)
-    data = f.id_map(f.read_yaml(root, relative), at)
+    raw, at = read_locale_file(root, locale, "equipment.yaml")
+    data = f.id_map(raw, at)
     for key in data:
         if key not in used:
             raise at.key(key).error("no exercise uses this equipment id")
@@ -428,9 +423,8 @@ def _load_equipment_names(root: Path, locale: str, used: set[str]) -> dict[str, 
 
 
 def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -> dict[str, RoutineText]:
-    relative = f"{LOCALES_DIR}/{locale}/routines.yaml"
-    at = At(relative)
-    data = _covering(f.read_yaml(root, relative), at, routines, "routine")
+    raw, at = read_locale_file(root, locale, "routines.yaml")
+    data = _covering(raw, at, routines, "routine")
     result: dict[str, RoutineText] = {}
     for key in routines:
         item = f.mapping(data[key], at.key(key), ("name", "synonyms", "description"))
@@ -443,10 +437,9 @@ def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -
 
 
 def _load_safety(root: Path, locale: str) -> SafetyText:
-    relative = f"{LOCALES_DIR}/{locale}/safety.yaml"
-    at = At(relative)
+    raw, at = read_locale_file(root, locale, "safety.yaml")
     fields = ("disclaimer", "red_flags", "massage_contraindications", "sources", "massage_warning", "pain")
-    data = f.mapping(f.read_yaml(root, relative), at, fields)
+    data = f.mapping(raw, at, fields)
     sources = _seed_files(data["sources"], at.key("sources"))
     pain = tuple(
         _sourced(item, at.key("pain").index(i))

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heel_coach.console.envelopes import Device, SlotFill
+from heel_coach.locales import choose
 from heel_coach.resources import model_path
 from heel_coach.simulator import Matcher, Utterance, load_interaction_model
+from heel_coach.voice.prompts import available_locales
 from heel_coach.voice.ssml import pauses_in, to_display_text
 
 Transport = Callable[[bytes, dict[str, str]], tuple[int, bytes]]
@@ -80,7 +82,10 @@ class VoiceClient:
 
     @classmethod
     def for_locale(cls, transport: Transport, locale: str = "en-US", **kwargs: Any) -> VoiceClient:
-        model = load_interaction_model(model_path(locale))
+        """A device set to ``locale`` that hears with that locale's model; a locale the skill
+        does not support still sends its own code (the skill answers in its default) and is
+        heard with the model the skill would use."""
+        model = load_interaction_model(model_path(choose(locale, available_locales())))
         device = kwargs.pop("device", None) or Device(locale=locale)
         return cls(transport, device=device, matcher=Matcher(model), **kwargs)
 

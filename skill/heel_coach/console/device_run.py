@@ -19,9 +19,8 @@ from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.simulator.device import ClipSeconds, EchoDevice, Reply, Route, Timeline, no_clips
-from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, repeated_sets
+from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, Template, repeated_sets
 
-LAUNCH = "open heel coach"
 PRIOR_RUNS = 3
 """A returning user has done the same routine to its end this many times, one a day, before
 the measured run (the issue's "full instructions the first few times"). Those earlier days are
@@ -111,7 +110,7 @@ class DeviceRun:
 
     client: VoiceClient
     catalogue: Catalogue
-    templates: Mapping[str, str]
+    templates: Mapping[str, Template]
     clip_seconds: ClipSeconds = no_clips
     locale: str = "en-US"
 
@@ -137,7 +136,11 @@ class DeviceRun:
         )
         result = RunResult(scenario)
         words_so_far = 0
-        say, wake, at = LAUNCH, True, 0.0
+        assert self.client.matcher is not None
+        launch = person.language.person_says["launch"].format(
+            invocation=self.client.matcher.model.invocation_name
+        )
+        say, wake, at = launch, True, 0.0
         for _ in range(TURN_LIMIT):
             assert self.client.matcher is not None
             utterance = self.client.matcher.recognize_best(say)
@@ -152,7 +155,7 @@ class DeviceRun:
                     break
             if delivery.route is Route.LOST:
                 result.lost.append(say)
-                say, wake = LAUNCH, True
+                say, wake = launch, True
                 at = delivery.at + speech_seconds(say) + REACTION_S
                 continue
             echo.advance(delivery.at + speech_seconds(say))

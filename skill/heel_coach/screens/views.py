@@ -224,10 +224,9 @@ def dose_summary(entry: RoutineEntry, foot: Foot, wording: Wording) -> str:
     elif dose.duration_s is not None:
         parts.append(wording.get("screen.dose.timed", seconds=dose.duration_s))
     elif dose.reps is not None:
-        form = "one" if dose.reps == 1 else "other"  # English and German plural rule (en, de)
-        parts.append(wording.get(f"screen.dose.reps.{form}", count=dose.reps))
+        parts.append(wording.get("screen.dose.reps", count=dose.reps))  # CLDR plural form
     if dose.sets > 1:
-        parts.append(wording.get("screen.dose.sets.other", sets=dose.sets))
+        parts.append(wording.get("screen.dose.sets", count=dose.sets))
     if entry.exercise.sides is Sides.EACH and foot is Foot.BOTH:
         parts.append(wording.get("screen.dose.each_side"))
     return " · ".join(parts)

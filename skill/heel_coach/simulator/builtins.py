@@ -13,7 +13,7 @@ other built-in types are not supported (the matcher refuses models that use them
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from heel_coach.simulator.normalize import Words
@@ -52,6 +52,52 @@ INTENT_PHRASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "AMAZON.NavigateHomeIntent": ("go home",),
     }
 )
+
+LAUNCH_PHRASES: tuple[Words, ...] = (
+    ("open",),
+    ("launch",),
+    ("start",),
+    ("begin",),
+    ("load",),
+    ("run",),
+    ("use",),
+    ("ask",),
+    ("tell",),
+    ("talk", "to"),
+)
+"""Words before the invocation name that open a session ("open heel coach", "ask heel coach")."""
+LEADING_CONNECTORS = frozenset("to and for about if whether that then".split())
+"""Words between the invocation name and the request ("ask heel coach *to* start ...")."""
+TRAILING_CONNECTORS = frozenset("using with from in on".split())
+"""Words before a trailing invocation name ("start my routine *using* heel coach")."""
+POLITE: tuple[Words, ...] = (("please",), ("thanks",), ("thank", "you"))
+"""Said around a request without changing it; Alexa's statistical NLU shrugs them off, so a
+reading without them is tried too (it only wins where the literal text has no clean match)."""
+PERSON_SAYS: Mapping[str, str] = MappingProxyType(
+    {
+        "launch": "open {invocation}",
+        "start": "start the {routine}",
+        "next": "next",
+        "yes": "yes",
+        "no": "no",
+        "ready": "ready",
+        "effort": "about right",
+        "foot.both": "both feet",
+        "foot.left": "left foot",
+        "foot.right": "right foot",
+        "focus.sole": "sole",
+        "focus.calf": "calf",
+    }
+)
+"""What the simulated person (``simulator.person``) says, in this language."""
+READY_INVITATION = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
+"""An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
+FORBIDDEN_INVOCATION_WORDS = frozenset(
+    "launch ask tell load begin enable open start run use resume play talk "
+    "to from in using with about for that by if and whether "
+    "alexa amazon echo computer skill app".split()
+)
+"""Alexa refuses invocation names containing launch phrases, connecting words or wake words."""
 
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -93,7 +139,7 @@ _DURATION_UNITS = {
     "week": "W",
     "weeks": "W",
 }
-_HALF_OF = {"M": ("S", 30), "H": ("M", 30), "D": ("H", 12)}
+HALF_OF = {"M": ("S", 30), "H": ("M", 30), "D": ("H", 12)}
 """Half a unit, as a whole number of the next smaller unit ("half a minute" is 30 seconds)."""
 
 
@@ -230,9 +276,9 @@ def parse_duration(w: Words) -> str | None:
     def add(unit: str, count: int, half: bool = False) -> bool:
         amounts[unit] = amounts.get(unit, 0) + count
         if half:
-            if unit not in _HALF_OF:
+            if unit not in HALF_OF:
                 return False
-            smaller, extra = _HALF_OF[unit]
+            smaller, extra = HALF_OF[unit]
             amounts[smaller] = amounts.get(smaller, 0) + extra
         return True
 
@@ -240,7 +286,7 @@ def parse_duration(w: Words) -> str | None:
         if w[i] == "and" and last is not None and i + 1 < len(w):
             i += 1
         if w[i : i + 2] == ("a", "half") and last is not None and i + 2 == len(w):
-            return _iso(amounts) if add(last, 0, half=True) else None
+            return iso_duration(amounts) if add(last, 0, half=True) else None
         if w[i] == "half" and i + 2 < len(w) and w[i + 1] in ("a", "an"):
             unit = _DURATION_UNITS.get(w[i + 2])
             if unit is None or not add(unit, 0, half=True):
@@ -258,21 +304,27 @@ def parse_duration(w: Words) -> str | None:
                 break
         else:
             return None
-    return _iso(amounts) if amounts else None
+    return iso_duration(amounts) if amounts else None
 
 
-def _iso(amounts: dict[str, int]) -> str:
+def iso_duration(amounts: dict[str, int]) -> str:
+    """Unit letter -> amount as an ISO 8601 duration ({"M": 1, "S": 30} -> PT1M30S)."""
     date = "".join(f"{amounts[u]}{u}" for u in "WD" if amounts.get(u))
     time = "".join(f"{amounts[u]}{u}" for u in "HMS" if amounts.get(u))
     return "P" + date + ("T" + time if time else "") if date or time else "PT0S"
 
 
-def parse_day_of_week(w: Words) -> str | None:
-    """AMAZON.DayOfWeek: the lowercase day name ("mondays" counts as "monday")."""
+def named_day(w: Words, days: Sequence[str]) -> str | None:
+    """One of ``days`` as said, a plural "s" dropped ("mondays", "montags")."""
     if len(w) != 1:
         return None
     day = w[0][:-1] if w[0].endswith("s") else w[0]
-    return day if day in _DAYS else None
+    return day if day in days else None
+
+
+def parse_day_of_week(w: Words) -> str | None:
+    """AMAZON.DayOfWeek: the lowercase day name ("mondays" counts as "monday")."""
+    return named_day(w, _DAYS)
 
 
 def parse_date(w: Words) -> str | None:
@@ -280,7 +332,7 @@ def parse_date(w: Words) -> str | None:
     return w[0] if w in (("today",), ("tomorrow",), ("yesterday",)) else None
 
 
-def _as_text(parse: Callable[[Words], int | None]) -> Callable[[Words], str | None]:
+def as_text(parse: Callable[[Words], int | None]) -> Callable[[Words], str | None]:
     def parse_text(w: Words) -> str | None:
         value = parse(w)
         return None if value is None else str(value)
@@ -288,15 +340,32 @@ def _as_text(parse: Callable[[Words], int | None]) -> Callable[[Words], str | No
     return parse_text
 
 
-SLOT_PARSERS: Mapping[str, Callable[[Words], str | None]] = MappingProxyType(
-    {
-        "AMAZON.NUMBER": _as_text(parse_number),
-        "AMAZON.Ordinal": _as_text(parse_ordinal),
-        "AMAZON.TIME": parse_time,
-        "AMAZON.DURATION": parse_duration,
-        "AMAZON.DayOfWeek": parse_day_of_week,
-        "AMAZON.DATE": parse_date,
-    }
+Parse = Callable[[Words], str | None]
+
+
+def slot_parsers(
+    number: Callable[[Words], int | None],
+    ordinal: Callable[[Words], int | None],
+    time: Parse,
+    duration: Parse,
+    day_of_week: Parse,
+    date: Parse,
+) -> Mapping[str, Parse]:
+    """One language's parsers under the built-in slot types they fill (every language has all)."""
+    return MappingProxyType(
+        {
+            "AMAZON.NUMBER": as_text(number),
+            "AMAZON.Ordinal": as_text(ordinal),
+            "AMAZON.TIME": time,
+            "AMAZON.DURATION": duration,
+            "AMAZON.DayOfWeek": day_of_week,
+            "AMAZON.DATE": date,
+        }
+    )
+
+
+SLOT_PARSERS = slot_parsers(
+    parse_number, parse_ordinal, parse_time, parse_duration, parse_day_of_week, parse_date
 )
 """Each supported built-in slot type: spoken words -> Alexa's ``slot.value``, or None."""
 

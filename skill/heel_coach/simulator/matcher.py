@@ -12,37 +12,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from heel_coach.errors import ContentError
-from heel_coach.simulator.builtins import (
-    ALWAYS_DECLARED,
-    FALLBACK_INTENT,
-    INTENT_PHRASES,
-    SLOT_PARSERS,
-)
+from heel_coach.simulator.builtins import ALWAYS_DECLARED, FALLBACK_INTENT
+from heel_coach.simulator.language import Language, language_for
 from heel_coach.simulator.model import ROOT, InteractionModel, SlotType, TypeValue, sample_words
 from heel_coach.simulator.normalize import Words, words
 from heel_coach.simulator.utterance import Score, SlotValue, Utterance
 
-LAUNCH_PHRASES: tuple[Words, ...] = (
-    ("open",),
-    ("launch",),
-    ("start",),
-    ("begin",),
-    ("load",),
-    ("run",),
-    ("use",),
-    ("ask",),
-    ("tell",),
-    ("talk", "to"),
-)
-"""Words before the invocation name that open a session ("open heel coach", "ask heel coach")."""
-LEADING_CONNECTORS = frozenset("to and for about if whether that then".split())
-"""Words between the invocation name and the request ("ask heel coach *to* start ...")."""
-TRAILING_CONNECTORS = frozenset("using with from in on".split())
-"""Words before a trailing invocation name ("start my routine *using* heel coach")."""
 WAKE_WORD = "alexa"
-POLITE: tuple[Words, ...] = (("please",), ("thanks",), ("thank", "you"))
-"""Said around a request without changing it; Alexa's statistical NLU shrugs them off, so a
-reading without them is tried too (it only wins where the literal text has no clean match)."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +47,17 @@ class Matcher:
     """Recognises typed utterances against one interaction model (build once, reuse)."""
 
     def __init__(self, model: InteractionModel) -> None:
-        _check_supported(model)
+        self.language = language_for(model.locale, model.source)
+        _check_supported(model, self.language)
         self.model = model
-        self._invocation = tuple(model.invocation_name.split())
+        spoken = tuple(model.invocation_name.split())
+        joined = ("".join(spoken),)
+        self._invocations = (
+            (spoken, joined) if self.language.compounds_invocation and len(spoken) > 1 else (spoken,)
+        )
         self._fallback = FALLBACK_INTENT if model.intent(FALLBACK_INTENT) else None
         self._values = {t.name: _value_index(t) for t in model.types}
-        self._templates = tuple(_compile(model))
+        self._templates = tuple(_compile(model, self.language))
 
     def recognize_all(self, text: str) -> list[Utterance]:
         """Every distinct reading of ``text``, best first (see ``Score``); [] if none.
@@ -106,7 +87,7 @@ class Matcher:
         else:
             named = True
         best: dict[tuple[str | None, tuple[tuple[str, SlotValue], ...]], Utterance] = {}
-        for request in dict.fromkeys(v for r in requests for v in _without_politeness(r)):
+        for request in dict.fromkeys(v for r in requests for v in _without_politeness(r, self.language)):
             for found in self._match(request):
                 key = (found.intent_name, tuple(sorted(found.slots.items())))
                 kept = best.get(key)
@@ -123,18 +104,19 @@ class Matcher:
         An empty request means a plain launch. Both "to ..." and "..." are tried after a
         leading connector, as a sample may itself start with "to" or "for".
         """
-        name = self._invocation
-        size = len(name)
-        for phrase in LAUNCH_PHRASES:
-            start = len(phrase)
-            if heard[:start] == phrase and heard[start : start + size] == name:
-                rest = heard[start + size :]
-                if rest[:1] and rest[0] in LEADING_CONNECTORS:
-                    return [rest, rest[1:]]
-                return [rest]
-        if len(heard) > size + 1 and heard[-size:] == name:
-            if heard[-size - 1] in TRAILING_CONNECTORS:
-                return [heard[: -size - 1]]
+        language = self.language
+        for name in self._invocations:
+            size = len(name)
+            for phrase in language.launch_phrases:
+                start = len(phrase)
+                if heard[:start] == phrase and heard[start : start + size] == name:
+                    rest = heard[start + size :]
+                    if rest[:1] and rest[0] in language.leading_connectors:
+                        return [rest, rest[1:]]
+                    return [rest]
+            if len(heard) > size + 1 and heard[-size:] == name:
+                if heard[-size - 1] in language.trailing_connectors:
+                    return [heard[: -size - 1]]
         return None
 
     def _match(self, heard: Words) -> Iterator[Utterance]:
@@ -174,7 +156,7 @@ class Matcher:
 
     def _slot_value(self, ref: _SlotRef, said: Words) -> SlotValue | None:
         raw = " ".join(said)
-        parse = SLOT_PARSERS.get(ref.type)
+        parse = self.language.slot_parsers.get(ref.type)
         if parse is not None:
             parsed = parse(said)
             return None if parsed is None else SlotValue(raw, parsed, None, True, ref.type)
@@ -184,11 +166,11 @@ class Matcher:
         return SlotValue(raw, found.value, found.id, True, ref.type)
 
 
-def _without_politeness(request: Words) -> list[Words]:
+def _without_politeness(request: Words, language: Language) -> list[Words]:
     """The request as said, then without a leading "please" and trailing "please"/"thanks"."""
     out = [request]
-    bare = request[1:] if request[:1] == ("please",) else request
-    for polite in POLITE:
+    bare = request[1:] if request[:1] == language.polite[0] else request
+    for polite in language.polite:
         if len(bare) > len(polite) and bare[-len(polite) :] == polite:
             bare = bare[: -len(polite)]
             break
@@ -232,7 +214,7 @@ def _value_index(slot_type: SlotType) -> Mapping[Words, TypeValue]:
     return index
 
 
-def _compile(model: InteractionModel) -> Iterator[_Template]:
+def _compile(model: InteractionModel, language: Language) -> Iterator[_Template]:
     """Model samples first, then implicit built-in phrases a model sample does not already say."""
     declared = [intent.name for intent in model.intents]
     said_by_model: set[Words] = set()
@@ -243,7 +225,7 @@ def _compile(model: InteractionModel) -> Iterator[_Template]:
             said_by_model.add(key)
             parts = tuple(_SlotRef(w[1:-1], types[w[1:-1]]) if w.startswith("{") else w for w in key)
             yield _Template(intent.name, index, number, 0, sample, parts)
-    for name, phrases in INTENT_PHRASES.items():
+    for name, phrases in language.intent_phrases.items():
         if name in declared:
             index = declared.index(name)
         elif name in ALWAYS_DECLARED:
@@ -256,15 +238,19 @@ def _compile(model: InteractionModel) -> Iterator[_Template]:
                 yield _Template(name, index, number, 1, phrase, key)
 
 
-def _check_supported(model: InteractionModel) -> None:
+def _check_supported(model: InteractionModel, language: Language) -> None:
     """Refuse built-in slot types the simulator cannot parse, rather than mis-match them later."""
     for i, intent in enumerate(model.intents):
         used = {w[1:-1] for s in intent.samples for w in sample_words(s) if w.startswith("{")}
         for k, slot in enumerate(intent.slots):
-            if slot.name in used and slot.type.startswith("AMAZON.") and (slot.type not in SLOT_PARSERS):
+            if (
+                slot.name in used
+                and slot.type.startswith("AMAZON.")
+                and (slot.type not in language.slot_parsers)
+            ):
                 raise ContentError(
                     model.source,
                     f"{ROOT}.intents[{i}].slots[{k}].type",
                     f"{slot.type} is not supported by the simulator "
-                    f"(supported: {', '.join(sorted(SLOT_PARSERS))})",
+                    f"(supported: {', '.join(sorted(language.slot_parsers))})",
                 )

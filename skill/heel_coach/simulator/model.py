@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heel_coach.errors import ContentError
+from heel_coach.locales import DEFAULT_LOCALE
+from heel_coach.simulator.language import language_for
 from heel_coach.simulator.normalize import normalize, words
 
 BUILTIN_PREFIX = "AMAZON."
@@ -23,13 +25,7 @@ _NAME = re.compile(r"[A-Za-z_]+")
 _BUILTIN_NAME = re.compile(r"AMAZON\.[A-Za-z_]+")
 _SLOT_REF = re.compile(r"\{([^{}]*)\}")
 _SAMPLE_PUNCTUATION = frozenset(" '.-")
-
-# Alexa refuses invocation names containing launch phrases, connecting words or wake words.
-FORBIDDEN_INVOCATION_WORDS = frozenset(
-    "launch ask tell load begin enable open start run use resume play talk "
-    "to from in using with about for that by if and whether "
-    "alexa amazon echo computer skill app".split()
-)
+_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,8 @@ class InteractionModel:
     types: tuple[SlotType, ...] = ()
     source: str = field(default="<inline>", compare=False)
     """The file it came from, so later checks (the matcher's) can name it in a ContentError."""
+    locale: str = DEFAULT_LOCALE
+    """Its Alexa locale; the language decides which built-in phrases and slot parsers apply."""
 
     def intent(self, name: str) -> Intent | None:
         return next((i for i in self.intents if i.name == name), None)
@@ -92,7 +90,9 @@ def sample_slot_names(sample: str) -> list[str]:
 
 
 def load_interaction_model(path: Path) -> InteractionModel:
-    """Read and validate ``interaction_models/<locale>.json``; any problem is a ContentError."""
+    """Read and validate ``interaction_models/<locale>.json``; any problem is a ContentError.
+
+    The locale is the file name's ("de-DE.json" is German)."""
     file = str(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -103,16 +103,24 @@ def load_interaction_model(path: Path) -> InteractionModel:
     return parse_interaction_model(data, file)
 
 
-def parse_interaction_model(data: object, file: str = "<inline>") -> InteractionModel:
-    """Validate already-decoded JSON (tests pass dicts) and build the frozen model."""
-    return _Parser(file).model(data)
+def parse_interaction_model(
+    data: object, file: str = "<inline>", locale: str | None = None
+) -> InteractionModel:
+    """Validate already-decoded JSON (tests pass dicts) and build the frozen model.
+
+    ``locale`` defaults to the file name's when it is one ("models/de-DE.json"), else en-US."""
+    if locale is None:
+        stem = Path(file).stem
+        locale = stem if _LOCALE.fullmatch(stem) else DEFAULT_LOCALE
+    return _Parser(file, locale).model(data)
 
 
 class _Parser:
     """Walks the JSON once, keeping the file name so every error can say where it is."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, locale: str) -> None:
         self.file = file
+        self.locale = locale
 
     def fail(self, path: str, problem: str) -> ContentError:
         return ContentError(self.file, path, problem)
@@ -145,7 +153,7 @@ class _Parser:
         intents = tuple(self.intent(x, f"{ROOT}.intents[{i}]", declared) for i, x in enumerate(raw_intents))
         self.unique([i.name for i in intents], f"{ROOT}.intents", "intent")
         self.no_shared_samples(intents)
-        return InteractionModel(invocation, intents, types, self.file)
+        return InteractionModel(invocation, intents, types, self.file, self.locale)
 
     def invocation(self, value: object, path: str) -> str:
         name = self.text(value, path)
@@ -156,7 +164,7 @@ class _Parser:
             raise self.fail(path, f"{name!r}: no leading, trailing or double spaces")
         if len(parts) < 2:
             raise self.fail(path, f"{name!r}: must have at least two words")
-        bad = sorted(set(parts) & FORBIDDEN_INVOCATION_WORDS)
+        bad = sorted(set(parts) & language_for(self.locale, self.file).forbidden_invocation_words)
         if bad:
             raise self.fail(path, f"{name!r}: launch, connecting or wake words {bad}")
         return name

@@ -25,8 +25,11 @@ from dataclasses import dataclass, field
 
 from heel_coach.catalogue.model import Catalogue, Focus, RoutineEntry
 from heel_coach.engine.speech_time import word_count
-from heel_coach.simulator.builtins import parse_duration, parse_number
+from heel_coach.simulator.language import ENGLISH, Language, language_for
 from heel_coach.simulator.normalize import words
+
+Template = str | Mapping[str, str]
+"""A prompt as ``voice.prompts`` holds it: text, or its forms (plural categories, select)."""
 
 REACTION_S = 1.0
 """Seconds a person takes to start speaking once done or once Alexa stops (our figure)."""
@@ -54,8 +57,6 @@ CUE_KEYS = (
     "effort.question",
 )
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
-READY = re.compile(r"\bsay ['\u2018\u201c\"]?ready\b", re.IGNORECASE)
-"""An invitation to say "ready" (e.g. after the equipment is named), in whatever prompt it comes."""
 WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.reps_start", "cue.passes_start")
 """A set starts with one of these: the moment a person first moves."""
 
@@ -81,34 +82,54 @@ class CueMatch:
 class CueReader:
     """Finds the prompts of ``CUE_KEYS`` in heard text, in the order they were said."""
 
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[tuple[str, re.Pattern[str], Mapping[str, str]], ...]
+    """(key, pattern, what the form itself tells: a select form's parameter and value)."""
 
     @classmethod
-    def from_templates(cls, templates: Mapping[str, str]) -> CueReader:
+    def from_templates(cls, templates: Mapping[str, Template]) -> CueReader:
+        """``templates``: a locale's prompts; a prompt with forms (plural, select) is heard in
+        any of its forms, and a select form says its value ("Left leg." is side=left)."""
         missing = [k for k in CUE_KEYS if k not in templates]
         if missing:
             raise KeyError(
                 f"prompts the simulated person listens for are missing: {missing} "
                 "(update heel_coach.simulator.person.CUE_KEYS and Person.react)"
             )
-        return cls(tuple((k, re.compile(template_pattern(templates[k]), re.IGNORECASE)) for k in CUE_KEYS))
+        return cls(
+            tuple(
+                (k, re.compile(template_pattern(form), re.IGNORECASE), told)
+                for k in CUE_KEYS
+                for form, told in _forms(templates[k])
+            )
+        )
 
     def read(self, text: str) -> list[CueMatch]:
         found = [
-            CueMatch(key, m.start(), {k: v for k, v in m.groupdict().items() if v is not None})
-            for key, pattern in self.patterns
+            CueMatch(key, m.start(), {**told, **{k: v for k, v in m.groupdict().items() if v is not None}})
+            for key, pattern, told in self.patterns
             for m in pattern.finditer(text)
         ]
         return sorted(found, key=lambda c: c.start)
 
 
-def number_in(text: str) -> int | None:
-    return parse_number(words(text))
+def _forms(template: Template) -> list[tuple[str, Mapping[str, str]]]:
+    """Every text of a prompt, with the parameter value a select form stands for."""
+    if isinstance(template, str):
+        return [(template, {})]
+    selector = template.get("select")
+    return [
+        (text, {selector: name} if selector else {}) for name, text in template.items() if name != "select"
+    ]
 
 
-def seconds_in(text: str) -> float | None:
+def number_in(text: str, language: Language = ENGLISH) -> int | None:
+    value = language.slot_parsers["AMAZON.NUMBER"](words(text))
+    return None if value is None else int(value)
+
+
+def seconds_in(text: str, language: Language = ENGLISH) -> float | None:
     """A spoken duration ("twelve minutes", "a minute and a half") in seconds."""
-    iso = parse_duration(words(text))
+    iso = language.slot_parsers["AMAZON.DURATION"](words(text))
     if iso is None:
         return None
     found = re.fullmatch(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", iso)
@@ -168,6 +189,14 @@ class Person:
     def routine_name(self) -> str:
         return self.catalogue.routine(self.routine_id).text[self.locale].name
 
+    @property
+    def language(self) -> Language:
+        return language_for(self.locale)
+
+    def says(self, meaning: str) -> str:
+        """What this person says for ``meaning`` ("next"), in their language."""
+        return self.language.person_says[meaning].format(routine=self.routine_name.lower())
+
     def _entry(self) -> RoutineEntry | None:
         for entry in self.catalogue.routine(self.routine_id).entries_for(self.focus):
             if entry.exercise.id == self.exercise_id:
@@ -193,7 +222,7 @@ class Person:
                 self.exercise_id = self._exercise_named(params.get("name", ""))
                 self.side, self.set_no, self.continuing = None, 1, False
             elif key == "cue.set":
-                self.set_no = number_in(params.get("set", "")) or self.set_no
+                self.set_no = number_in(params.get("set", ""), self.language) or self.set_no
             elif key == "cue.last_set":
                 entry = self._entry()
                 self.set_no = entry.dose.sets if entry is not None else self.set_no
@@ -211,27 +240,27 @@ class Person:
                     performed.append(done)
             elif key == "routine.start":
                 self.started = True
-                announced = seconds_in(params.get("duration", ""))
+                announced = seconds_in(params.get("duration", ""), self.language)
             elif key == "routine.finished":
                 self.finished = True
             elif key == "ask.foot":
-                answer = {"both": "both feet"}.get(self.foot, f"{self.foot} foot")
+                answer = self.says(f"foot.{self.foot}")
             elif key == "ask.focus":
-                answer = self.focus.value
+                answer = self.says(f"focus.{self.focus.value}")
             elif key == "welcome.resume.next":
-                answer = "yes" if self.started else "no"
+                answer = self.says("yes" if self.started else "no")
             elif key == "routine.none":
-                answer = f"start the {self.routine_name}"  # their routine was lost: start it again
+                answer = self.says("start")  # their routine was lost: start it again
             elif key == "effort.question":
-                answer = "about right"
+                answer = self.says("effort")
         self.performed.extend(performed)
-        if answer is None and not self.finished and READY.search(text):
-            answer = "ready"
+        if answer is None and not self.finished and self.language.ready_invitation.search(text):
+            answer = self.says("ready")
         if answer is None and not self.finished:
             if self.started:
-                answer = "next"
+                answer = self.says("next")
             else:
-                answer = f"start the {self.routine_name}"
+                answer = self.says("start")
                 self.started = True
         return Action(answer, work_s, tuple(performed), first_move, announced, self.finished)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from heel_coach.simulator.builtins import SLOT_EXAMPLES
+from heel_coach.simulator.language import language_for
 from heel_coach.simulator.model import InteractionModel, SlotType
 from heel_coach.simulator.normalize import normalize
 from heel_coach.simulator.utterance import SlotValue
@@ -49,6 +49,7 @@ def sample_utterances(
     one with the second (custom: a synonym, or the second value). At most
     ``limit_per_intent`` sentences per intent when given.
     """
+    slot_examples = language_for(model.locale, model.source).slot_examples
     for intent in model.intents:
         examples: dict[str, list[tuple[str, SlotValue]]] = {}
         for slot in intent.slots:
@@ -58,7 +59,7 @@ def sample_utterances(
             else:
                 examples[slot.name] = [
                     (spoken, SlotValue(normalize(spoken), value, None))
-                    for spoken, value in SLOT_EXAMPLES.get(slot.type, ())
+                    for spoken, value in slot_examples.get(slot.type, ())
                 ]
         count = 0
         for sample in intent.samples:

@@ -1,17 +1,31 @@
-"""Slot values for routines and exercises come from the catalogue, never typed twice.
+"""Interaction models per locale, from one source per language; slot values from the catalogue.
 
-`heel-coach model sync` writes them into the packaged model (``heel_coach/content/models``) and
-copies it to the checkout's ``interaction_models/<locale>.json``, the file uploaded to Alexa; a
-contract test fails when the catalogue, the packaged model and the upload copy disagree.
+Each language has one hand-edited model, that of its first supported locale (``en-US.json``,
+``de-DE.json``). Every other locale of the language is generated from it plus
+``models/additions/<locale>.yaml`` (samples and slot synonyms people there say in addition),
+so the English locales share every sample and differ only where their speakers do. In every
+model the routine and exercise slot values come from that locale's catalogue text, never
+typed twice.
+
+`heel-coach model sync` writes the packaged models (``heel_coach/content/models``) and copies
+each to the checkout's ``interaction_models/<locale>.json``, the file uploaded to Alexa; a
+contract test fails when the catalogue, a packaged model and its upload copy disagree.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from heel_coach.catalogue._fields import At, read_yaml
 from heel_coach.catalogue.model import Catalogue
-from heel_coach.resources import model_path, upload_model_path
+from heel_coach.errors import ContentError
+from heel_coach.locales import language_of
+from heel_coach.resources import CONTENT_DIR, model_path, upload_model_path
+
+ADDITIONS_DIR = "models/additions"
+CATALOGUE_TYPES = ("ROUTINE_NAME", "EXERCISE_NAME")
 
 
 def generated_types(catalogue: Catalogue, locale: str) -> dict[str, list[dict[str, Any]]]:
@@ -42,25 +56,74 @@ def _spoken(text: str) -> str:
     return " ".join(cleaned.replace("-", " ").split())
 
 
-def sync_model(catalogue: Catalogue, locale: str, *, write: bool) -> bool:
-    """True when the packaged model, or the checkout's upload copy, differs from the catalogue.
+def source_locale(catalogue: Catalogue, locale: str) -> str:
+    """The locale whose model is edited by hand for ``locale``'s language (the first listed)."""
+    return next(tag for tag in catalogue.locales if language_of(tag) == language_of(locale))
 
-    With ``write`` both are fixed; the upload copy is always the packaged model byte for byte.
-    """
-    path = model_path(locale)
-    model = json.loads(path.read_text(encoding="utf-8"))
-    types = model["interactionModel"]["languageModel"]["types"]
-    wanted = generated_types(catalogue, locale)
-    changed = False
-    for name, values in wanted.items():
+
+def build_model(catalogue: Catalogue, locale: str, root: Path = CONTENT_DIR) -> dict[str, Any]:
+    """The model ``locale`` ships: its language's source, its additions, its catalogue values."""
+    source = source_locale(catalogue, locale)
+    model: dict[str, Any] = json.loads(model_path(source).read_text(encoding="utf-8"))
+    language_model = model["interactionModel"]["languageModel"]
+    if locale != source:
+        _add(language_model, _additions(root, locale), f"{ADDITIONS_DIR}/{locale}.yaml")
+    types = language_model.setdefault("types", [])
+    for name, values in generated_types(catalogue, locale).items():
         existing = next((t for t in types if t["name"] == name), None)
         if existing is None:
             types.append({"name": name, "values": values})
-            changed = True
-        elif existing["values"] != values:
+        else:
             existing["values"] = values
-            changed = True
-    text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+    return model
+
+
+def _additions(root: Path, locale: str) -> dict[str, Any]:
+    """``models/additions/<locale>.yaml``: ``intents`` (name -> extra samples) and ``types``
+    (type -> value id -> extra synonyms). A locale without one gets its source as it is."""
+    relative = f"{ADDITIONS_DIR}/{locale}.yaml"
+    if not (root / relative).is_file():
+        return {}
+    at = At(relative)
+    data = read_yaml(root, relative)
+    if not isinstance(data, dict) or set(data) - {"intents", "types"}:
+        raise at.error("must be a mapping with intents and/or types")
+    return data
+
+
+def _add(language_model: dict[str, Any], additions: dict[str, Any], file: str) -> None:
+    intents = {i["name"]: i for i in language_model["intents"]}
+    for name, samples in (additions.get("intents") or {}).items():
+        if name not in intents:
+            raise ContentError(file, f"intents.{name}", "no such intent in the language's source model")
+        have = intents[name].setdefault("samples", [])
+        for sample in samples:
+            if sample in have:
+                raise ContentError(file, f"intents.{name}", f"{sample!r} is already in the source model")
+            have.append(sample)
+    types = {t["name"]: t for t in language_model.get("types", [])}
+    for name, by_id in (additions.get("types") or {}).items():
+        if name not in types or name in CATALOGUE_TYPES:
+            raise ContentError(file, f"types.{name}", "not a hand-written slot type of the source model")
+        values = {v.get("id"): v for v in types[name]["values"]}
+        for value_id, synonyms in by_id.items():
+            if value_id not in values:
+                raise ContentError(file, f"types.{name}.{value_id}", "no such value id")
+            have = values[value_id]["name"].setdefault("synonyms", [])
+            have.extend(s for s in synonyms if s not in have)
+
+
+def render(model: dict[str, Any]) -> str:
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def sync_model(catalogue: Catalogue, locale: str, *, write: bool, root: Path = CONTENT_DIR) -> bool:
+    """True when the packaged model, or the checkout's upload copy, differs from what
+    ``build_model`` makes. With ``write`` both are fixed; the upload copy is always the
+    packaged model byte for byte."""
+    text = render(build_model(catalogue, locale, root))
+    path = model_path(locale)
+    changed = not path.is_file() or path.read_text(encoding="utf-8") != text
     if changed and write:
         path.write_text(text, encoding="utf-8")
     upload = upload_model_path(locale)

@@ -1,123 +1,80 @@
-"""Durations, counts and lists in words, per language. Logic lives here, not in prompt files.
+"""Durations, counts and lists in the words of one locale: the one phrasing layer.
 
-Counted nouns agree with their number through ``count``: the wording of each plural form is
-locale data (``count.<noun>.<form>`` prompt keys), the choice of form is the language's plural
-rule (``PLURAL_RULES``, CLDR's cardinal categories). A template never puts a plural noun after
-a number placeholder; ``tests/unit/voice/test_voice_agreement.py`` checks that and renders
-every prompt the skill can say.
+The words live in the locale's prompt files (``duration.*``, ``count.*``); the rules come from
+libraries: CLDR plural categories and list patterns through Babel (``voice.formatting``),
+numbers in words through num2words. So "one repetition" / "ten repetitions" and "eine
+Wiederholung" / "zehn Wiederholungen" agree without a plural rule written here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
+from typing import Literal
 
+from heel_coach.voice import formatting
 from heel_coach.voice.prompts import Prompts
 
-_SMALL = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
+class Phrasing:
+    """Phrases for the locale of ``prompts``; cheap to build, holds no state."""
 
-def number_words(n: int) -> str:
-    """0..999 in English words; larger numbers as digits."""
-    if n < 0 or n > 999:
-        return str(n)
-    if n < 20:
-        return _SMALL[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + (f"-{_SMALL[ones]}" if ones else "")
-    hundreds, rest = divmod(n, 100)
-    return f"{_SMALL[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+    def __init__(self, prompts: Prompts) -> None:
+        self.prompts = prompts
+        self.locale = prompts.locale
 
+    def number(self, n: int) -> str:
+        """ "seven", "sieben"."""
+        return formatting.number_words(self.locale, n)
 
-def _one_other(n: int) -> str:
-    return "one" if n == 1 else "other"
+    def count(self, key: str, n: int) -> str:
+        """A counted noun from a plural prompt: ``count("count.sets", 3)`` -> "three sets"."""
+        return self.prompts.get(key, count=n)
 
+    def duration(self, seconds: float) -> str:
+        """Exact, for cues: "thirty seconds", "one minute", "a minute and a half",
+        "two minutes and fifteen seconds"."""
+        total = int(round(seconds))
+        minutes, secs = divmod(total, 60)
+        if minutes == 0:
+            return self.count("duration.seconds", secs)
+        if secs == 0:
+            return self.count("duration.minutes", minutes)
+        if (minutes, secs) == (1, 30):
+            return self.prompts.get("duration.minute_and_a_half")
+        return self.prompts.get(
+            "duration.minutes_and_seconds",
+            minutes=self.count("duration.minutes", minutes),
+            seconds=self.count("duration.seconds", secs),
+        )
 
-PLURAL_RULES: Mapping[str, Callable[[int], str]] = MappingProxyType({"en": _one_other, "de": _one_other})
-"""Language -> CLDR cardinal plural category of a whole number (English and German: "one" for
-1, "other" otherwise). A language without a rule here cannot be counted and is refused."""
+    def approximate_duration(self, seconds: float) -> str:
+        """Rounded, for totals: "four and a half minutes", "twenty-five minutes".
 
+        Under ten minutes it rounds to half a minute, so an announced length stays within 10%
+        of the real one down to a two-and-a-half-minute routine; above, to the minute.
+        """
+        if seconds < 60:
+            return self.prompts.get("duration.under_a_minute")
+        if seconds < 585:
+            whole, half = divmod(int(seconds / 30 + 0.5), 2)
+            if half:
+                return self.count("duration.minutes_and_a_half", whole)
+            return self.count("duration.minutes", whole)
+        return self.count("duration.minutes", int(seconds / 60 + 0.5))
 
-def plural_form(locale: str, n: int) -> str:
-    language = locale.split("-")[0]
-    try:
-        rule = PLURAL_RULES[language]
-    except KeyError:
-        raise KeyError(f"no plural rule for {locale!r}") from None
-    return rule(n)
+    def join(self, items: Sequence[str], style: Literal["standard", "or"] = "standard") -> str:
+        """ "a, b, and c" (en-US), "a, b and c" (en-GB), "a, b und c" (de); "or" lists alike."""
+        return formatting.join_list(self.locale, items, style)
 
-
-def count(prompts: Prompts, noun: str, n: int) -> str:
-    """ "one set", "three sets", "once": the locale's ``count.<noun>.<form>`` with ``n`` in words."""
-    return prompts.get(f"count.{noun}.{plural_form(prompts.locale, n)}", n=number_words(n))
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{number_words(n)} {one if n == 1 else many}"
-
-
-def duration(seconds: float) -> str:
-    """Exact duration for cues: "thirty seconds", "one minute", "one minute and thirty seconds"."""
-    total = int(round(seconds))
-    minutes, secs = divmod(total, 60)
-    if minutes == 0:
-        return plural(secs, "second", "seconds")
-    if secs == 0:
-        return plural(minutes, "minute", "minutes")
-    if secs == 30 and minutes == 1:
-        return "a minute and a half"
-    return f"{plural(minutes, 'minute', 'minutes')} and {plural(secs, 'second', 'seconds')}"
-
-
-def approximate_duration(seconds: float) -> str:
-    """Rounded duration for totals: "four and a half minutes", "twenty-five minutes".
-
-    Under ten minutes it rounds to half a minute, so an announced length stays within 10% of
-    the real one down to a two-and-a-half-minute routine; above, to the minute.
-    """
-    if seconds < 60:
-        return "under a minute"
-    if seconds < 585:
-        halves = int(seconds / 30 + 0.5)
-        whole, half = divmod(halves, 2)
-        if half:
-            return f"{number_words(whole)} and a half minutes"
-        return plural(whole, "minute", "minutes")
-    minutes = int(seconds / 60 + 0.5)
-    return plural(minutes, "minute", "minutes")
-
-
-def join_list(items: Sequence[str], conjunction: str = "and") -> str:
-    items = [i for i in items if i]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    if len(items) == 2:
-        return f"{items[0]} {conjunction} {items[1]}"
-    return ", ".join(items[:-1]) + f", {conjunction} {items[-1]}"
-
-
-def join_choices(choices: Sequence[Sequence[str]]) -> str:
-    """Things to have, each a choice: "a small foam roller or a massage ball, and a chair".
-    A comma keeps the last "and" from reading as one more alternative."""
-    items = [join_list(list(choice), "or") for choice in choices if choice]
-    if len(items) == 2 and len(choices[0]) > 1:
-        return f"{items[0]}, and {items[1]}"
-    return join_list(items)
+    def choices(self, choices: Sequence[Sequence[str]]) -> str:
+        """Things to have, each a choice: "a small foam roller or a massage ball, and a chair".
+        Two items of which the first is a choice use ``list.choices_pair``: English wants a
+        comma there so the "and" does not read as one more alternative; German does not."""
+        items = [self.join(list(choice), "or") for choice in choices if choice]
+        if len(items) == 2 and len(choices[0]) > 1:
+            return self.prompts.get("list.choices_pair", first=items[0], second=items[1])
+        return self.join(items)
 
 
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def with_article(noun: str) -> str:
-    """ "wall" -> "a wall", "exercise mat" -> "an exercise mat"."""
-    if noun.split(" ", 1)[0] in {"a", "an", "the", "your", "some"}:
-        return noun
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -33,7 +33,7 @@ from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, step_script
 from heel_coach.screens.requests import Show, ShowSafety, ShowStep
 from heel_coach.screens.views import SafetyTopic
-from heel_coach.voice import phrasing
+from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
 
@@ -67,6 +67,7 @@ class Speaker:
         self.prompts = prompts
         self.locale = locale
         self.silence = silence
+        self.words = Phrasing(prompts)
 
     # -- plain text -------------------------------------------------------------------------
     def text(self, key: str, **params: object) -> str:
@@ -88,7 +89,7 @@ class Speaker:
         return self.text(f"foot.{foot.value}")
 
     def red_flags(self) -> str:
-        return self.text("red_flags", items=phrasing.join_list(list(self.safety().red_flags), "or"))
+        return self.text("red_flags", items=self.words.join(self.safety().red_flags, "or"))
 
     def contraindications(self) -> str:
         """The short massage warning (the engine's ``massage.safety`` cue), said once per user
@@ -98,7 +99,7 @@ class Speaker:
 
     def contraindications_full(self) -> str:
         """Seed 003's whole list, said on request ("massage safety") and shown on a card."""
-        items = phrasing.join_list(list(self.safety().massage_contraindications), "or")
+        items = self.words.join(self.safety().massage_contraindications, "or")
         return self.text("massage.contraindications", items=items)
 
     def routine_list(self, total_s: Callable[[str], float]) -> str:
@@ -107,14 +108,14 @@ class Speaker:
             self.text(
                 "routines.list.item",
                 name=self.routine_name(r),
-                duration=phrasing.approximate_duration(total_s(r.id)),
+                duration=self.words.approximate_duration(total_s(r.id)),
             )
             for r in self.catalogue.routines.values()
         ]
         return self.text(
             "routines.list",
             routines=self.counted("routines", len(items)),
-            items=phrasing.join_list(items),
+            items=self.words.join(items),
         )
 
     # -- exercise content --------------------------------------------------------------------
@@ -155,7 +156,7 @@ class Speaker:
         names = self.catalogue.equipment[self.locale]
         required = [[names[i] for i in n.any_of] for n in needs if not n.optional]
         optional = [[names[i] for i in n.any_of] for n in needs if n.optional]
-        return phrasing.join_choices(required), phrasing.join_choices(optional)
+        return self.words.choices(required), self.words.choices(optional)
 
     def needs_sentences(self, exercise: Exercise) -> list[str]:
         """ "What do I need" for one exercise."""
@@ -189,17 +190,20 @@ class Speaker:
 
     def counted(self, noun: str, n: int) -> str:
         """ "one repetition", "ten repetitions": the locale's form for the number."""
-        return phrasing.count(self.prompts, noun, n)
+        return self.words.count(f"count.{noun}", n)
 
     def dose_phrase(self, entry: RoutineEntry, foot: Foot) -> str:
         """The dose in one sentence; "on each foot" (or leg) only when both feet are worked."""
         dose, parts = entry.dose, []
         if dose.hold_s is not None:
             reps = dose.reps or 1
-            hold = phrasing.duration(dose.hold_s)
-            parts.append(f"hold for {hold}" + (f", {self.counted('times', reps)}" if reps > 1 else ""))
+            hold = self.words.duration(dose.hold_s)
+            if reps > 1:
+                parts.append(self.text("dose.hold_times", duration=hold, times=self.counted("times", reps)))
+            else:
+                parts.append(self.text("dose.hold", duration=hold))
         elif dose.duration_s is not None:
-            parts.append(f"keep going for {phrasing.duration(dose.duration_s)}")
+            parts.append(self.text("dose.keep_going", duration=self.words.duration(dose.duration_s)))
         elif dose.reps is not None:
             noun = "passes" if entry.exercise.is_massage else "repetitions"
             parts.append(self.counted(noun, dose.reps))
@@ -207,7 +211,7 @@ class Speaker:
             parts.append(self.counted("sets", dose.sets))
         if parts and entry.exercise.sides is Sides.EACH and foot is Foot.BOTH:
             parts.append(self.text(f"dose.each_side.{entry.exercise.limb.value}"))
-        return phrasing.capitalise(", ".join(parts)) + "." if parts else ""
+        return capitalise(", ".join(parts)) + "." if parts else ""
 
     def voice(self, listener: Listener | None = None) -> RoutineVoice:
         """The wording of a routine for one user (the ``Voicing`` announced lengths use)."""
@@ -249,7 +253,7 @@ class Speaker:
                 seconds = voice.seconds(plan, event.position)
                 reply.speech.sentence(
                     self.text(
-                        "remaining", duration=phrasing.approximate_duration(seconds), exercises=exercises
+                        "remaining", duration=self.words.approximate_duration(seconds), exercises=exercises
                     )
                 )
                 reply.reprompt = self.text("reprompt.step")
@@ -258,18 +262,17 @@ class Speaker:
         return reply
 
     def cue_text(self, cue: Cue) -> str:
-        """A timing cue's words: numbers in words, a side or count starting a sentence capitalised."""
+        """A timing cue's words: numbers in words, a count starting a sentence capitalised.
+        A side stays its id ("left"): the prompt selects its form by it (German genders)."""
         params: dict[str, object] = dict(cue.params)
-        if "side" in params:
-            side = str(params["side"])
-            params["side"] = phrasing.capitalise(side) if cue.key.startswith("cue.side.") else side
         if "seconds" in params:
-            params["duration"] = phrasing.duration(float(params["seconds"]))  # type: ignore[arg-type]
+            params["duration"] = self.words.duration(float(params["seconds"]))  # type: ignore[arg-type]
+        plural = self.prompts.is_plural(cue.key)
         for key in ("set", "sets", "n", "count"):
-            if key in params:
-                params[key] = phrasing.number_words(int(params[key]))  # type: ignore[call-overload]
+            if key in params and not (plural and key == "count"):
+                params[key] = self.words.number(int(params[key]))  # type: ignore[call-overload]
         if cue.key == "cue.count":
-            params["n"] = phrasing.capitalise(str(params["n"]))
+            params["n"] = capitalise(str(params["n"]))
         return self.text(cue.key, **params)
 
 
@@ -315,8 +318,8 @@ class RoutineVoice:
         sp, key, params = self.speaker, cue.key, dict(cue.params)
         if key == "exercise.intro":
             exercise = sp.catalogue.exercise(str(params["exercise"]))
-            number = phrasing.number_words(int(params["number"]))
-            total = phrasing.number_words(int(params["count"]))
+            number = sp.words.number(int(params["number"]))
+            total = sp.words.number(int(params["count"]))
             return [sp.text("exercise.intro", number=number, count=total, name=sp.exercise_name(exercise))]
         if key == "exercise.instructions":
             exercise_id = str(params["exercise"])
@@ -343,7 +346,7 @@ class RoutineVoice:
                     self.start_key,
                     routine=sp.routine_name(routine),
                     foot_phrase=sp.foot_phrase(plan.foot),
-                    duration=phrasing.approximate_duration(seconds),
+                    duration=sp.words.approximate_duration(seconds),
                 )
             ]
         if key == "routine.equipment":
@@ -356,7 +359,7 @@ class RoutineVoice:
                 sp.text("routine.finished", routine=sp.routine_name(routine)),
                 sp.text(
                     "routine.finished.summary",
-                    done=phrasing.number_words(done),
+                    done=sp.words.number(done),
                     exercises=sp.counted("exercises", count),
                 ),
                 sp.red_flags(),

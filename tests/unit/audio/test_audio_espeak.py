@@ -95,3 +95,18 @@ def test_choose_engine_explicit_and_invalid(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(EspeakEngine, "available", lambda self: False)
     with pytest.raises(SpeechEngineError, match="no speech engine"):
         choose_engine("auto", lambda: False)
+
+
+@pytest.mark.parametrize(
+    ("locale", "voices", "text"),
+    [
+        ("en-US", ["en-us", "en"], "Hold for thirty seconds."),
+        ("en-GB", ["en-gb", "en"], "Hold for thirty seconds."),
+        ("en-IN", ["en-in", "en"], "Hold for thirty seconds."),
+        ("de-DE", ["de-de", "de"], "Halte dreißig Sekunden."),
+    ],
+)
+def test_every_supported_language_has_an_offline_voice(locale: str, voices: list[str], text: str) -> None:
+    assert tts.espeak_voice_names(locale) == voices
+    pcm = EspeakEngine().synthesize(text, locale=locale)
+    assert 0.5 < pcm.duration_s < 5.0 and _rms(pcm) > 500

@@ -41,8 +41,8 @@ def fake(
     proxy: InterceptingProxy, pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> FakeGTTS:
     fake = FakeGTTS(wait=proxy.wait)
-    for host in ("translate.google.com", "translate.google.co.uk"):
-        proxy.route(host, fake)
+    for tld in ("com", "co.uk", "ca", "com.au", "co.in", "de"):
+        proxy.route(f"translate.google.{tld}", fake)
     bundle = pki.write_ca_bundle(tmp_path / "ca.pem")
     for name in CLEAR_ENV:
         monkeypatch.delenv(name, raising=False)
@@ -65,9 +65,22 @@ def test_synthesize_goes_through_the_proxy_and_decodes(
     assert all(r.tls for r in proxy.requests)
 
 
-def test_locale_selects_the_regional_host(fake: FakeGTTS) -> None:
-    GTTSEngine().synthesize("Switch feet.", locale="en-GB")
-    assert [(c.host, c.lang) for c in fake.calls] == [("translate.google.co.uk", "en")]
+@pytest.mark.parametrize(
+    ("locale", "host", "lang"),
+    [
+        ("en-US", "translate.google.com", "en"),
+        ("en-GB", "translate.google.co.uk", "en"),
+        ("en-CA", "translate.google.ca", "en"),
+        ("en-AU", "translate.google.com.au", "en"),
+        ("en-IN", "translate.google.co.in", "en"),
+        ("de-DE", "translate.google.de", "de"),
+    ],
+)
+def test_each_supported_locale_is_rendered_with_its_own_accent(
+    fake: FakeGTTS, locale: str, host: str, lang: str
+) -> None:
+    GTTSEngine().synthesize("Switch feet.", locale=locale)
+    assert [(c.host, c.lang) for c in fake.calls] == [(host, lang)]
 
 
 def test_long_text_is_split_by_gtts_and_parts_are_joined(fake: FakeGTTS) -> None:

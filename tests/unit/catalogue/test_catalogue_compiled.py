@@ -47,7 +47,7 @@ def test_start_up_reads_the_compiled_copy_without_importing_yaml() -> None:
 
 
 def test_an_edited_file_is_parsed_again(content: Path) -> None:
-    names = content / "locales" / "en-US" / "routines.yaml"
+    names = content / "locales" / "en" / "routines.yaml"
     assert load_catalogue(content).routines["full"].text["en-US"].name == "full heel routine"
     text = names.read_text(encoding="utf-8")
     names.write_text(text.replace("name: full heel routine", "name: whole heel routine", 1), encoding="utf-8")

@@ -162,5 +162,5 @@ def test_exercise_ids_by_focus(exported: dict[str, Any]) -> None:
 
 
 def test_unknown_locale(catalogue: Catalogue) -> None:
-    with pytest.raises(KeyError, match="de-DE"):
-        catalogue_as_json(catalogue, fake_total, locale="de-DE")
+    with pytest.raises(KeyError, match="fr-FR"):
+        catalogue_as_json(catalogue, fake_total, locale="fr-FR")

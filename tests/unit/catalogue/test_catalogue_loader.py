@@ -18,10 +18,10 @@ Key = str | int
 SOLE = "catalogue/exercises/sole-roll.yaml"
 PFS = "catalogue/exercises/plantar-fascia-stretch.yaml"
 ROUTINES = "catalogue/routines.yaml"
-EX_TEXT = "locales/en-US/exercises.yaml"
-RO_TEXT = "locales/en-US/routines.yaml"
-SAFETY = "locales/en-US/safety.yaml"
-EQUIPMENT = "locales/en-US/equipment.yaml"
+EX_TEXT = "locales/en/exercises.yaml"
+RO_TEXT = "locales/en/routines.yaml"
+SAFETY = "locales/en/safety.yaml"
+EQUIPMENT = "locales/en/equipment.yaml"
 TOE = "catalogue/exercises/toe-raise.yaml"
 OUR_PACE = {"value": 3, "source": "ours", "why": "a test"}
 OUR_REST = {"value": 30, "source": "ours", "why": "a test"}
@@ -341,19 +341,30 @@ def test_stray_file_in_exercises(content: Path) -> None:
 
 
 def test_every_locale_must_be_complete(content: Path) -> None:
-    other = content / "locales/de-DE"
-    other.mkdir()
-    shutil.copy(content / EX_TEXT, other / "exercises.yaml")
-    expect(content, "locales/de-DE/routines.yaml", "<root>")
+    (content / "locales/locales.yaml").write_text("locales: [en-US, fr-FR]\n")
+    (content / "locales/fr").mkdir()
+    shutil.copy(content / EX_TEXT, content / "locales/fr/exercises.yaml")
+    expect(content, "locales/fr/routines.yaml", "<root>")
 
 
-def test_second_locale_is_loaded(content: Path) -> None:
-    shutil.copytree(content / "locales/en-US", content / "locales/en-GB")
+def test_a_locale_without_its_own_files_speaks_its_languages_source(content: Path) -> None:
+    (content / "locales/locales.yaml").write_text("locales: [en-US, en-GB]\n")
+    (content / "locales/en-GB").mkdir()
+    (content / "locales/en-GB/routines.yaml").write_text("quick:\n  name: quick programme\n")
     loaded = load_catalogue(content)
-    assert loaded.locales == ("en-GB", "en-US")
+    assert loaded.locales == ("en-US", "en-GB")
     assert set(loaded.safety) == {"en-GB", "en-US"}
     assert all(set(e.text) == {"en-GB", "en-US"} for e in loaded.exercises.values())
-    assert all(set(r.text) == {"en-GB", "en-US"} for r in loaded.routines.values())
+    assert loaded.routines["quick"].text["en-GB"].name == "quick programme"
+    assert loaded.routines["quick"].text["en-US"].name == "quick routine"
+    assert loaded.routines["full"].text["en-GB"] == loaded.routines["full"].text["en-US"]
+    assert "tumours" in " ".join(loaded.safety["en-GB"].massage_contraindications)
+    assert "tumors" in " ".join(loaded.safety["en-US"].massage_contraindications)
+
+
+def test_an_override_of_an_unknown_exercise_names_the_override_file(content: Path) -> None:
+    (content / "locales/en-US/exercises.yaml").write_text("sole-rol:\n  name: sole roll\n")
+    expect(content, "locales/en-US/exercises.yaml", "sole-rol")
 
 
 def test_error_message_names_file_and_field(edit: Edit) -> None:
@@ -364,7 +375,7 @@ def test_error_message_names_file_and_field(edit: Edit) -> None:
 
 
 def test_default_root_is_the_package_content(catalogue: Catalogue) -> None:
-    assert catalogue.locales == ("en-US",)
+    assert catalogue.locales == ("en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE")
     assert "sole-roll" in catalogue.exercises
 
 

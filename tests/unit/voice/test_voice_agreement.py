@@ -11,12 +11,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from babel import UnknownLocaleError
 
 from heel_coach.catalogue.model import Catalogue, Focus, Limb
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot, Plan, build_plan
-from heel_coach.voice import phrasing
+from heel_coach.voice import formatting
+from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts, available_locales, load_prompts
 from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.ssml import to_display_text
@@ -71,31 +73,37 @@ def test_the_checks_catch_what_they_are_for() -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_counted_noun_has_every_plural_form_and_agrees(locale: str) -> None:
     prompts = load_prompts(locale)
-    nouns = {k.split(".")[1] for k in prompts.strings if k.startswith("count.")}
-    assert {"repetitions", "sets", "exercises", "times"} <= nouns
+    words = Phrasing(prompts)
+    nouns = {k for k in prompts.strings if k.startswith("count.")}
+    assert {"count.repetitions", "count.sets", "count.exercises", "count.times", "count.routines"} <= nouns
     for noun in sorted(nouns):
+        assert prompts.is_plural(noun), noun
         for n in (1, 2, 5, 12, 21):
-            said = phrasing.count(prompts, noun, n)
+            said = words.count(noun, n)
             assert not agreement_errors(said), said
-        assert phrasing.count(prompts, noun, 1) != phrasing.count(prompts, noun, 2)
+        assert words.count(noun, 1) != words.count(noun, 2)
 
 
 def test_plural_forms_follow_the_language_rule() -> None:
-    assert [phrasing.plural_form("en-US", n) for n in (0, 1, 2, 21)] == ["other", "one", "other", "other"]
-    with pytest.raises(KeyError):
-        phrasing.plural_form("xx-XX", 1)
+    """CLDR through Babel, not a rule of ours."""
+    for locale in ("en-US", "de-DE"):
+        categories = [formatting.plural_category(locale, n) for n in (0, 1, 2, 21)]
+        assert categories == ["other", "one", "other", "other"]
+    with pytest.raises(UnknownLocaleError):
+        formatting.plural_category("xx-XX", 1)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_no_template_puts_a_plural_noun_after_a_number(locale: str) -> None:
-    """Agreement lives in ``count.<noun>.<form>``; elsewhere a number never precedes a noun."""
+    """Agreement lives in plural prompts (CLDR forms); elsewhere a number never precedes a noun."""
     prompts = load_prompts(locale)
     wrong = {
         key: text
-        for key, text in prompts.strings.items()
-        if NUMBER_PLACEHOLDER.search(text)
-        and not key.startswith("count.")
-        and not key.endswith((".one", ".other", ".many"))
+        for key, template in prompts.strings.items()
+        for text in (
+            [template] if isinstance(template, str) else [t for f, t in template.items() if f != "select"]
+        )
+        if NUMBER_PLACEHOLDER.search(text) and not prompts.is_plural(key) and not key.endswith(".many")
     }
     assert not wrong, wrong
 
@@ -106,9 +114,10 @@ def test_no_template_puts_a_plural_noun_after_a_number(locale: str) -> None:
 def values_for(prompts: Prompts, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     """What the code passes for each placeholder name (from the same phrasing functions)."""
     locale = prompts.locale
-    numbers = tuple(phrasing.number_words(n) for n in (1, 2, 5))
+    words = Phrasing(prompts)
+    numbers = tuple(words.number(n) for n in (1, 2, 5))
     counted = {
-        noun: tuple(phrasing.count(prompts, noun, n) for n in (1, 2, 5))
+        noun: tuple(words.count(f"count.{noun}", n) for n in (1, 2, 5))
         for noun in ("routines", "exercises", "repetitions")
     }
     return {
@@ -119,10 +128,11 @@ def values_for(prompts: Prompts, catalogue: Catalogue) -> dict[str, tuple[str, .
         "set": numbers,
         "sets": numbers,
         "routines": counted["routines"],
+        "times": tuple(words.count("count.times", n) for n in (1, 2, 5)),
         "exercises": counted["exercises"],
-        "repetitions": tuple(phrasing.capitalise(r) for r in counted["repetitions"]),
-        "duration": tuple(phrasing.duration(s) for s in (1, 30, 60, 90, 125))
-        + tuple(phrasing.approximate_duration(s) for s in (30, 60, 300)),
+        "repetitions": tuple(capitalise(r) for r in counted["repetitions"]),
+        "duration": tuple(words.duration(s) for s in (1, 30, 60, 90, 125))
+        + tuple(words.approximate_duration(s) for s in (30, 60, 300)),
         "side": ("right", "left"),
         "first": ("right",),
         "second": ("left",),
@@ -156,23 +166,22 @@ def values_for(prompts: Prompts, catalogue: Catalogue) -> dict[str, tuple[str, .
 
 
 ONLY = {
-    r"count\.[a-z_]+\.one": {"n": ("one",)},
-    r"count\.[a-z_]+\.other": {"n": ("two", "five")},
     r".*\.many": {"count": ("two", "five")},
     r"reminder\.cancel\.confirm_all": {"count": ("two", "five")},
     r"progress\.(strength|stretch)": {"count": ("once", "twice", "five times")},
-    r"screen\.dose\.reps\.one": {"count": ("1",)},
-    r"screen\.dose\.reps\.other": {"count": ("2", "10")},
-    r"screen\.dose\.sets\.other": {"sets": ("2", "3")},
     r"screen\.overview\.total": {"minutes": ("7", "45")},  # every routine is over a minute
 }
-"""Keys the code only calls with some values (``.one``/``.many`` forms, "all N reminders")."""
+"""Keys the code only calls with some values (``.many`` forms, "all N reminders")."""
+
+COUNTS = (0, 1, 2, 5, 12, 21)
+"""What a plural prompt (CLDR forms, ``Prompts.get(key, count=n)``) is rendered with."""
 
 
 def renders(prompts: Prompts, catalogue: Catalogue) -> Iterator[tuple[str, str]]:
     table = values_for(prompts, catalogue)
     for key in sorted(prompts.strings):
-        names = sorted(prompts.placeholders(key))
+        plural = prompts.is_plural(key)
+        names = sorted(prompts.placeholders(key) - ({"count"} if plural else set()))
         missing = [n for n in names if n not in table]
         assert not missing, f"{key}: add values for {missing} to this test"
         choices = dict(table)
@@ -180,7 +189,12 @@ def renders(prompts: Prompts, catalogue: Catalogue) -> Iterator[tuple[str, str]]
             if re.fullmatch(pattern, key):
                 choices.update(only)
         for combo in itertools.product(*(choices[n] for n in names)):
-            yield key, prompts.get(key, **dict(zip(names, combo, strict=True)))
+            params: dict[str, object] = dict(zip(names, combo, strict=True))
+            if not plural:
+                yield key, prompts.get(key, **params)
+                continue
+            for n in COUNTS:
+                yield key, prompts.get(key, count=n, **params)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -256,9 +270,11 @@ def test_the_warning_signs_are_one_grammatical_sentence(locale: str, catalogue: 
     speaker = Speaker(catalogue, load_prompts(locale), locale)
     flags = speaker.red_flags()
     items = catalogue.safety[locale].red_flags
-    assert (
-        flags == "Please see a health professional if you have " + phrasing.join_list(list(items), "or") + "."
-    )
-    assert flags.count(".") == 1 and ", or " in flags
-    for item in items:  # each follows "if you have": a noun phrase, not a clause
-        assert not re.match(r"(you|it|your|pain is|pain continues)\b", item), item
+    prompts = load_prompts(locale)
+    assert flags == prompts.get("red_flags", items=Phrasing(prompts).join(items, "or"))
+    assert flags.count(".") == 1
+    if locale.startswith("en-"):
+        assert flags.startswith("Please see a health professional if you have ")
+        assert (", or " in flags) == (locale == "en-US"), "CLDR's list commas: Oxford comma in en-US only"
+        for item in items:  # each follows "if you have": a noun phrase, not a clause
+            assert not re.match(r"(you|it|your|pain is|pain continues)\b", item), item

@@ -11,10 +11,12 @@ from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot, Plan, build_plan
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.voice.phrasing import approximate_duration
+from heel_coach.voice.phrasing import Phrasing
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.ssml import SilenceClips, pauses_in, to_display_text
+
+ENGLISH = Phrasing(load_prompts("en-US"))
 
 CLIPS = SilenceClips(
     (1, 2, 3, 4, 5, 10, 15, 20, 30, 45, 60, 90), lambda n: f"https://x.test/silence-{n}s.mp3"
@@ -71,7 +73,7 @@ def test_the_announced_length_is_the_time_of_the_whole_run(
     replies, played = straight_run(speaker, plan, speaker.voice(listener))
     assert abs(announced - played) <= 0.02 * played, (announced, played)
     first = to_display_text(replies[0].speech.build())
-    assert f": about {approximate_duration(announced)}." in first
+    assert f": about {ENGLISH.approximate_duration(announced)}." in first
 
 
 def test_how_long_is_left_counts_what_is_still_to_be_said(speaker: Speaker, catalogue: Catalogue) -> None:
@@ -84,7 +86,7 @@ def test_how_long_is_left_counts_what_is_still_to_be_said(speaker: Speaker, cata
     _, rest = straight_run(speaker, plan, voice)
     first_step = voice.seconds(plan) - voice.seconds(plan, 1)
     assert voice.seconds(plan, 1) == pytest.approx(rest - first_step, rel=0.02)
-    assert approximate_duration(voice.seconds(plan, 1)) in to_display_text(reply.speech.build())
+    assert ENGLISH.approximate_duration(voice.seconds(plan, 1)) in to_display_text(reply.speech.build())
 
 
 def test_a_returning_user_hears_the_short_form_and_a_shorter_length(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from heel_coach.catalogue.model import Exercise, Focus, Sides
 from heel_coach.engine.plan import Plan, Step
-from heel_coach.voice import phrasing
 from heel_coach.voice.features.safety import hold_place
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -133,8 +132,8 @@ def sets_left(turn: Turn, reply: Reply) -> Reply:
         reply.speech.sentence(
             turn.text(
                 "sets.current",
-                set=phrasing.number_words(segment.set_no),
-                sets=phrasing.number_words(segment.sets),
+                set=turn.speaker.words.number(segment.set_no),
+                sets=turn.speaker.words.number(segment.sets),
                 exercise=name,
             )
         )
@@ -142,7 +141,7 @@ def sets_left(turn: Turn, reply: Reply) -> Reply:
         reply.speech.sentence(turn.text("sets.single", exercise=name))
     after = plan.exercise_count() - (step.entry_index + 1)
     if after:
-        exercises = phrasing.count(turn.speaker.prompts, "exercises", after)
+        exercises = turn.speaker.counted("exercises", after)
         reply.speech.sentence(turn.text("sets.after", exercises=exercises))
     else:
         reply.speech.sentence(turn.text("sets.last_exercise"))

@@ -15,7 +15,6 @@ from heel_coach.persistence.adapter import user_id_key
 from heel_coach.persistence.store import HISTORY_DAYS, SessionRecord, UserStore
 from heel_coach.progress import stats
 from heel_coach.screens.requests import ShowProgress
-from heel_coach.voice import phrasing
 from heel_coach.voice.alexa_api import learn_time_zone
 from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
@@ -90,14 +89,11 @@ def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | Non
 
 
 def _count(turn: Turn, n: int, unit: str) -> str:
-    key = f"progress.{unit}.one" if n == 1 else f"progress.{unit}.many"
-    return turn.text(key, count=phrasing.number_words(n))
+    return turn.text(f"progress.{unit}", count=n)
 
 
 def _times(turn: Turn, n: int) -> str:
-    if n <= 2:
-        return turn.text(("progress.times.zero", "progress.times.one", "progress.times.two")[n])
-    return turn.text("progress.times.many", count=phrasing.number_words(n))
+    return turn.text("progress.times", count=n)
 
 
 def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
@@ -115,7 +111,7 @@ def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
     else:
         reply.speech.sentence(turn.text("progress.week.none"))
     if p.streak:
-        days = turn.text("progress.streak.days", count=phrasing.number_words(p.streak))
+        days = turn.text("progress.streak.days", count=p.streak)
         reply.speech.sentence(turn.text("progress.streak", days=days))
     else:
         reply.speech.sentence(turn.text("progress.streak.none"))

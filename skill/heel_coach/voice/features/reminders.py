@@ -11,6 +11,7 @@ says what happened and what to do, never a claim that a reminder exists.
 from __future__ import annotations
 
 import logging
+from datetime import time as clock
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -18,8 +19,8 @@ from ask_sdk_model.interfaces.connections import SendRequestDirective
 
 from heel_coach.errors import ServiceError
 from heel_coach.reminders.schedule import DAY_SETS, SUGGESTIONS, LocalTime, days_for, routine_for
-from heel_coach.services.reminders import REMINDERS_SCOPE, Reminder, RemindersClient
-from heel_coach.voice import phrasing
+from heel_coach.services.reminders import DAYS, REMINDERS_SCOPE, Reminder, RemindersClient
+from heel_coach.voice import formatting
 from heel_coach.voice.alexa_api import AlexaApi, api_of, fetch_time_zone
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ReminderItem, ReminderRequest, Reminders
@@ -41,11 +42,10 @@ _ERROR_KEYS = {
 
 
 def say_time(turn: Turn, time: LocalTime) -> str:
-    hour = time.hour % 12 or 12
-    meridiem = turn.text("time.am" if time.hour < 12 else "time.pm")
-    if time.minute == 0:
-        return turn.text("time.hour", hour=hour, meridiem=meridiem)
-    return turn.text("time.hour_minute", hour=hour, minute=f"{time.minute:02d}", meridiem=meridiem)
+    """The clock time as the locale writes it (Babel, with the locale's pattern from its data):
+    "7 AM", "7 am", "7 a.m.", "7 Uhr", "19:30 Uhr"."""
+    pattern = turn.text("time.pattern.hour" if time.minute == 0 else "time.pattern.hour_minute")
+    return formatting.clock_time(turn.speaker.locale, clock(time.hour, time.minute), pattern)
 
 
 def say_recurrence(turn: Turn, days: tuple[str, ...] | None) -> str:
@@ -55,8 +55,9 @@ def say_recurrence(turn: Turn, days: tuple[str, ...] | None) -> str:
         return turn.text("recurrence.weekdays")
     if days == DAY_SETS["weekends"]:
         return turn.text("recurrence.weekends")
-    names = [turn.text(f"day.{d}") for d in days]
-    return turn.text("recurrence.days", days=phrasing.join_list(names))
+    locale = turn.speaker.locale
+    names = [formatting.day_name(locale, DAYS.index(d)) for d in days]
+    return turn.text("recurrence.days", days=turn.speaker.words.join(names))
 
 
 def routine_name(turn: Turn, routine_id: str) -> str:
@@ -134,7 +135,7 @@ def propose_cancel(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
             "reminder.cancel.confirm_all",
             "reminder.cancel.reprompt",
             Pending.REMINDER,
-            count=phrasing.number_words(len(reminders)),
+            count=turn.speaker.words.number(len(reminders)),
         )
     item = _item(reminders[0], _routine_of(turn, reminders[0]))
     return turn.ask(
@@ -307,8 +308,8 @@ def list_reminders(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
             reply.speech.sentence(
                 turn.text(
                     "reminder.list.many",
-                    items=phrasing.join_list(spoken),
-                    count=phrasing.number_words(len(spoken)),
+                    items=turn.speaker.words.join(spoken),
+                    count=turn.speaker.words.number(len(spoken)),
                 )
             )
     return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)

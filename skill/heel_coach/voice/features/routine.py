@@ -11,7 +11,6 @@ from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.screens.requests import ShowOverview
-from heel_coach.voice import phrasing
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import Turn, needs_focus
@@ -116,8 +115,8 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
     exercise = turn.catalogue.exercise(step.exercise_id)
     params = {
         "exercise": turn.speaker.exercise_name(exercise),
-        "number": phrasing.number_words(step.entry_index + 1),
-        "count": phrasing.number_words(plan.exercise_count()),
+        "number": turn.speaker.words.number(step.entry_index + 1),
+        "count": turn.speaker.words.number(plan.exercise_count()),
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
     reply.speech.sentence(turn.text("welcome.resume.next", **params))

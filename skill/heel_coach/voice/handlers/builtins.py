@@ -6,7 +6,6 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.voice import phrasing
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
 from heel_coach.voice.speech import Reply
@@ -37,8 +36,8 @@ class HelpHandler(AbstractRequestHandler):
                 turn.text(
                     "help.routine",
                     exercise=turn.speaker.exercise_name(turn.catalogue.exercise(step.exercise_id)),
-                    number=phrasing.number_words(step.entry_index + 1),
-                    count=phrasing.number_words(plan.exercise_count()),
+                    number=turn.speaker.words.number(step.entry_index + 1),
+                    count=turn.speaker.words.number(plan.exercise_count()),
                 )
             )
             return respond(
