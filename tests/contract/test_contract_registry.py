@@ -46,6 +46,7 @@ HANDLER_ORDER = (
     "progress.ProgressionAnswerHandler",
     "skill_events.DeleteMyDataAnswerHandler",
     "playback.PlayThroughAnswerHandler",
+    "playback.CarryOnHandler",
     # An answer to a question nobody asked changes nothing.
     "coaching.OutOfContextAnswerHandler",
     "dialog.ChooseFootHandler",

@@ -23,6 +23,8 @@ from heel_coach.voice.tracks import Token, wanted_tracks
 from heel_coach.web.app import create_app
 
 BASE_URL = "https://coach.example.com/audio"
+CLOSING = 2
+"""The quick routine has two steps; the closing words' track is step 2 (a finished routine)."""
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +148,8 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     echo.device.player_activity = "STOPPED"
     event(echo, "AudioPlayer.PlaybackStopped", token=first["token"], offset_ms=42_000)
 
-    # Days later: a new session. The launch offers to carry on; "resume" plays from 42 s.
-    assert "Shall we carry on" in echo.launch().text
+    # Days later: a new session. The launch offers to play on; "resume" plays from 42 s.
+    assert "Shall I play on from where you stopped?" in echo.launch().text
     resumed = echo.say("resume")
     assert stream_of(resumed)["token"] == first["token"]
     assert stream_of(resumed)["offsetInMilliseconds"] == 42_000
@@ -165,7 +167,7 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     over = echo.say("start over")
     assert step_of(stream_of(over)) == 0 and stream_of(over)["offsetInMilliseconds"] == 0
 
-    assert play_to_the_end(echo, stream_of(over)) == [0, 1]
+    assert play_to_the_end(echo, stream_of(over)) == [0, 1, CLOSING]
     attributes, sessions = stored(app, echo.device.user_id)
     assert attributes["routine"]["position"] == 2 and "playback" not in attributes
     # recorded with the length announced for this user (the massage warning was said up front)
@@ -230,7 +232,7 @@ def test_starting_a_routine_offers_hands_free_once_and_yes_plays_it(echo: VoiceC
     assert not offer.ends_session and offer.directives == []
     heard = echo.say("yes")
     assert "Playing your quick routine" in heard.text and heard.ends_session
-    assert play_to_the_end(echo, stream_of(heard)) == [0, 1]
+    assert play_to_the_end(echo, stream_of(heard)) == [0, 1, CLOSING]
 
     # Another day, a new session (the server checks timestamps, so only the session is new):
     # "start" plays straight away, nothing asked.
@@ -328,7 +330,7 @@ def test_a_queued_track_that_fails_as_it_starts_is_replayed_from_its_start(echo:
     assert following is not None
     retry = event(echo, "AudioPlayer.PlaybackFailed", token=following["token"], offset_ms=0, error=ERROR)
     assert step_of(stream_of(retry)) == 1 and stream_of(retry)["offsetInMilliseconds"] == 0
-    assert play_to_the_end(echo, stream_of(retry)) == [1]
+    assert play_to_the_end(echo, stream_of(retry)) == [1, CLOSING]
 
 
 def test_system_exception_and_loop_get_polite_answers(echo: VoiceClient) -> None:
@@ -389,7 +391,7 @@ def test_a_break_during_playback_stops_the_stream_and_says_how_to_come_back(echo
     heard = echo.say("ask heel coach to give me a minute")
     assert heard.directive("AudioPlayer.Stop") is not None and heard.ends_session
     assert "When you're ready, say 'Alexa, open heel coach'." in heard.text
-    assert "Shall we carry on" in echo.launch().text
+    assert "Shall I play on from where you stopped?" in echo.launch().text
     assert stream_of(echo.say("resume"))["offsetInMilliseconds"] == 30_000
 
 
@@ -434,3 +436,123 @@ def test_an_echo_show_follows_the_tracks_on_screen(
     # Responses to AudioPlayer and PlaybackController requests never carry APL.
     played = show.audio_event("PlaybackController.PlayCommandIssued")
     assert played.screen is None
+
+
+def manifest_text(rendered: Path, stream: dict[str, Any]) -> str:
+    """What a stream says: its track's text in the rendered manifest."""
+    from heel_coach.audio.manifest import load_manifest
+
+    manifest, token = load_manifest(rendered, "en-US"), Token.parse(stream["token"])
+    assert manifest is not None and token is not None
+    return manifest.tracks[token.track_id].text
+
+
+def pause_at(alexa: VoiceClient, stream: dict[str, Any], offset_ms: int) -> None:
+    """ "Alexa, pause" ``offset_ms`` into ``stream``: the device stops it and reports where."""
+    alexa.device.player_offset_ms = offset_ms
+    paused = alexa.say("pause")
+    assert paused.directive("AudioPlayer.Stop") is not None and paused.ends_session
+    alexa.device.player_activity = "STOPPED"
+    event(alexa, "AudioPlayer.PlaybackStopped", token=stream["token"], offset_ms=offset_ms)
+
+
+def test_yes_to_carry_on_plays_on_from_where_it_stopped(echo: VoiceClient) -> None:
+    """Item 1: the launch after a hands-free pause says what yes does, and yes does it."""
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    pause_at(echo, first, 42_000)
+
+    launch = echo.launch()
+    assert launch.text.endswith("exercise one of two. Shall I play on from where you stopped?")
+    assert "play on" in launch.reprompt or "carry on" in launch.reprompt
+    heard = echo.say("yes")
+    assert stream_of(heard)["token"] == first["token"] and stream_of(heard)["offsetInMilliseconds"] == 42_000
+    assert heard.ends_session and heard.directive("AudioPlayer.Stop") is None
+
+    # "Start my exercises" (no routine named) offers the same, and yes plays the same way.
+    start_track(echo, stream_of(heard))
+    pause_at(echo, first, 50_000)
+    echo.launch()
+    assert "Shall I play on" in echo.say("start my exercises").text
+    assert stream_of(echo.say("yes"))["offsetInMilliseconds"] == 50_000
+
+
+def test_a_device_without_audio_player_says_yes_carries_on_step_by_step(
+    echo: VoiceClient, live_url: str
+) -> None:
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    pause_at(echo, first, 42_000)
+
+    speaker = VoiceClient.for_locale(
+        http_transport(live_url), device=Device(user_id=echo.device.user_id, audio_player=False)
+    )
+    launch = speaker.launch()
+    assert launch.text.endswith("This device can't play long audio. Shall we carry on step by step?")
+    heard = speaker.say("yes")
+    assert heard.directives == [] and "Exercise one of two" in heard.text and not heard.ends_session
+
+
+def test_the_closing_words_play_after_the_last_track_as_step_mode_says_them(
+    echo: VoiceClient, app: Flask, rendered: Path, live_url: str
+) -> None:
+    """Item 2: AudioPlayer events cannot speak, so the closing words are a track of their own,
+    enqueued after the last step's; the routine is recorded as the last step's track ends."""
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    last = finish_track(echo, first)
+    assert last is not None and step_of(last) == 1
+    start_track(echo, last)
+    closing = finish_track(echo, last)
+    assert closing is not None and step_of(closing) == CLOSING
+    assert stored(app, echo.device.user_id)[1] != []  # recorded: the exercises are done
+    assert stored(app, echo.device.user_id)[0]["playback"] is not None  # "Alexa, pause" still works
+    start_track(echo, closing)
+    assert finish_track(echo, closing) is None
+    attributes, sessions = stored(app, echo.device.user_id)
+    assert "playback" not in attributes and len(sessions) == 1
+
+    stepper = VoiceClient.for_locale(http_transport(live_url))
+    stepper.launch()
+    stepper.say("start the quick routine")
+    stepper.say("both")
+    stepper.say("no")
+    stepper.say("ready")
+    stepper.say("next")
+    said = manifest_text(rendered, closing)
+    assert said.startswith("That's the end of the quick routine. Well done! You did two of two exercises.")
+    assert said.endswith("See you next time.")
+    assert said in stepper.say("next").text  # the same words, from the same prompts
+
+
+def test_the_closing_words_count_a_skipped_exercise(echo: VoiceClient, app: Flask, rendered: Path) -> None:
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    echo.device.player_offset_ms = 20_000
+    skipped = echo.say("skip this exercise")
+    assert step_of(stream_of(skipped)) == 1
+    start_track(echo, stream_of(skipped))
+    closing = finish_track(echo, stream_of(skipped))
+    assert closing is not None
+    assert "You did one of two exercises." in manifest_text(rendered, closing)
+    assert stored(app, echo.device.user_id)[1][0][2:] == (("plantar-fascia-stretch",), ("sole-roll",))
+
+
+def test_pause_during_the_closing_words_stops_them_and_nothing_plays_again_after(echo: VoiceClient) -> None:
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+    last = event(echo, "PlaybackController.NextCommandIssued")  # the button skips to the last step
+    start_track(echo, stream_of(last))
+    closing = stream_of(event(echo, "PlaybackController.NextCommandIssued"))  # past it: the closing
+    assert step_of(closing) == CLOSING and closing["offsetInMilliseconds"] == 0
+    start_track(echo, closing)
+    pause_at(echo, closing, 3_000)
+    resumed = echo.say("resume")
+    assert stream_of(resumed)["token"] == closing["token"]
+    assert stream_of(resumed)["offsetInMilliseconds"] == 3_000
+    start_track(echo, stream_of(resumed))
+    assert finish_track(echo, stream_of(resumed)) is None
+    # The routine is over: a later "Alexa, resume" (our stream was the last) plays nothing.
+    echo.device.player_activity = "FINISHED"
+    late = echo.intent("AMAZON.ResumeIntent", new_session=True)
+    assert late.directive("AudioPlayer.Play") is None and "don't have a routine going" in late.text

@@ -18,7 +18,7 @@ from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.errors import AudioError
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Speaker
-from heel_coach.voice.tracks import step_track
+from heel_coach.voice.tracks import closing_track, step_track
 
 GAP_BETWEEN_TRACKS_S = 1.0
 
@@ -50,10 +50,13 @@ def export_routine(
     tracks_dir: Path,
     spec: AudioSpec = ALEXA_STREAM_AUDIO,
 ) -> ExportResult:
-    """Render (incrementally) the routine's step tracks into ``tracks_dir``, then join them."""
+    """Render (incrementally) the routine's tracks into ``tracks_dir``, then join them: every
+    step's, then the closing words, as continuous mode plays them."""
     speaker = Speaker(catalogue, load_prompts(locale), locale)
     plan = build_plan(catalogue.routine(routine_id), foot, focus)
+    # Every step, then the closing words (all exercises done) in the last exercise's chapter.
     tracks = [step_track(speaker, plan, step) for step in plan.steps]
+    tracks.append(closing_track(speaker, plan, plan.exercise_count()))
     render_tracks(
         {t.track_id: t for t in tracks}, engine, tracks_dir, locale, spec=spec, keep_others=True,
         progress=None,
@@ -65,7 +68,12 @@ def export_routine(
     parts: list[Pcm] = []
     chapters: list[Chapter] = []
     clock_frames = 0
-    for step, track in zip(plan.steps, tracks, strict=True):
+    # A chapter starts with each exercise's first track; the closing words end the last one.
+    names = [
+        speaker.exercise_name(catalogue.exercise(step.exercise_id)) if step.first_of_exercise else None
+        for step in plan.steps
+    ]
+    for name, track in zip([*names, None], tracks, strict=True):
         entry = manifest.tracks[track.track_id]
         data = (tracks_dir / locale / entry.file).read_bytes()
         pcm = decode(data, sample_rate=spec.sample_rate_hz, channels=spec.channels)
@@ -76,8 +84,7 @@ def export_routine(
         parts.append(pcm)
         clock_frames += pcm.frames
         end_ms = round(clock_frames * 1000 / spec.sample_rate_hz)
-        if step.first_of_exercise:
-            name = speaker.exercise_name(catalogue.exercise(step.exercise_id))
+        if name is not None:
             chapters.append(Chapter(name, start_ms, end_ms))
         else:
             last = chapters[-1]

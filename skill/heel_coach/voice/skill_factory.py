@@ -64,6 +64,7 @@ HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
     progress.ProgressionAnswerHandler,
     skill_events.DeleteMyDataAnswerHandler,
     playback.PlayThroughAnswerHandler,
+    playback.CarryOnHandler,
     # An answer to a question nobody asked ("left" or "hard" mid-exercise): nothing changes.
     coaching.OutOfContextAnswerHandler,
     dialog.ChooseFootHandler,

@@ -233,10 +233,8 @@ class Speaker:
                 reply.end_session = False
             elif isinstance(event, RoutineFinished):
                 count = len(event.exercises_done) + len(event.exercises_skipped)
-                for item in routine_tail(plan):
-                    assert isinstance(item, Cue)
-                    params = (("done", len(event.exercises_done)), ("count", count))
-                    voice.speak(Cue(item.key, item.params + params), plan, reply)
+                for cue in closing_cues(plan, len(event.exercises_done), count):
+                    voice.speak(cue, plan, reply)
                 reply.shows.append(ShowSafety(SafetyTopic.WARNING_SIGNS))
                 reply.end_session = True
             elif isinstance(event, ExerciseSkipped):
@@ -274,6 +272,14 @@ class Speaker:
         if cue.key == "cue.count":
             params["n"] = capitalise(str(params["n"]))
         return self.text(cue.key, **params)
+
+
+def closing_cues(plan: Plan, done: int, count: int) -> tuple[Cue, ...]:
+    """The closing words of a routine (``routine_tail``) for ``done`` of ``count`` exercises:
+    what step mode says after the last "next", and what continuous mode's closing track plays
+    (``voice.tracks.closing_track``). One source, so both modes say the same words."""
+    params = (("done", done), ("count", count))
+    return tuple(Cue(c.key, c.params + params) for c in routine_tail(plan) if isinstance(c, Cue))
 
 
 @dataclass(frozen=True)

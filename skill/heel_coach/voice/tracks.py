@@ -12,16 +12,18 @@ Tokens: ``hc1|<routine>|<foot>|<focus>|<step>|<track id>`` (well under 1024 char
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
 from heel_coach.audio.tracks import Item, TrackPlan
 from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.engine.lengths import script_seconds
 from heel_coach.engine.plan import Foot, Plan, Step, build_plan
-from heel_coach.engine.timing import Cue, Pause, step_script
-from heel_coach.voice.speech import Listener, RoutineVoice, Speaker
+from heel_coach.engine.speech_time import speech_seconds
+from heel_coach.engine.timing import Cue, Pause, routine_head, step_script
+from heel_coach.voice.speech import Listener, RoutineVoice, Speaker, closing_cues
 from heel_coach.voice.turn import needs_focus
 
 TOKEN_PREFIX = "hc1"
@@ -38,41 +40,64 @@ with sound decodes 69 ms late (measured with lameenc + miniaudio), which would s
 
 
 class TrackVoice(RoutineVoice):
-    """What continuous-mode tracks say for each cue of a step's script.
+    """What continuous mode says for each cue: in a step's track, and when playback starts.
 
     Tracks play one after another without waiting, so where step mode says "say next for your
     left foot" a track rests; the massage-safety sentence is said before playback starts
-    (``features.playback``). Its ``seconds`` is the length continuous mode announces.
+    (``features.playback``), with the routine's start and equipment (nobody says "ready": the
+    stream starts). The last step's track ends without words: the closing track
+    (``closing_track``) follows it with step mode's closing words. Its ``seconds`` is the
+    length continuous mode announces.
     """
 
     start_key = "playback.start"
+
+    def __init__(
+        self, speaker: Speaker, listener: Listener, durations: Mapping[str, float] | None = None
+    ) -> None:
+        super().__init__(speaker, listener)
+        self.durations: Mapping[str, float] = durations or {}
+        """Rendered tracks' lengths by track id (the manifest): a length counts them where known."""
 
     def sentences(self, cue: Cue, plan: Plan) -> list[str]:
         sp, key = self.speaker, cue.key
         if key == "exercise.intro":
             name = sp.exercise_name(sp.catalogue.exercise(str(cue.param("exercise"))))
             return [sp.text("playback.exercise", name=name)]
-        if key in (
-            "massage.safety",
-            "routine.equipment",
-            "routine.ready",
-            "routine.finished",
-            "step.wait.part",
-        ):
+        if key in ("massage.safety", "step.wait.part", "step.wait.end"):
             return []
+        if key == "routine.ready":
+            return [sp.text("playback.pause_hint")]
         if key == "exercise.instructions" and cue.param("part") is not None:
             # Step mode describes a timed bout while it runs; a track says it all before "Start"
             # (an overlaid paragraph would sound over the bout's first cues).
             if cue.param("part") == "during":
                 return []
             return super().sentences(Cue(key, (("exercise", str(cue.param("exercise"))),)), plan)
-        if key == "step.wait.end":
-            return [sp.text("playback.finished"), sp.red_flags()]
         if key == "step.wait.exercise":
             return [sp.text("playback.well_done")]
         if key.startswith("step.wait."):
             return [sp.text("playback.rest")]
         return super().sentences(cue, plan)
+
+    def seconds(self, plan: Plan, start: int = 0, *, head: bool | None = None) -> float:
+        """How long continuous mode plays from step ``start``: the start response (when
+        ``head``, by default from step 0), every step's track and the closing track. A track
+        lasts its rendered length where ``durations`` knows it (what the device plays), else
+        as the renderer would lay it out with the one speech estimate (``track_seconds``)."""
+        self._measuring = True
+        try:
+            opening = script_seconds(routine_head(plan), plan, self)
+        finally:
+            self._measuring = False
+        total = opening if (head if head is not None else start == 0) else 0.0
+        short_for = self.listener.short_for
+        for step in plan.steps[start:]:
+            total += self._track_s(step_track(self.speaker, plan, step, short_for & {step.exercise_id}))
+        return total + self._track_s(closing_track(self.speaker, plan, plan.exercise_count()))
+
+    def _track_s(self, track: TrackPlan) -> float:
+        return self.durations.get(track.track_id) or track_seconds(track)
 
 
 WAIT_GAP_S = {
@@ -85,10 +110,13 @@ WAIT_GAP_S = {
 """Silence after a track's ending, before the next track's first words."""
 
 
-def track_voice(speaker: Speaker, short_for: frozenset[str] = frozenset()) -> TrackVoice:
+def track_voice(
+    speaker: Speaker, short_for: frozenset[str] = frozenset(), durations: Mapping[str, float] | None = None
+) -> TrackVoice:
     """Tracks are shared by every user: no safety sentence inside; full instructions, or the
-    short form for the exercises in ``short_for`` (both forms are rendered: ``wanted_tracks``)."""
-    return TrackVoice(speaker, Listener(safety_due=False, short_for=short_for))
+    short form for the exercises in ``short_for`` (both forms are rendered: ``wanted_tracks``).
+    ``durations``: the rendered tracks' lengths (``TrackLibrary.durations``) for announcements."""
+    return TrackVoice(speaker, Listener(safety_due=False, short_for=short_for), durations)
 
 
 def step_track(
@@ -117,6 +145,34 @@ def step_track(
     return TrackPlan(speaker.locale, tuple(items))
 
 
+def closing_track(speaker: Speaker, plan: Plan, done: int) -> TrackPlan:
+    """The track played after the last step: step mode's closing words for ``done`` of the
+    routine's exercises (``speech.closing_cues``), after a breath. Its own track because the
+    count is known only at the end (an exercise may be skipped), while every step's track is
+    shared by all who play it; one is rendered for each possible count."""
+    voice = track_voice(speaker)
+    items: list[Item] = [("gap", LEAD_IN_S + END_OF_EXERCISE_S)]
+    for cue in closing_cues(plan, done, plan.exercise_count()):
+        items.extend(("say", sentence) for sentence in voice.sentences(cue, plan))
+    return TrackPlan(speaker.locale, tuple(items))
+
+
+def track_seconds(track: TrackPlan) -> float:
+    """A track's length before it is rendered, laid out as ``audio.render.assemble`` lays it:
+    ``say`` advances the clock by its speech (the one estimate, ``engine.speech_time``), ``over``
+    sounds from the clock without moving it, ``gap`` is exact."""
+    clock = busy = 0.0
+    for kind, value in track.items:
+        if kind == "gap":
+            clock += float(value)
+            continue
+        start = clock if kind == "over" else max(clock, busy)
+        busy = start + speech_seconds(str(value))
+        if kind == "say":
+            clock = busy
+    return max(clock, busy)
+
+
 def plans_for(catalogue: Catalogue, routine_ids: Iterable[str] | None = None) -> Iterator[Plan]:
     """Every (routine, foot, focus) plan; focus only varies where a routine has focus entries."""
     for routine_id in routine_ids or catalogue.routines:
@@ -138,6 +194,9 @@ def wanted_tracks(
             for short_for in (frozenset(), frozenset({step.exercise_id})):
                 track = step_track(speaker, plan, step, short_for)
                 out.setdefault(track.track_id, track)
+        for done in range(plan.exercise_count() + 1):
+            track = closing_track(speaker, plan, done)
+            out.setdefault(track.track_id, track)
     return out
 
 
@@ -193,6 +252,7 @@ class TrackLibrary:
         self.base_url = base_url.rstrip("/")
         self._cache: dict[str, tuple[tuple[int, int], Manifest | None]] = {}
         self._ids: dict[tuple[str, str, Foot, Focus, int, bool], str] = {}
+        self._closing_ids: dict[tuple[str, str, Focus, int], str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -215,6 +275,11 @@ class TrackLibrary:
             self._cache[locale] = (key, loaded)
         return loaded
 
+    def durations(self, locale: str) -> dict[str, float]:
+        """Every rendered track's length in seconds, by track id ({} before a render)."""
+        manifest = self.manifest(locale) if self.enabled else None
+        return {} if manifest is None else {k: e.duration_s for k, e in manifest.tracks.items()}
+
     def track(
         self, speaker: Speaker, plan: Plan, index: int, short_for: frozenset[str] = frozenset()
     ) -> TrackRef | None:
@@ -222,18 +287,30 @@ class TrackLibrary:
         exercises they hear in the short form), or None (not rendered, or the text changed)."""
         if not self.enabled or not 0 <= index < len(plan.steps):
             return None
-        locale = speaker.locale
-        manifest = self.manifest(locale)
-        if manifest is None:
-            return None
         step = plan.steps[index]
         short = step.exercise_id in short_for
-        key = (locale, plan.routine_id, plan.foot, plan.focus, index, short)
+        key = (speaker.locale, plan.routine_id, plan.foot, plan.focus, index, short)
         track_id = self._ids.get(key)
         if track_id is None:
             track_id = step_track(speaker, plan, step, short_for & {step.exercise_id}).track_id
             self._ids[key] = track_id
-        entry = manifest.tracks.get(track_id)
+        return self._ref(speaker.locale, plan, index, track_id)
+
+    def closing(self, speaker: Speaker, plan: Plan, done: int) -> TrackRef | None:
+        """The rendered closing track (``closing_track``) for ``done`` exercises, or None. Its
+        token's step is ``len(plan.steps)``: the position of a finished routine."""
+        if not self.enabled:
+            return None
+        key = (speaker.locale, plan.routine_id, plan.focus, done)
+        track_id = self._closing_ids.get(key)
+        if track_id is None:
+            track_id = closing_track(speaker, plan, done).track_id
+            self._closing_ids[key] = track_id
+        return self._ref(speaker.locale, plan, len(plan.steps), track_id)
+
+    def _ref(self, locale: str, plan: Plan, index: int, track_id: str) -> TrackRef | None:
+        manifest = self.manifest(locale)
+        entry = manifest.tracks.get(track_id) if manifest is not None else None
         if entry is None:
             return None
         token = Token(plan.routine_id, plan.foot, plan.focus, index, track_id)

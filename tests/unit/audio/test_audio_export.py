@@ -21,11 +21,11 @@ def test_render_then_export_the_quick_routine_with_chapters(
     err = capsys.readouterr().err
     assert "Using eSpeak NG" in err and "synthesize" in err and "silence: 12 clips" in err
     manifest = load_manifest(out, "en-US")
-    assert manifest is not None and len(manifest.tracks) == 12  # full and short wordings
+    assert manifest is not None and len(manifest.tracks) == 15  # full and short wordings, 3 closings
     assert len(list((out / "silence").glob("silence-*s.mp3"))) == 12
 
     assert main(["audio", "render", "--engine", "espeak", "--routine", "quick", "--out", str(out)]) == 0
-    assert "0 rendered, 12 unchanged" in capsys.readouterr().err
+    assert "0 rendered, 15 unchanged" in capsys.readouterr().err
 
     target = tmp_path / "quick.mp3"
     assert main(["audio", "export", "quick", str(target), "--engine", "espeak", "--out", str(out)]) == 0

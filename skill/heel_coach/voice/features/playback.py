@@ -14,6 +14,16 @@ routine (``Turn.before_start``, set per request by ``handlers.playback.HandsFree
 and offers playback once; the answer is ``user.playback_prefs.choice``. When audio keeps
 failing we give up, owe the user one sentence (``Notice.AUDIO_FAILED``, said by the next
 response that may speak) and the routine carries on step by step from the same place.
+
+The end: AudioPlayer events cannot speak, so the closing words are a track of their own
+(``tracks.closing_track``), enqueued after the last step's track with the count of exercises
+done. The routine is recorded when the last step's track finishes (its exercises are done);
+the record stays on while the closing words play, so "Alexa, pause" or "stop" still stops
+them, and is dropped when they end.
+
+Coming back: a routine paused while playing is offered again at launch with a question that
+says what "yes" does (``resume_question``): play on from the kept offset where this device
+can, step by step where it cannot.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
-from heel_coach.engine.timing import Cue
+from heel_coach.engine.timing import Cue, routine_head
 from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
@@ -174,11 +184,16 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
 
 
 def _play_from_start(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply) -> Reply:
+    """The routine's opening as continuous mode says it (name, length, equipment, how to
+    pause: ``TrackVoice``), the massage warning when due, then the first track."""
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
-    voice = track_voice(turn.speaker, turn.user.exercises.familiar())
-    reply.speech.sentence(voice.say(Cue("routine.start", (("routine", plan.routine_id),)), plan))
+    voice = track_voice(turn.speaker, turn.user.exercises.familiar(), library.durations(turn.speaker.locale))
+    for cue in routine_head(plan):
+        assert isinstance(cue, Cue)  # the opening is words only
+        for sentence in voice.sentences(cue, plan):
+            reply.speech.sentence(sentence)
     _massage_notice(turn, plan, reply)
     _play_current(turn, library, plan, reply)
     reply.end_session = True
@@ -201,6 +216,22 @@ def before_start(
         turn.session.routine = plan.routine_id
         return turn.ask(reply, "playback.offer", "playback.offer.reprompt", Pending.PLAY_THROUGH)
     return _play_from_start(turn, library, plan, reply)
+
+
+def resume_question(library: TrackLibrary, audio_player: bool, turn: Turn) -> str | None:
+    """``Turn.resume_question``: the prompt key of "Shall we carry on?" for a routine that was
+    playing hands-free when it stopped, saying what "yes" will do; None for step mode's own.
+
+    On this device with its track rendered, yes plays on from the kept offset
+    (``CarryOnHandler``); on a device without AudioPlayer it coaches step by step."""
+    plan, state = turn.active_plan(), turn.user.routine
+    if plan is None or state is None or not is_active(turn):
+        return None
+    if not audio_player:
+        return "welcome.resume.question.steps"
+    if _track(turn, library, plan, state.position) is not None:
+        return "welcome.resume.question.play"
+    return None
 
 
 def answer_offer(turn: Turn, library: TrackLibrary, hands_free: bool, reply: Reply) -> Reply:
@@ -280,6 +311,8 @@ def command(
         _forget(turn)
         return reply
     turn.session.pending = None
+    if state.finished(plan) and cmd not in (Command.PAUSE, Command.START_OVER):
+        return _closing_command(turn, library, plan, cmd, reply, speak=speak)
     if cmd is Command.PAUSE:
         offset = state.offset_ms if offset_ms is None else offset_ms
         turn.user.routine = replace(state, paused=True, offset_ms=offset)
@@ -292,7 +325,7 @@ def command(
     offset = transition.state.offset_ms if cmd is Command.RESUME else 0
     turn.user.routine = transition.state
     if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
-        return _finish(turn, plan, transition, reply, speak=speak)
+        return _finish(turn, library, plan, transition, reply, speak=speak)
     if _play_current(turn, library, plan, reply, offset):
         if speak:
             reply.end_session = True
@@ -307,17 +340,78 @@ def command(
     return reply
 
 
-def _finish(turn: Turn, plan: Plan, transition: Transition, reply: Reply, *, speak: bool) -> Reply:
-    """The routine is over: recorded exactly as in step mode (``turn.outcome.finished``)."""
+def _finish(turn: Turn, library: TrackLibrary, plan: Plan, transition: Transition, reply: Reply,
+            *, speak: bool) -> Reply:  # fmt: skip
+    """ "Next" past the last step: recorded exactly as in step mode (``turn.outcome.finished``),
+    then the closing track plays (or, not rendered, step mode's closing words where we may
+    speak)."""
+    finished = _record_finish(turn, transition)
+    closing = library.closing(turn.speaker, plan, len(finished.exercises_done))
+    if closing is not None:
+        reply.directives.append(play(closing, PlayBehavior.REPLACE_ALL, title=_routine_title(turn, plan)))
+        _remember(turn)
+        if speak:
+            reply.end_session = True
+        return reply
     _forget(turn)
-    for event in transition.events:
-        if isinstance(event, machine.RoutineFinished):
-            turn.outcome.finished = event
-            turn.outcome.mode = "continuous"
     reply.directives.append(StopDirective())
     if speak:
         return turn.speaker.render(transition.events, plan, reply, turn.voice(safety=False))
     return reply
+
+
+def _record_finish(turn: Turn, transition: Transition) -> machine.RoutineFinished:
+    finished = next(e for e in transition.events if isinstance(e, machine.RoutineFinished))
+    turn.outcome.finished = finished
+    turn.outcome.mode = "continuous"
+    return finished
+
+
+def _closing_command(
+    turn: Turn, library: TrackLibrary, plan: Plan, cmd: Command, reply: Reply, *, speak: bool
+) -> Reply:
+    """A command while the closing words play, or after they stopped: the routine is over and
+    recorded. Resume and repeat say them again (resume from where they stopped); anything
+    else stops them and leaves continuous mode."""
+    state = turn.user.routine
+    assert state is not None
+    finished = machine.apply(state, plan, Command.NEXT).events[-1]  # a finished routine's summary
+    assert isinstance(finished, machine.RoutineFinished)
+    closing = library.closing(turn.speaker, plan, len(finished.exercises_done))
+    if cmd in (Command.RESUME, Command.REPEAT) and closing is not None:
+        offset = state.offset_ms if cmd is Command.RESUME else 0
+        turn.user.routine = replace(state, paused=False, offset_ms=offset)
+        reply.directives.append(
+            play(closing, PlayBehavior.REPLACE_ALL, offset, title=_routine_title(turn, plan))
+        )
+        _remember(turn)
+    else:
+        _forget(turn)
+        reply.directives.append(StopDirective())
+    if speak:
+        reply.end_session = True
+    return reply
+
+
+def _routine_title(turn: Turn, plan: Plan) -> str:
+    return turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))
+
+
+def _following(turn: Turn, library: TrackLibrary, plan: Plan, step: int) -> tuple[TrackRef, str] | None:
+    """The track to enqueue after step ``step``'s (and its title): the next step's, or after
+    the last step the closing words for the exercises done by then."""
+    if step + 1 < len(plan.steps):
+        ref = _track(turn, library, plan, step + 1)
+        return None if ref is None else (ref, _title(turn, plan, step + 1))
+    state = turn.user.routine
+    if step + 1 != len(plan.steps) or state is None:
+        return None
+    at_last = state if state.position == step else state.moved_to(step)
+    finished = machine.apply(at_last, plan, Command.NEXT).events[-1]
+    if not isinstance(finished, machine.RoutineFinished):
+        return None
+    ref = library.closing(turn.speaker, plan, len(finished.exercises_done))
+    return None if ref is None else (ref, _routine_title(turn, plan))
 
 
 # -- AudioPlayer events ------------------------------------------------------------------------
@@ -341,36 +435,45 @@ def on_event(
     if kind == "PlaybackStarted":
         same_track = token.step == state.position
         if token.step == state.position + 1 and not state.finished(plan):
-            state = machine.apply(state, plan, Command.NEXT).state
+            transition = machine.apply(state, plan, Command.NEXT)  # the queue moved on
+            if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
+                _record_finish(turn, transition)  # the closing words began before Finished came
+            state = transition.state
         elif not same_track:
             state = state.moved_to(token.step)
         turn.user.routine = replace(state, offset_ms=offset, paused=False)
         _remember(turn, _failures(turn) if same_track else 0)
     elif kind == "PlaybackNearlyFinished":
-        ref = _track(turn, library, plan, token.step + 1)
-        if ref is not None:
-            title = _title(turn, plan, token.step + 1)
+        following = _following(turn, library, plan, token.step)
+        if following is not None:
+            ref, title = following
             reply.directives.append(play(ref, PlayBehavior.ENQUEUE, 0, previous=str(raw_token), title=title))
     elif kind == "PlaybackFinished":
         if token.step == state.position and not state.finished(plan):
             transition = machine.apply(state, plan, Command.NEXT)
             turn.user.routine = transition.state
             if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
-                _forget(turn)
-                finished = transition.events[-1]
-                assert isinstance(finished, machine.RoutineFinished)
-                turn.outcome.finished = finished
-                turn.outcome.mode = "continuous"
+                # The exercises are done: recorded now, whatever happens to the closing words.
+                finished = _record_finish(turn, transition)
+                if library.closing(turn.speaker, plan, len(finished.exercises_done)) is None:
+                    _forget(turn)
+                else:
+                    _remember(turn)  # the closing words play on (enqueued at NearlyFinished)
             elif _track(turn, library, plan, transition.state.position) is None:
                 _give_up(turn)  # nothing was enqueued: the player falls silent here
             else:
                 _remember(turn)
+        elif state.finished(plan) and token.step == len(plan.steps):
+            _forget(turn)  # the closing words ended: continuous mode is over
     elif kind == "PlaybackStopped":
         if token.step == state.position:
             turn.user.routine = replace(state, offset_ms=offset)
             _remember(turn, _failures(turn))
     elif kind == "PlaybackFailed":
-        _retry(turn, library, plan, token, offset_ms, reply)
+        if state.finished(plan):
+            _forget(turn)  # the closing words: the routine is recorded, nothing to coach
+        else:
+            _retry(turn, library, plan, token, offset_ms, reply)
     return reply
 
 

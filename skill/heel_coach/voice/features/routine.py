@@ -120,7 +120,8 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
         "routine": turn.speaker.routine_name(turn.catalogue.routine(state.routine_id)),
     }
     reply.speech.sentence(turn.text("welcome.resume.next", **params))
-    return turn.ask(reply, "welcome.resume.question", "reprompt.resume", Pending.RESUME, **params)
+    question = turn.resume_question(turn) if turn.resume_question is not None else None
+    return turn.ask(reply, question or "welcome.resume.question", "reprompt.resume", Pending.RESUME, **params)
 
 
 def start_or_offer(

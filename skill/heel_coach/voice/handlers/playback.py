@@ -74,15 +74,21 @@ def event_offset(handler_input: HandlerInput) -> int | None:
 
 
 class HandsFreeInterceptor(AbstractRequestInterceptor):
-    """Gives the routine feature its start-of-routine hook: the hands-free offer or playback,
-    on devices with AudioPlayer (the feature also checks the routine's audio is published)."""
+    """Gives the routine feature its hooks where audio is published: at the start of a routine
+    the hands-free offer or playback (devices with AudioPlayer; the feature also checks the
+    routine's audio is rendered), and the question offering to carry on a routine that was
+    playing (on any device: it says whether yes plays on or goes step by step)."""
 
     def __init__(self, library: TrackLibrary) -> None:
         self.library = library
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = handler_input.attributes_manager.request_attributes.get(TURN)
-        if isinstance(turn, Turn) and self.library.enabled and supports_audio_player(handler_input):
+        if not isinstance(turn, Turn) or not self.library.enabled:
+            return
+        audio_player = supports_audio_player(handler_input)
+        turn.resume_question = partial(playback.resume_question, self.library, audio_player)
+        if audio_player:
             turn.before_start = partial(playback.before_start, self.library, True)
 
 
@@ -151,6 +157,30 @@ class PlayThroughAnswerHandler(AbstractRequestHandler):
             return respond(handler_input, reply)
         yes = intent_is(handler_input, "AMAZON.YesIntent")
         reply = playback.answer_offer(turn, library_of(handler_input), yes, turn.reply())
+        return respond(handler_input, reply)
+
+
+class CarryOnHandler(AbstractRequestHandler):
+    """Yes to "Shall I play on from where you stopped?" (the launch, or "start my routine",
+    for a routine that was playing hands-free): playback goes on from the kept offset, as
+    "resume" does. Before ``dialog.YesHandler``, which carries on step by step."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if pending(handler_input) is not Pending.RESUME or not intent_is(handler_input, "AMAZON.YesIntent"):
+            return False
+        turn = turn_of(handler_input)
+        return (
+            supports_audio_player(handler_input)
+            and library_of(handler_input).enabled
+            and turn.active_plan() is not None
+            and playback.is_active(turn)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        reply = playback.command(
+            turn, library_of(handler_input), Command.RESUME, turn.reply(), offset_ms=None, speak=True
+        )
         return respond(handler_input, reply)
 
 
