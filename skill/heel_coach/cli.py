@@ -97,6 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="a device that never stops listening (lengths despite timeouts)",
     )
+    figures.add_argument(
+        "--hands-free",
+        action="store_true",
+        help="play each routine straight through as AudioPlayer streams (rendered audio)",
+    )
+    figures.add_argument(
+        "--audio-dir",
+        help="rendered audio for --hands-free (default: the configured folder; missing tracks "
+        "are rendered offline with eSpeak in a temporary folder)",
+    )
     figures.add_argument("--json", action="store_true", help="machine-readable JSON")
 
     from heel_coach.audio_cli.cli import add_parser as add_audio_parser
@@ -169,12 +179,18 @@ def _package(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from heel_coach.catalogue import load_catalogue
     from heel_coach.console.device_run import Scenario
     from heel_coach.console.figures import as_json, run_scenarios, table
 
     routine_ids = args.routine or list(load_catalogue().routines)
-    results = run_scenarios(Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    scenarios = [
+        Scenario(r, args.foot, args.returning, patient=args.patient, hands_free=args.hands_free)
+        for r in routine_ids
+    ]
+    results = run_scenarios(scenarios, audio_dir=Path(args.audio_dir) if args.audio_dir else None)
     if args.json:
         json.dump([as_json(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -2,15 +2,18 @@
 
 Request timestamps follow the simulated clock (a routine runs for simulated minutes in real
 milliseconds), so the app under test does not reject them as stale; signatures are off as in
-every conversation test.
+every conversation test. Hands-free runs use a second app that publishes audio rendered for
+the session (``published_audio``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, http_transport
@@ -47,3 +50,81 @@ def run_on_device(device_url: str, catalogue: Catalogue) -> Callable[[Scenario],
         return done[scenario]
 
     return run
+
+
+HANDS_FREE_ROUTINES = ("full", "morning", "evening-massage", "strength", "quick")
+HANDS_FREE_FEET = ("both", "left")
+PUBLISHED_AT = "https://audio.heel-coach.example/audio"
+
+
+@pytest.fixture(scope="session")
+def published_audio(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Path:
+    """Every track the hands-free runs play (five routines, both feet and one foot, the full
+    and the short wording, the closing words for every count), rendered once with the offline
+    engine: real MP3s whose manifest gives the device model each track's length and where each
+    of its words falls. Encoded in the 16 kHz SSML-clip format rather than the 44.1 kHz stream
+    format: the lengths and layouts are the same (both are laid out in whole samples from the
+    same speech) and it renders in about half the time."""
+    from heel_coach.audio.render import render_tracks
+    from heel_coach.audio.spec import ALEXA_SSML_AUDIO
+    from heel_coach.audio.tts import EspeakEngine
+    from heel_coach.catalogue.model import Focus
+    from heel_coach.engine.plan import Foot, build_plan
+    from heel_coach.voice.speech import Speaker
+    from heel_coach.voice.tracks import tracks_for
+
+    out = tmp_path_factory.mktemp("published")
+    speaker = Speaker(catalogue, load_prompts("en-US"), "en-US")
+    plans = (
+        build_plan(catalogue.routine(r), Foot(f), Focus.SOLE)
+        for r in HANDS_FREE_ROUTINES
+        for f in HANDS_FREE_FEET
+    )
+    engine = EspeakEngine(ALEXA_SSML_AUDIO)
+    render_tracks(tracks_for(speaker, plans), engine, out, "en-US", spec=ALEXA_SSML_AUDIO, progress=None)
+    return out
+
+
+@dataclass(frozen=True)
+class HandsFreeRun:
+    result: RunResult
+    user_id: str
+
+
+@pytest.fixture(scope="session")
+def hands_free_app(
+    tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue, published_audio: Path
+) -> Flask:
+    """The app publishing ``published_audio`` (the device model never fetches the URL)."""
+    settings = Settings(
+        db_path=tmp_path_factory.mktemp("hands-free") / "heel-coach.sqlite3",
+        verify_signatures=False,
+        verify_timestamps=False,
+        audio_dir=published_audio,
+        audio_base_url=PUBLISHED_AT,
+    )
+    return create_app(settings, catalogue=catalogue)
+
+
+@pytest.fixture(scope="session")
+def run_hands_free(
+    hands_free_app: Flask, catalogue: Catalogue, published_audio: Path
+) -> Iterator[Callable[[Scenario], HandsFreeRun]]:
+    """Run a hands-free scenario as its own new user on an Echo with AudioPlayer, over real
+    loopback HTTP to the app publishing the rendered audio (once per session)."""
+    from heel_coach.console.figures import clips_from_manifest, scripts_from_manifest
+
+    templates = load_prompts("en-US").strings
+    clips = clips_from_manifest(published_audio, "en-US")
+    scripts = scripts_from_manifest(published_audio, "en-US")
+    done: dict[Scenario, HandsFreeRun] = {}
+    with serve_on_loopback(hands_free_app) as url:
+
+        def run(scenario: Scenario) -> HandsFreeRun:
+            if scenario not in done:
+                client = VoiceClient.for_locale(http_transport(url))
+                result = DeviceRun(client, catalogue, templates, clips, scripts=scripts).run(scenario)
+                done[scenario] = HandsFreeRun(result, client.device.user_id)
+            return done[scenario]
+
+        yield run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,32 @@ def test_a_patient_device_measures_lengths_where_sessions_time_out(
     assert patient["reached_end"] is True and patient["simulated_s"] > 0
     if impatient["timeouts"]:  # today: every rep set loses the session
         assert impatient["simulated_s"] is None or impatient["simulated_s"] > patient["simulated_s"]
+
+
+def test_figures_hands_free_on_published_audio(
+    capsys: pytest.CaptureFixture[str], published_audio: Path
+) -> None:
+    """`--hands-free`: the same figures for the routine played as AudioPlayer streams, on the
+    rendered audio given (its manifest has every track, so nothing is rendered here)."""
+    args = [
+        "figures",
+        "--routine",
+        "quick",
+        "--foot",
+        "left",
+        "--hands-free",
+        "--audio-dir",
+        str(published_audio),
+    ]
+    assert main([*args, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "rendering" not in captured.err
+    (row,) = json.loads(captured.out)
+    assert (row["routine"], row["foot"], row["user"], row["mode"]) == ("quick", "left", "new", "hands-free")
+    assert row["reached_end"] is True and row["timeouts"] == 0 and row["repeated_sets"] == 0
+    assert row["streams"] == 3 and row["player_requests"] >= 9  # two steps and the closing words
+    assert 0.9 <= row["ratio"] <= 1.1
+    assert row["words_before_first_movement"] <= 150
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "mode" in lines[0] and lines[1].split()[:4] == ["quick", "left", "new", "hands-free"]

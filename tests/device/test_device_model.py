@@ -13,6 +13,7 @@ from heel_coach.simulator.device import (
     Reply,
     Route,
     SoundKind,
+    StreamScript,
     manifest_clips,
     time_ssml,
 )
@@ -159,3 +160,57 @@ def test_a_bare_command_reaches_the_skill_only_through_its_player() -> None:
     assert echo.player.stopped_offset_ms == 20_000
     chat = echo.hear(line.speech_end + 21, wake_word=True, names_skill=False, intent="HowLongLeftIntent")
     assert chat.route is Route.LOST
+
+
+def test_a_play_response_ends_the_session_and_nothing_times_out_while_it_plays() -> None:
+    """Hands-free: no session while the stream plays, so no listen window and no timeout; a
+    person speaks with the wake word, and a bare command reaches the skill through the player."""
+    clips = manifest_clips({"step-0.mp3": 900.0})
+    echo = EchoDevice()
+    line = echo.play_reply(Reply.from_body(play_body("t0", "https://a.example/step-0.mp3"), clips))
+    assert not echo.session_open and line.session_ends is None and line.reprompt is None
+    ten_minutes = echo.hear(
+        line.speech_end + 600, wake_word=True, names_skill=False, intent="AMAZON.NextIntent"
+    )
+    assert ten_minutes.route is Route.PLAYER and ten_minutes.timed_out_at is None
+
+
+def test_the_wake_word_stops_our_stream_where_it_is_and_the_device_reports_it() -> None:
+    clips = manifest_clips({"step-0.mp3": 60.0})
+    echo = EchoDevice()
+    line = echo.play_reply(Reply.from_body(play_body("t0", "https://a.example/step-0.mp3"), clips))
+    echo.player_events(line.speech_end)  # PlaybackStarted
+    hurts = echo.hear(line.speech_end + 20, wake_word=True, names_skill=True, intent="PainIntent")
+    assert hurts.route is Route.NEW_SESSION
+    assert echo.player.activity == "STOPPED" and echo.player.offset_ms(line.speech_end + 40) == 20_000
+    (stopped,) = echo.player_events(line.speech_end + 21)
+    assert (stopped.kind, stopped.token, stopped.offset_ms) == ("AudioPlayer.PlaybackStopped", "t0", 20_000)
+    assert echo.finish_stream(line.speech_end + 100) is None  # a stopped stream never finishes
+    # Words that reach nobody do not stop it: Alexa answers them herself.
+    echo2 = EchoDevice()
+    line2 = echo2.play_reply(Reply.from_body(play_body("t0", "https://a.example/step-0.mp3"), clips))
+    lost = echo2.hear(line2.speech_end + 5, wake_word=True, names_skill=False, intent="HowLongLeftIntent")
+    assert lost.route is Route.LOST and echo2.player.activity == "PLAYING"
+
+
+def test_a_stop_directive_or_a_replacing_play_stops_the_stream_with_a_report() -> None:
+    clips = manifest_clips({"step-0.mp3": 60.0, "step-1.mp3": 30.0})
+    echo = EchoDevice()
+    line = echo.play_reply(Reply.from_body(play_body("t0", "https://a.example/step-0.mp3"), clips))
+    echo.now = line.speech_end + 10
+    echo.play_reply(Reply.from_body(play_body("t1", "https://a.example/step-1.mp3", speech=""), clips))
+    (stopped,) = echo.player_events(echo.now)
+    assert stopped.kind == "AudioPlayer.PlaybackStopped" and stopped.offset_ms == 10_000
+    assert echo.player.current is not None and echo.player.current.token == "t1"
+    stop = body("<speak></speak>", end=True, directives=[{"type": "AudioPlayer.Stop"}])
+    echo.now += 5
+    echo.play_reply(Reply.from_body(stop))
+    assert [e.offset_ms for e in echo.player_events(echo.now) if e.kind.endswith("Stopped")] == [5_000]
+
+
+def test_a_stream_script_gives_each_word_to_the_stretch_it_starts_in() -> None:
+    script = StreamScript(
+        30.0, ((0.25, "Next exercise."), (5.0, "Start."), (15.0, "Halfway."), (29.0, "Done."))
+    )
+    assert script.text_between(0, 15.0) == "Next exercise. Start."
+    assert script.text_between(15.0, 30.0) == "Halfway. Done."  # a stop at 15 s and a resume there

@@ -97,7 +97,9 @@ def assemble(plan: TrackPlan, clips: dict[str, Pcm], spec: AudioSpec) -> tuple[P
     """Lay the plan out on a timeline; returns the PCM and [kind, start_s, end_s] per item.
 
     ``say`` advances the clock by the clip; ``over`` is placed at the clock without advancing
-    it (a later ``say`` waits until it has ended); ``gap`` advances by exactly its seconds.
+    it; ``gap`` advances by exactly its seconds. No clip sounds over another: a clip waits
+    until the one before it has ended (a paragraph laid over a bout, sentence by sentence,
+    and a "Halfway." that comes while it is still being said).
     """
     rate, width = spec.sample_rate_hz, 2 * spec.channels
     placed: list[tuple[int, Pcm]] = []
@@ -110,7 +112,7 @@ def assemble(plan: TrackPlan, clips: dict[str, Pcm], spec: AudioSpec) -> tuple[P
             clock += frames
             continue
         clip = clips[str(value)]
-        start = clock if kind == "over" else max(clock, busy)
+        start = max(clock, busy)
         placed.append((start, clip))
         layout.append([kind, start / rate, (start + clip.frames) / rate])
         busy = start + clip.frames

@@ -8,7 +8,8 @@ share one file.
 Items of a track plan:
 
 * ``say``  speech that takes its own time (the clock advances by its length);
-* ``over`` speech laid over a running silence at the current clock (mid-hold cues like
+* ``over`` speech laid over a running silence at the current clock, once the clip before it
+  has ended (mid-hold cues like
   "halfway" and rep counts), so a 30 s hold is 30 s from "Start" to "And release";
 * ``gap``  exact silence, in seconds.
 """

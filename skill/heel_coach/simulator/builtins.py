@@ -85,6 +85,10 @@ PERSON_SAYS: Mapping[str, str] = MappingProxyType(
         "foot.both": "both feet",
         "foot.left": "left foot",
         "foot.right": "right foot",
+        "skip": "skip this exercise",
+        "pause": "pause",
+        "resume": "resume",
+        "hurts": "tell {invocation} it hurts",
         "focus.sole": "sole",
         "focus.calf": "calf",
     }

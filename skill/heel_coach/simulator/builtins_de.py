@@ -86,6 +86,10 @@ PERSON_SAYS: Mapping[str, str] = MappingProxyType(
         "foot.both": "beide",
         "foot.left": "links",
         "foot.right": "rechts",
+        "skip": "überspring diese übung",
+        "pause": "pause",
+        "resume": "fortsetzen",
+        "hurts": "sag {invocation} es tut weh",
         "focus.sole": "sohle",
         "focus.calf": "wade",
     }

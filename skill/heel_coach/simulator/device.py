@@ -32,7 +32,18 @@ What is modelled, and on what it rests (../shared/reference/alexa-platform.md):
   (``NEARLY_FINISHED_BEFORE_S`` before the end, or at the start of a shorter stream: when
   exactly Alexa sends it is not documented, and a published sample request carries an offset
   of 122 ms, so the skill must not rely on it coming late) and PlaybackFinished, then starts
-  an enqueued stream at once.
+  an enqueued stream at once. A Play response ends the session (§4), so while a stream plays
+  no microphone is open and nothing can time out; the person speaks only with the wake word.
+- The wake word stops our stream where it is, and the device reports PlaybackStopped with
+  that offset before the request the words make: the AudioPlayer reference says it is sent
+  "when Alexa stops playing an audio stream in response to a voice request or an AudioPlayer
+  directive", and a published ``AMAZON.PauseIntent`` request (matthiasxc/alexa-audio-tutorial)
+  already carries ``playerActivity: STOPPED`` with the offset. A Stop directive, or a Play that
+  replaces a playing stream, stops it the same way. That the stream stays stopped after an
+  answer with no AudioPlayer directive (rather than resuming) is our assumption; the skill
+  answers every request it gets during playback with Play or Stop, so no run depends on it.
+- What a stream says, and when, comes from the rendered track's layout (``StreamScript``):
+  the person hears the words between the offset it started at and where it stopped.
 
 Checked with the search tool: alexa/alexa-skills-kit-sdk-for-nodejs issue 223 reports the
 "usual 2x ~8 sec" wait on an Echo Dot ending in SessionEndedRequest EXCEEDED_MAX_REPROMPTS
@@ -75,6 +86,38 @@ PLAYER_INTENTS = frozenset(
 
 ClipSeconds = Callable[[str], float | None]
 """Length of an audio clip or stream by URL; None when unknown."""
+
+
+@dataclass(frozen=True)
+class StreamScript:
+    """What a stream says and when (from the rendered track's layout in the manifest)."""
+
+    seconds: float
+    said: tuple[tuple[float, str], ...]
+    """(start in seconds, words) of every spoken item, in time order."""
+
+    def text_between(self, start_s: float, end_s: float) -> str:
+        """The words heard while the stream played from ``start_s`` to ``end_s``: an item
+        belongs to the part it starts in, so a stop and a resume there hear it once."""
+        return " ".join(text for at, text in self.said if start_s <= at < end_s)
+
+
+StreamScripts = Callable[[str], StreamScript | None]
+"""What a stream says, by URL; None when unknown (the person then hears nothing of it)."""
+
+
+def no_scripts(url: str) -> StreamScript | None:
+    return None
+
+
+def manifest_scripts(scripts: Mapping[str, StreamScript]) -> StreamScripts:
+    """Stream scripts by file name (the last part of the URL), e.g. from the audio manifest."""
+
+    def script(url: str) -> StreamScript | None:
+        return scripts.get(url.rsplit("/", 1)[-1])
+
+    return script
+
 
 _TIMED_TAG = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|<audio\s+src="([^"]*)"\s*/>|<[^>]+>')
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
@@ -374,6 +417,8 @@ class EchoDevice:
     timeline: Timeline | None = None
     last_reply: Reply | None = None
     player: Player = field(default_factory=Player)
+    reports: list[PlayerEvent] = field(default_factory=list)
+    """PlaybackStopped events the device owes the skill (sent before the next request)."""
 
     # -- a response arrives ------------------------------------------------------------------
     def play_reply(self, reply: Reply) -> Timeline:
@@ -388,9 +433,8 @@ class EchoDevice:
         self.session_open = reply.keeps_session
         self.timeline = timeline
         self.last_reply = reply
-        if reply.stops_player and self.player.current is not None:
-            self.player.stopped_offset_ms = self.player.offset_ms(start)
-            self.player.activity = "STOPPED"
+        if reply.stops_player:
+            self.stop_player(start)
         if reply.play is not None:
             self.enqueue(reply.play, reply.play_behavior or "REPLACE_ALL", speech_end)
         return timeline
@@ -399,12 +443,28 @@ class EchoDevice:
         if behavior == "ENQUEUE" and self.player.current is not None and self.player.activity == "PLAYING":
             self.player.queued = stream
             return
+        self.stop_player(at)  # a stream still playing is replaced: it stops there
         self.player = Player(current=stream, started=at, activity="PLAYING")
+
+    def stop_player(self, at: float) -> None:
+        """Our stream stops at ``at`` (wake word, Stop, a replacing Play): PlaybackStopped."""
+        p = self.player
+        if p.current is None or p.activity != "PLAYING":
+            return
+        p.stopped_offset_ms = p.offset_ms(at)
+        p.activity = "STOPPED"
+        p.queued = None
+        self.reports.append(
+            PlayerEvent(at, "AudioPlayer.PlaybackStopped", p.current.token, p.stopped_offset_ms)
+        )
 
     # -- the player ----------------------------------------------------------------------------
     def player_events(self, until: float) -> list[PlayerEvent]:
         """Events the device sends before ``until`` (call repeatedly: a reply may enqueue)."""
-        events: list[PlayerEvent] = []
+        events = [e for e in self.reports if e.at <= until]
+        self.reports = [e for e in self.reports if e.at > until]
+        if events:
+            return events
         p = self.player
         if p.current is None or p.activity != "PLAYING":
             return events
@@ -475,8 +535,8 @@ class EchoDevice:
             route = Route.LOST
         if timed_out is not None:
             self.session_open = False
-        if route is Route.PLAYER and self.player.activity == "PLAYING":
-            self.player.stopped_offset_ms = self.player.offset_ms(at)
+        if wake_word and route is not Route.LOST:
+            self.stop_player(at)
         return Delivery(route, at, timed_out, barged, heard_reprompt)
 
     def advance(self, to: float) -> None:

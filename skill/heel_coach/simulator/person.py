@@ -7,7 +7,10 @@ already inside the speech's silences), then:
 - repetitions, massage passes and rests are counted or timed inside the response (the skill
   counts "One. Two. ... Last one." at the variant's ``rep_pace_s``), so they add no time after it;
 - questions get their answer (foot, focus, "yes" to carry on, the effort question, "ready"
-  when asked to say it);
+  when asked to say it, "yes" to the hands-free offer when they want it played, "skip" when
+  the skill offers it after "it hurts");
+- a stream (continuous mode) is heard like a response, in the parts the device played:
+  its counted sets are done as they play, and nobody answers a stream;
 - otherwise, inside a routine, "next" once done; outside one ("You don't have a routine
   going", or before starting), "start the <routine>".
 
@@ -36,6 +39,7 @@ REACTION_S = 1.0
 
 CUE_KEYS = (
     "exercise.intro",
+    "playback.exercise",
     "cue.set",
     "cue.last_set",
     "cue.side.foot",
@@ -55,6 +59,10 @@ CUE_KEYS = (
     "routine.start",
     "routine.finished",
     "effort.question",
+    "playback.start",
+    "playback.start.offered",
+    "playback.offer",
+    "pain.offer",
 )
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
 WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.reps_start", "cue.passes_start")
@@ -177,6 +185,8 @@ class Person:
     foot: str = "both"
     focus: Focus = Focus.SOLE
     locale: str = "en-US"
+    hands_free: bool = False
+    """Says yes to "Shall I play it?" (the routine played straight through); else no."""
     started: bool = False
     exercise_id: str | None = None
     side: str | None = None
@@ -218,7 +228,7 @@ class Person:
         answer: str | None = None
         for cue in self.reader.read(text):
             key, params = cue.key, cue.params
-            if key == "exercise.intro":
+            if key in ("exercise.intro", "playback.exercise"):
                 self.exercise_id = self._exercise_named(params.get("name", ""))
                 self.side, self.set_no, self.continuing = None, 1, False
             elif key == "cue.set":
@@ -238,7 +248,7 @@ class Person:
                 elif self.exercise_id is not None:
                     done = SetDone(self.exercise_id, self.side, self.set_no)
                     performed.append(done)
-            elif key == "routine.start":
+            elif key in ("routine.start", "playback.start", "playback.start.offered"):
                 self.started = True
                 announced = seconds_in(params.get("duration", ""), self.language)
             elif key == "routine.finished":
@@ -253,6 +263,10 @@ class Person:
                 answer = self.says("start")  # their routine was lost: start it again
             elif key == "effort.question":
                 answer = self.says("effort")
+            elif key == "playback.offer":
+                answer = self.says("yes" if self.hands_free else "no")
+            elif key == "pain.offer":
+                answer = self.says("skip")  # eases off; this exercise is not for today
         self.performed.extend(performed)
         if answer is None and not self.finished and self.language.ready_invitation.search(text):
             answer = self.says("ready")

@@ -68,12 +68,6 @@ class TrackVoice(RoutineVoice):
             return []
         if key == "routine.ready":
             return [sp.text("playback.pause_hint")]
-        if key == "exercise.instructions" and cue.param("part") is not None:
-            # Step mode describes a timed bout while it runs; a track says it all before "Start"
-            # (an overlaid paragraph would sound over the bout's first cues).
-            if cue.param("part") == "during":
-                return []
-            return super().sentences(Cue(key, (("exercise", str(cue.param("exercise"))),)), plan)
         if key == "step.wait.exercise":
             return [sp.text("playback.well_done")]
         if key.startswith("step.wait."):
@@ -125,7 +119,9 @@ def step_track(
     """The track of one step of ``plan``, as continuous mode plays it: the step's script.
 
     Beats (counted repetitions, timed passes, rests, side switches) are laid over their
-    silence, so ten repetitions at a three-second pace take thirty seconds, as in step mode.
+    silence, so ten repetitions at a three-second pace take thirty seconds, as in step mode;
+    so is the description of a timed bout's movement, said while the person works (step mode
+    says it there too), which keeps the words before "Start" to the starting position.
     """
     voice = track_voice(speaker, short_for & {step.exercise_id})
     items: list[Item] = [("gap", LEAD_IN_S)]
@@ -160,13 +156,13 @@ def closing_track(speaker: Speaker, plan: Plan, done: int) -> TrackPlan:
 def track_seconds(track: TrackPlan) -> float:
     """A track's length before it is rendered, laid out as ``audio.render.assemble`` lays it:
     ``say`` advances the clock by its speech (the one estimate, ``engine.speech_time``), ``over``
-    sounds from the clock without moving it, ``gap`` is exact."""
+    sounds from the clock (once the clip before it has ended) without moving it, ``gap`` is exact."""
     clock = busy = 0.0
     for kind, value in track.items:
         if kind == "gap":
             clock += float(value)
             continue
-        start = clock if kind == "over" else max(clock, busy)
+        start = max(clock, busy)
         busy = start + speech_seconds(str(value))
         if kind == "say":
             clock = busy
@@ -188,8 +184,14 @@ def wanted_tracks(
 ) -> dict[str, TrackPlan]:
     """Unique tracks (by id) needed to play the given routines in every foot and focus, with
     each exercise's instructions in full and in the short form (a returning user's wording)."""
+    return tracks_for(speaker, plans_for(catalogue, routine_ids))
+
+
+def tracks_for(speaker: Speaker, plans: Iterable[Plan]) -> dict[str, TrackPlan]:
+    """Unique tracks (by id) that play ``plans``: every step in full and in the short form,
+    and the closing words for every count of exercises done."""
     out: dict[str, TrackPlan] = {}
-    for plan in plans_for(catalogue, routine_ids):
+    for plan in plans:
         for step in plan.steps:
             for short_for in (frozenset(), frozenset({step.exercise_id})):
                 track = step_track(speaker, plan, step, short_for)

@@ -29,6 +29,7 @@ can, step by step where it cannot.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ask_sdk_model.interfaces.audioplayer import (
@@ -183,15 +184,23 @@ def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, a
     return _play_from_start(turn, library, plan, reply)
 
 
-def _play_from_start(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply) -> Reply:
+def _play_from_start(
+    turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, *, offered: bool = False
+) -> Reply:
     """The routine's opening as continuous mode says it (name, length, equipment, how to
-    pause: ``TrackVoice``), the massage warning when due, then the first track."""
+    pause: ``TrackVoice``), the massage warning when due, then the first track. Right after
+    the offer (``offered``), which named nothing new but has just said how to pause, only the
+    length is said before the equipment: the words before the first movement stay few."""
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
     voice = track_voice(turn.speaker, turn.user.exercises.familiar(), library.durations(turn.speaker.locale))
+    if offered:
+        voice.start_key = "playback.start.offered"
     for cue in routine_head(plan):
         assert isinstance(cue, Cue)  # the opening is words only
+        if cue.key == "routine.ready" and offered:
+            continue
         for sentence in voice.sentences(cue, plan):
             reply.speech.sentence(sentence)
     _massage_notice(turn, plan, reply)
@@ -243,8 +252,17 @@ def answer_offer(turn: Turn, library: TrackLibrary, hands_free: bool, reply: Rep
         return routine_feature.list_routines(turn, reply)
     if not hands_free:
         reply.speech.sentence(turn.text("playback.step_chosen"))
+    elif turn.before_start is not None:
+        turn.before_start = partial(_play_after_offer, library)
     # The hook now finds the choice made: it plays (hands-free) or lets step mode start.
     return routine_feature.start_routine(turn, routine_id, reply)
+
+
+def _play_after_offer(library: TrackLibrary, turn: Turn, plan: Plan, reply: Reply) -> Reply | None:
+    """Yes to the offer: play, without repeating what the person has just heard."""
+    if _track(turn, library, plan, 0) is None:
+        return None
+    return _play_from_start(turn, library, plan, reply, offered=True)
 
 
 def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
