@@ -98,11 +98,14 @@ def silent_runs(layout: list[list[Any]]) -> list[tuple[float, float, list[tuple[
 
 
 def leading_beats_s(layout: list[list[Any]]) -> float:
-    """Time the words of run-opening beats take out of their planned silence."""
+    """Time the words of run-opening beats take out of their planned silence (a beat of
+    several sentences, like a bout's description, is laid over it sentence after sentence)."""
     total, previous = 0.0, "say"
     for kind, start, end in layout:
-        if kind == "over" and previous == "say":
+        if kind == "over" and previous in ("say", "lead"):
             total += float(end) - float(start)
+            previous = "lead"
+            continue
         previous = str(kind)
     return total
 
