@@ -26,8 +26,8 @@ from heel_coach.simulator.device import (
     ClipSeconds,
     StreamScript,
     StreamScripts,
+    by_file_name,
     manifest_clips,
-    manifest_scripts,
     no_clips,
     no_scripts,
 )
@@ -65,7 +65,7 @@ def scripts_from_manifest(audio_dir: Path, locale: str) -> StreamScripts:
         for entry in manifest.tracks.values()
         if len(entry.layout) == len(entry.plan)
     }
-    return manifest_scripts(scripts)
+    return by_file_name(scripts)
 
 
 def audio_for(

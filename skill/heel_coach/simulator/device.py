@@ -56,7 +56,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from heel_coach.engine.speech_time import speech_seconds, word_count
 
@@ -84,6 +84,7 @@ PLAYER_INTENTS = frozenset(
 )
 """Built-in intents Alexa routes to the skill that owns the player, without its name (§4)."""
 
+T = TypeVar("T")
 ClipSeconds = Callable[[str], float | None]
 """Length of an audio clip or stream by URL; None when unknown."""
 
@@ -110,13 +111,14 @@ def no_scripts(url: str) -> StreamScript | None:
     return None
 
 
-def manifest_scripts(scripts: Mapping[str, StreamScript]) -> StreamScripts:
-    """Stream scripts by file name (the last part of the URL), e.g. from the audio manifest."""
+def by_file_name(values: Mapping[str, T]) -> Callable[[str], T | None]:
+    """A clip's or stream's length or script by its file name (the last part of its URL), as
+    the audio manifest lists them."""
 
-    def script(url: str) -> StreamScript | None:
-        return scripts.get(url.rsplit("/", 1)[-1])
+    def look_up(url: str) -> T | None:
+        return values.get(url.rsplit("/", 1)[-1])
 
-    return script
+    return look_up
 
 
 _TIMED_TAG = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|<audio\s+src="([^"]*)"\s*/>|<[^>]+>')
@@ -130,11 +132,7 @@ def no_clips(url: str) -> float | None:
 
 def manifest_clips(durations: Mapping[str, float]) -> ClipSeconds:
     """Clip lengths by file name (the last part of the URL), e.g. from the audio manifest."""
-
-    def seconds(url: str) -> float | None:
-        return durations.get(url.rsplit("/", 1)[-1])
-
-    return seconds
+    return by_file_name(durations)
 
 
 class SoundKind(StrEnum):
