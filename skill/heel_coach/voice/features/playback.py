@@ -358,8 +358,9 @@ def command(
     return reply
 
 
-def _finish(turn: Turn, library: TrackLibrary, plan: Plan, transition: Transition, reply: Reply,
-            *, speak: bool) -> Reply:  # fmt: skip
+def _finish(
+    turn: Turn, library: TrackLibrary, plan: Plan, transition: Transition, reply: Reply, *, speak: bool
+) -> Reply:
     """ "Next" past the last step: recorded exactly as in step mode (``turn.outcome.finished``),
     then the closing track plays (or, not rendered, step mode's closing words where we may
     speak)."""
