@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="a device that never stops listening (lengths despite timeouts)",
     )
+    figures.add_argument("--locale", default="en-US", help="the language the person and the skill speak")
     figures.add_argument("--json", action="store_true", help="machine-readable JSON")
 
     from heel_coach.audio_cli.cli import add_parser as add_audio_parser
@@ -172,9 +173,13 @@ def _figures(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
     from heel_coach.console.device_run import Scenario
     from heel_coach.console.figures import as_json, run_scenarios, table
+    from heel_coach.locales import choose
 
-    routine_ids = args.routine or list(load_catalogue().routines)
-    results = run_scenarios(Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    catalogue = load_catalogue()
+    routine_ids = args.routine or list(catalogue.routines)
+    locale = choose(args.locale, catalogue.locales, catalogue.locales[0])
+    scenarios = (Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    results = run_scenarios(scenarios, locale)
     if args.json:
         json.dump([as_json(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -14,10 +14,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
+from heel_coach.catalogue.loader import load_speaking_rates
+from heel_coach.catalogue.model import SpeakingRate
 from heel_coach.console.account import SCOPE_WORDS, Account, Clock, parse_moment
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import utc_now
 from heel_coach.engine.speech_time import speech_seconds
+from heel_coach.locales import choose
 from heel_coach.services.reminders import REMINDERS_SCOPE
 from heel_coach.simulator.device import WAKE_WORD, ClipSeconds, EchoDevice, Reply, Route, no_clips
 from heel_coach.simulator.person import REACTION_S
@@ -139,6 +142,12 @@ class SimulatedClock(Clock):
         self.offset = timedelta(0) if moment is None else moment - base
 
 
+def rate_for(locale: str) -> SpeakingRate:
+    """The packaged speaking rate of the locale the skill answers ``locale`` in."""
+    rates = load_speaking_rates()
+    return rates[choose(locale, list(rates))]
+
+
 def split_wake_word(text: str) -> tuple[bool, str]:
     """("Alexa, next") -> (True, "next")."""
     head, sep, rest = text.partition(" ")
@@ -165,7 +174,10 @@ class Console:
         *,
         device_time: bool = False,
         clips: ClipSeconds = no_clips,
+        rate: SpeakingRate | None = None,
     ) -> None:
+        """``rate``: how fast the device's locale is spoken (default: the packaged content's
+        rate for the locale the skill answers in)."""
         self.client = client
         self.out = out
         device = client.device
@@ -177,6 +189,7 @@ class Console:
         self.echo = EchoDevice()
         self.device_time = device_time
         self.clips = clips
+        self.rate = rate or rate_for(device.locale)
         self.waited = 0.0
         self.clock = clock or (SimulatedClock(self.echo) if device_time else Clock())
         device.clock = self.clock
@@ -232,7 +245,7 @@ class Console:
                 "'Alexa, ask heel coach to ...']\n"
             )
             return None
-        self.echo.advance(delivery.at + speech_seconds(words))
+        self.echo.advance(delivery.at + speech_seconds(words, self.rate))
         if delivery.barged_in:
             self.out.write(
                 f"  [you interrupted Alexa at +{delivery.at - line.start:.0f} s]\n" if line else ""
@@ -265,7 +278,7 @@ class Console:
             return
         if not self.device_time:
             self.echo.now = 0.0
-        reply = Reply.from_body(heard.body, self.clips)
+        reply = Reply.from_body(heard.body, self.rate, self.clips)
         timeline = self.echo.play_reply(reply)
         clock = f"{self.clock():%H:%M:%S} " if self.device_time else ""
         self.out.write(f"  {clock}{reply.speech.describe()} {timeline.describe()}\n")
