@@ -244,9 +244,14 @@ def _content(args: argparse.Namespace) -> int:
 
 def _model(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
-    from heel_coach.voice.model_sync import model_path, sync_model
+    from heel_coach.voice.model_sync import language_conflicts, model_path, sync_model
 
     catalogue = load_catalogue()
+    conflicts = language_conflicts(catalogue)
+    if conflicts:
+        print("one phrase, two intents (models/additions/same_words.yaml says they mean the same):")
+        print("\n".join(f"  {line}" for line in conflicts))
+        return 1
     changed = []
     for locale in catalogue.locales:
         if sync_model(catalogue, locale, write=args.action == "sync"):
