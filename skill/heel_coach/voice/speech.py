@@ -368,11 +368,7 @@ class RoutineVoice:
             done = int(params.get("done", count))
             return [
                 sp.text("routine.finished", routine=sp.routine_name(routine)),
-                sp.text(
-                    "routine.finished.summary",
-                    done=sp.words.number(done),
-                    exercises=sp.counted("exercises", count),
-                ),
+                sp.text("routine.finished.summary", count=count, done=sp.counted("done", done)),
                 sp.red_flags(),
                 sp.text("routine.finished.close"),
             ]
