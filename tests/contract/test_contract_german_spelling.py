@@ -12,11 +12,12 @@ pyspellchecker's German one knows neither and folds case, so it would pass that.
 Domain words the dictionary lacks ("Plantarfasziitis", "Fersensporn") are in
 ``german_allowlist.yaml`` beside this file, each with the reason it is right.
 
-Three rules beyond the dictionary, each because German allows it:
+Four rules beyond the dictionary, each because German allows it:
 
 * samples and slot values are lower case (Alexa's rule), so a sample word may be a noun
   written small: "fußsohle" passes as "Fußsohle";
 * the first word of a sentence, of a quotation („...“) or after a colon may be capitalised;
+* a hyphenated compound ("Soleus-Dehnung") is right when each of its parts is;
 * the du-imperative may drop its -e ("Heb das Bein", Duden: "heb[e]!"): a word passes when its
   -e form and its infinitive (stem + "en") are both in the dictionary.
 """
@@ -128,6 +129,16 @@ class German:
             candidates.append(word.lower())
         if any(self.known(w) for w in candidates):
             return True
+        parts = word.rstrip("-").split("-")
+        if len(parts) > 1:  # "Soleus-Dehnung": a hyphenated compound of words
+            first = self.accepts(
+                parts[0], lower_case=lower_case, starts_sentence=starts_sentence, abbreviated=False
+            )
+            rest = (
+                self.accepts(p, lower_case=lower_case, starts_sentence=False, abbreviated=False)
+                for p in parts[1:]
+            )
+            return first and all(rest)
         return (word.islower() or starts_sentence) and self.short_imperative(word)
 
     def errors(self, text: Text) -> list[str]:
