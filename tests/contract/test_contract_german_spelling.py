@@ -42,6 +42,9 @@ DICTIONARY_DIR = Path("/usr/share/hunspell")
 ALLOWLIST = Path(__file__).with_name("german_allowlist.yaml")
 NOT_SAID = {"speech.yaml"}
 """Locale files whose text is never said or shown (the speaking rate's reasoning, in English)."""
+COMMAND_LINE = {"console.yaml"}
+"""Locale files that name command-line input (":date", "quit", "--device-time", "[speaks ...]"):
+a word the English file has too is such a name, the same in every language, and not checked."""
 LOWER_CASE_KEYS = {"synonyms", "disclaimer", "examplePhrases"}
 """Lower-case phrases: slot synonyms, the store listing's must-contain phrases, and its example
 phrases (they say the invocation name as spoken, "fersen trainer")."""
@@ -57,6 +60,8 @@ class Text:
     text: str
     lower_case: bool
     """A sample, slot value or synonym: written in lower case by rule."""
+    literal: frozenset[str] = frozenset()
+    """Words that are input or identifiers here, not German (``COMMAND_LINE``)."""
 
 
 def _strings(data: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -77,11 +82,15 @@ def german_texts() -> Iterator[Text]:
         if name in NOT_SAID:
             continue
         data, at = read_locale_file(CONTENT_DIR, LOCALE, name)
+        literal: frozenset[str] = frozenset()
+        if name in COMMAND_LINE:
+            english, _ = read_locale_file(CONTENT_DIR, "en-US", name)
+            literal = frozenset(w for _, t in _strings(english, ()) for w in WORD.findall(t))
         for path, text in _strings(data, ()):
             if "://" in text:
                 continue  # a URL (store listing icons, privacy policy)
             where = f"{at.file}: {'.'.join(path)}"
-            yield Text(where, text, lower_case=bool(LOWER_CASE_KEYS & set(path)))
+            yield Text(where, text, lower_case=bool(LOWER_CASE_KEYS & set(path)), literal=literal)
     model = json.loads(model_path(LOCALE).read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
     yield Text("model: invocationName", model["invocationName"], True)
     for intent in model["intents"]:
@@ -146,6 +155,8 @@ class German:
         filled = _filled(text.text)
         for match in WORD.finditer(filled):
             word = match.group(0)
+            if word in text.literal:
+                continue
             before = filled[: match.start()]
             starts = bool(SENTENCE_START.search(before))
             abbreviated = filled[match.end() : match.end() + 1] == "."
