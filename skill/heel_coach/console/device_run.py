@@ -66,6 +66,7 @@ class Turn:
 @dataclass
 class RunResult:
     scenario: Scenario
+    locale: str = "en-US"
     turns: list[Turn] = field(default_factory=list)
     timeouts: int = 0
     lost: list[str] = field(default_factory=list)
@@ -139,7 +140,7 @@ class DeviceRun:
             scenario.focus,
             self.locale,
         )
-        result = RunResult(scenario)
+        result = RunResult(scenario, self.locale)
         words_so_far = 0
         assert self.client.matcher is not None
         launch = person.language.person_says["launch"].format(
