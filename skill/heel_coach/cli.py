@@ -15,6 +15,8 @@ from heel_coach.errors import HeelCoachError
 EXIT_ERROR = 2
 """Exit status for an error Heel Coach reports on purpose (bad settings, content, storage)."""
 
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="heel-coach", description=__doc__)
@@ -65,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument(
         "--ca-bundle", help="PEM file of CAs to trust for the Alexa API (in-process only; default: certifi)"
     )
+    # The console is a conversation: the skill's log lines stay out of it unless asked for.
+    chat.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=_LOG_LEVELS,
+        help="log lines shown on stderr (or written to --log-file) from this level up (default: %(default)s)",
+    )
+    chat.add_argument("--log-file", help="append log lines to this file instead of stderr")
 
     model = sub.add_parser("model", help="interaction model: sync slot values from content")
     model.add_argument("action", choices=["sync", "check"])
@@ -97,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="a device that never stops listening (lengths despite timeouts)",
     )
+    figures.add_argument("--locale", default="en-US", help="the language the person and the skill speak")
     figures.add_argument(
         "--hands-free",
         action="store_true",
@@ -115,8 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_audio_parser(sub)
     add_screens_parser(sub)
 
+    parser.set_defaults(log_level="INFO", log_file=None)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=args.log_level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        filename=args.log_file,
+    )
     handler = {
         "serve": _serve,
         "catalog": _catalog,
@@ -184,13 +201,16 @@ def _figures(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
     from heel_coach.console.device_run import Scenario
     from heel_coach.console.figures import as_json, run_scenarios, table
+    from heel_coach.locales import choose
 
-    routine_ids = args.routine or list(load_catalogue().routines)
+    catalogue = load_catalogue()
+    routine_ids = args.routine or list(catalogue.routines)
+    locale = choose(args.locale, catalogue.locales, catalogue.locales[0])
     scenarios = [
         Scenario(r, args.foot, args.returning, patient=args.patient, hands_free=args.hands_free)
         for r in routine_ids
     ]
-    results = run_scenarios(scenarios, audio_dir=Path(args.audio_dir) if args.audio_dir else None)
+    results = run_scenarios(scenarios, locale, audio_dir=Path(args.audio_dir) if args.audio_dir else None)
     if args.json:
         json.dump([as_json(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -255,9 +275,14 @@ def _content(args: argparse.Namespace) -> int:
 
 def _model(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
-    from heel_coach.voice.model_sync import model_path, sync_model
+    from heel_coach.voice.model_sync import language_conflicts, model_path, sync_model
 
     catalogue = load_catalogue()
+    conflicts = language_conflicts(catalogue)
+    if conflicts:
+        print("one phrase, two intents (models/additions/same_words.yaml says they mean the same):")
+        print("\n".join(f"  {line}" for line in conflicts))
+        return 1
     changed = []
     for locale in catalogue.locales:
         if sync_model(catalogue, locale, write=args.action == "sync"):
@@ -310,7 +335,6 @@ def _chat(args: argparse.Namespace) -> int:
         from heel_coach.settings import Settings
         from heel_coach.web.app import create_app
 
-        logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
         # Timestamps unchecked so that `:date` can move the conversation to another day.
         settings = Settings.from_env(None, verify_signatures=False, verify_timestamps=False)
         api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s, ca_bundle=args.ca_bundle)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from heel_coach.alexa_limits import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
@@ -21,8 +22,7 @@ from heel_coach.screens.viewports import viewport_named
 from heel_coach.screens.views import Screen
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Speaker
-from heel_coach.voice.ssml import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
-from tests.helpers import timed_work_seconds
+from tests.helpers import speaking_rate, timed_work_seconds
 
 MAX_RESPONSE_BYTES = 120 * 1024
 """Alexa's total response size (reference §2); the RenderDocument counts towards it."""
@@ -134,7 +134,9 @@ def test_countdown_lasts_exactly_the_hold_and_starts_when_the_speech_says_start(
             said_before = heard.text.split("[pause")[0]
             if "Start." in said_before:  # a timed bout is described after its "Start"
                 said_before = said_before[: said_before.index("Start.") + len("Start.")]
-            assert ticks[0]["startMs"] / 1000 == pytest.approx(speech_seconds(said_before), abs=0.05)
+            assert ticks[0]["startMs"] / 1000 == pytest.approx(
+                speech_seconds(said_before, speaking_rate()), abs=0.05
+            )
             for hold in ticks:
                 assert hold["totalS"] in {
                     s.work.seconds

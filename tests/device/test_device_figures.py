@@ -72,3 +72,12 @@ def test_figures_hands_free_on_published_audio(
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "mode" in lines[0] and lines[1].split()[:4] == ["quick", "left", "new", "hands-free"]
+
+
+def test_figures_in_german(capsys: pytest.CaptureFixture[str]) -> None:
+    """`heel-coach figures --locale de-DE`: the German person on the German skill."""
+    assert main(["figures", "--routine", "quick", "--locale", "de-DE", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["locale"] == "de-DE" and row["reached_end"] is True and row["timeouts"] == 0
+    assert row["announced_s"] and row["ratio"] == pytest.approx(1.0, abs=0.1)
+    assert row["words_before_first_movement"] <= 150

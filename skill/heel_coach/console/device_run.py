@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds, word_count
@@ -119,6 +119,7 @@ class Turn:
 @dataclass
 class RunResult:
     scenario: Scenario
+    locale: str = "en-US"
     turns: list[Turn] = field(default_factory=list)
     timeouts: int = 0
     lost: list[str] = field(default_factory=list)
@@ -181,6 +182,11 @@ class DeviceRun:
     scripts: StreamScripts = no_scripts
     """What each stream says, and when (hands-free runs)."""
 
+    @property
+    def rate(self) -> SpeakingRate:
+        """How fast the locale is spoken, by Alexa and (for timing) by the person."""
+        return self.catalogue.speaking_rate[self.locale]
+
     def run(self, scenario: Scenario, start: datetime = START) -> RunResult:
         """The scenario's measured run; a returning user first does ``PRIOR_RUNS`` earlier days."""
         if scenario.returning:
@@ -225,7 +231,7 @@ class _Run:
             self.owner.locale,
             hands_free=self.scenario.hands_free,
         )
-        self.result = RunResult(self.scenario)
+        self.result = RunResult(self.scenario, self.owner.locale)
 
     @property
     def client(self) -> VoiceClient:
@@ -260,9 +266,9 @@ class _Run:
             if delivery.route is Route.LOST:
                 result.lost.append(say)
                 say, wake = launch, True
-                at = delivery.at + speech_seconds(say) + REACTION_S
+                at = delivery.at + speech_seconds(say, self.owner.rate) + REACTION_S
                 continue
-            echo.advance(delivery.at + speech_seconds(say))
+            echo.advance(delivery.at + speech_seconds(say, self.owner.rate))
             self.sync_player()
             if delivery.route is Route.PLAYER:
                 assert utterance.intent_name is not None
@@ -271,7 +277,7 @@ class _Run:
                 heard = self.client.say(say)
             if heard.status != 200:
                 raise RuntimeError(f"HTTP {heard.status} for {say!r}: {heard.body}")
-            reply = Reply.from_body(heard.body, self.owner.clip_seconds)
+            reply = Reply.from_body(heard.body, self.owner.rate, self.owner.clip_seconds)
             timeline = echo.play_reply(reply)
             result.unknown_clips.update(reply.speech.unknown_clips)
             result.turns.append(self.turn(say, delivery.route, reply, timeline))
@@ -386,7 +392,7 @@ class _Run:
                 self.result.player_requests += 1
                 if heard.status != 200:
                     raise RuntimeError(f"HTTP {heard.status} for {event.kind}: {heard.body}")
-                reply = Reply.from_body(heard.body, self.owner.clip_seconds)
+                reply = Reply.from_body(heard.body, self.owner.rate, self.owner.clip_seconds)
                 if reply.play is not None:
                     echo.enqueue(reply.play, reply.play_behavior or "ENQUEUE", echo.now)
 

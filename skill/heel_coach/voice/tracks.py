@@ -18,7 +18,7 @@ from pathlib import Path
 
 from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
 from heel_coach.audio.tracks import Item, TrackPlan
-from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
 from heel_coach.engine.lengths import script_seconds
 from heel_coach.engine.plan import Foot, Plan, Step, build_plan
 from heel_coach.engine.speech_time import speech_seconds
@@ -91,7 +91,7 @@ class TrackVoice(RoutineVoice):
         return total + self._track_s(closing_track(self.speaker, plan, plan.exercise_count()))
 
     def _track_s(self, track: TrackPlan) -> float:
-        return self.durations.get(track.track_id) or track_seconds(track)
+        return self.durations.get(track.track_id) or track_seconds(track, self.rate)
 
 
 WAIT_GAP_S = {
@@ -153,9 +153,10 @@ def closing_track(speaker: Speaker, plan: Plan, done: int) -> TrackPlan:
     return TrackPlan(speaker.locale, tuple(items))
 
 
-def track_seconds(track: TrackPlan) -> float:
+def track_seconds(track: TrackPlan, rate: SpeakingRate) -> float:
     """A track's length before it is rendered, laid out as ``audio.render.assemble`` lays it:
-    ``say`` advances the clock by its speech (the one estimate, ``engine.speech_time``), ``over``
+    ``say`` advances the clock by its speech (the one estimate, ``engine.speech_time``, at the
+    locale's ``rate``), ``over``
     sounds from the clock (once the clip before it has ended) without moving it, ``gap`` is exact."""
     clock = busy = 0.0
     for kind, value in track.items:
@@ -163,7 +164,7 @@ def track_seconds(track: TrackPlan) -> float:
             clock += float(value)
             continue
         start = max(clock, busy)
-        busy = start + speech_seconds(str(value))
+        busy = start + speech_seconds(str(value), rate)
         if kind == "say":
             clock = busy
     return max(clock, busy)
