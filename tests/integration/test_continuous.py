@@ -19,7 +19,7 @@ from heel_coach.engine.plan import Foot, build_plan
 from heel_coach.settings import Settings
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Speaker
-from heel_coach.voice.tracks import Token, wanted_tracks
+from heel_coach.voice.tracks import Token, closing_track, step_track, track_voice, wanted_tracks
 from heel_coach.web.app import create_app
 
 BASE_URL = "https://coach.example.com/audio"
@@ -129,8 +129,17 @@ def stored(app: Flask, user_id: str) -> tuple[Any, list[tuple[Any, ...]]]:
     return store.get_attributes(user_id), sessions
 
 
+def track_lengths(rendered: Path) -> dict[str, float]:
+    """Every rendered track's length (s) by track id: what the device plays."""
+    from heel_coach.audio.manifest import load_manifest
+
+    manifest = load_manifest(rendered, "en-US")
+    assert manifest is not None
+    return {track_id: entry.duration_s for track_id, entry in manifest.tracks.items()}
+
+
 def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
-    echo: VoiceClient, app: Flask, catalogue: Catalogue
+    echo: VoiceClient, app: Flask, catalogue: Catalogue, rendered: Path
 ) -> None:
     heard = echo.say("play the quick routine")
     assert "Playing your quick routine" in heard.text
@@ -170,9 +179,12 @@ def test_play_the_quick_routine_with_pause_resume_next_previous_and_start_over(
     assert play_to_the_end(echo, stream_of(over)) == [0, 1, CLOSING]
     attributes, sessions = stored(app, echo.device.user_id)
     assert attributes["routine"]["position"] == 2 and "playback" not in attributes
-    # recorded with the length announced for this user (the massage warning was said up front)
+    # Recorded with the length continuous mode announced (its tracks' rendered lengths and
+    # the opening), not step mode's, which waits for "next" between the steps.
     plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
-    planned = round(Speaker(catalogue, load_prompts("en-US"), "en-US").voice(Listener(False)).seconds(plan))
+    speaker = Speaker(catalogue, load_prompts("en-US"), "en-US")
+    planned = round(track_voice(speaker, durations=track_lengths(rendered)).seconds(plan))
+    assert planned != round(speaker.voice(Listener(False)).seconds(plan))
     assert sessions == [("quick", planned, ("sole-roll", "plantar-fascia-stretch"), ())]
 
 
@@ -192,9 +204,12 @@ def test_finishing_in_continuous_mode_stores_what_step_by_step_stores(
     assert "end of the quick routine" in stepper.say("next").text
 
     continuous, step_by_step = stored(app, echo.device.user_id), stored(app, stepper.device.user_id)
-    assert continuous[0].pop("playback_prefs")["choice"] == "hands_free"  # the one intended difference
+    # The intended differences: the choice, and the length each mode announced.
+    assert continuous[0].pop("playback_prefs")["choice"] == "hands_free"
     assert step_by_step[0].pop("playback_prefs")["choice"] == "step"
-    assert continuous == step_by_step
+    assert continuous[0] == step_by_step[0]
+    ((routine, played_s, *done),), ((_, stepped_s, *done_stepping),) = continuous[1], step_by_step[1]
+    assert routine == "quick" and done == done_stepping and played_s != stepped_s
     modes = [s.mode for s in app.extensions["heelcoach"].store.list_sessions(echo.device.user_id)]
     assert modes == ["continuous"]
 
@@ -559,3 +574,35 @@ def test_pause_during_the_closing_words_stops_them_and_nothing_plays_again_after
     echo.device.player_activity = "FINISHED"
     late = echo.intent("AMAZON.ResumeIntent", new_session=True)
     assert late.directive("AudioPlayer.Play") is None and "don't have a routine going" in late.text
+
+
+def test_how_long_is_left_counts_the_tracks_still_to_play_and_plays_on(
+    echo: VoiceClient, catalogue: Catalogue, rendered: Path
+) -> None:
+    """Item 6: "how long is left" mid-stream answers from the rendered tracks (the length the
+    start announced), less what has played of the current one, then the stream plays on."""
+    speaker = Speaker(catalogue, load_prompts("en-US"), "en-US")
+    plan = build_plan(catalogue.routine("quick"), Foot.BOTH, Focus.SOLE)
+    lengths = track_lengths(rendered)
+    to_play = [step_track(speaker, plan, step) for step in plan.steps]
+    to_play.append(closing_track(speaker, plan, plan.exercise_count()))
+    first = stream_of(echo.say("play the quick routine"))
+    start_track(echo, first)
+
+    echo.device.player_offset_ms = 60_000
+    heard = echo.say("how long is left")
+    left_s = sum(lengths[track.track_id] for track in to_play) - 60
+    assert heard.text == f"About {speaker.words.approximate_duration(left_s)} left, with two exercises to go."
+    assert stream_of(heard)["token"] == first["token"] and stream_of(heard)["offsetInMilliseconds"] == 60_000
+    assert heard.ends_session and heard.directive("AudioPlayer.Stop") is None
+
+    # On the last step, paused: the answer counts that track and the closing words; it stays paused.
+    start_track(echo, stream_of(heard))
+    last = stream_of(echo.say("next"))
+    start_track(echo, last)
+    pause_at(echo, last, 10_000)
+    paused = echo.say("how long is left")
+    left_s = lengths[to_play[1].track_id] + lengths[to_play[2].track_id] - 10
+    assert paused.text == f"About {speaker.words.approximate_duration(left_s)} left, with one exercise to go."
+    assert paused.directives == [] and paused.ends_session
+    assert stream_of(echo.say("resume"))["offsetInMilliseconds"] == 10_000

@@ -254,17 +254,17 @@ class Speaker:
                 reply.speech.sentence(self.text("paused", exercise=name))
                 reply.end_session = True
             elif isinstance(event, Remaining):
-                exercises = self.counted("exercises", event.exercises_left)
-                seconds = voice.seconds(plan, event.position)
-                reply.speech.sentence(
-                    self.text(
-                        "remaining", duration=self.words.approximate_duration(seconds), exercises=exercises
-                    )
-                )
+                reply.speech.sentence(self.remaining(event, voice.seconds(plan, event.position)))
                 reply.reprompt = self.text("reprompt.step")
             elif isinstance(event, LeftAtWait):
                 pass  # the session has ended: Alexa says nothing
         return reply
+
+    def remaining(self, event: Remaining, seconds: float) -> str:
+        """ "How long is left": ``seconds`` as the mode playing the routine times it (step
+        mode's plan, or continuous mode's tracks), and the exercises still to come."""
+        exercises = self.counted("exercises", event.exercises_left)
+        return self.text("remaining", duration=self.words.approximate_duration(seconds), exercises=exercises)
 
     def cue_text(self, cue: Cue) -> str:
         """A timing cue's words: numbers in words, a count starting a sentence capitalised.

@@ -351,6 +351,9 @@ class TurnOutcome:
     """A routine finished this turn: recorded with the state in one transaction."""
     mode: str = "step"
     """How it was played: "step" or "continuous"."""
+    planned_s: float | None = None
+    """The finished routine's announced length as the mode that played it times it (continuous
+    mode: its tracks); None for step mode's plan (``features.progress``)."""
     consent_card: bool = False
     """Send the AskForPermissionsConsent card (reminders permission missing)."""
     skip_save: bool = False

@@ -50,7 +50,7 @@ from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
-from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, track_voice
+from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, TrackVoice, track_voice
 from heel_coach.voice.turn import Turn
 
 MAX_FAILED_RETRIES = 2
@@ -61,6 +61,13 @@ that is missing or broken, and every attempt is seconds of silence for someone s
 mid-exercise, so step-by-step coaching serves them better. The count is per track: it
 restarts only when another step starts, so a track that fails at the same point every time
 cannot loop forever."""
+
+
+def _voice(turn: Turn, library: TrackLibrary) -> TrackVoice:
+    """This user's wording of continuous mode; its ``seconds`` is every length continuous mode
+    announces (at the start, "how long is left", the recorded routine): the rendered tracks'
+    own lengths where the manifest knows them, so each is what the device will play."""
+    return track_voice(turn.speaker, turn.user.exercises.familiar(), library.durations(turn.speaker.locale))
 
 
 def _track(turn: Turn, library: TrackLibrary, plan: Plan, index: int) -> TrackRef | None:
@@ -194,7 +201,7 @@ def _play_from_start(
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
-    voice = track_voice(turn.speaker, turn.user.exercises.familiar(), library.durations(turn.speaker.locale))
+    voice = _voice(turn, library)
     if offered:
         voice.start_key = "playback.start.offered"
     for cue in routine_head(plan):
@@ -320,7 +327,8 @@ def _carry_on_playing(turn: Turn, library: TrackLibrary, plan: Plan, reply: Repl
 def command(
     turn: Turn, library: TrackLibrary, cmd: Command, reply: Reply, *, offset_ms: int | None, speak: bool
 ) -> Reply:
-    """Pause / resume / next / previous / skip / start over / repeat during continuous mode.
+    """Pause / resume / next / previous / skip / start over / repeat / how long is left during
+    continuous mode.
 
     ``speak`` is False for PlaybackController requests, whose responses carry no speech.
     """
@@ -329,6 +337,8 @@ def command(
         _forget(turn)
         return reply
     turn.session.pending = None
+    if cmd is Command.REMAINING:
+        return _time_left(turn, library, plan, reply, offset_ms)
     if state.finished(plan) and cmd not in (Command.PAUSE, Command.START_OVER):
         return _closing_command(turn, library, plan, cmd, reply, speak=speak)
     if cmd is Command.PAUSE:
@@ -358,13 +368,32 @@ def command(
     return reply
 
 
+def _time_left(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, offset_ms: int | None) -> Reply:
+    """ "How long is left" during continuous mode: the tracks still to play, by their rendered
+    lengths (what the start announced), less what has played of the current one. Then the
+    stream plays on from where the question stopped it; a paused routine stays paused."""
+    state = turn.user.routine
+    assert state is not None
+    offset = state.offset_ms if offset_ms is None else offset_ms
+    left = machine.apply(state, plan, Command.REMAINING).events[-1]
+    assert isinstance(left, machine.Remaining)
+    seconds = _voice(turn, library).seconds(plan, left.position, head=False) - offset / 1000
+    reply.speech.sentence(turn.speaker.remaining(left, max(0.0, seconds)))
+    turn.user.routine = replace(state, offset_ms=offset)
+    if state.paused:
+        _remember(turn, _failures(turn))
+        reply.end_session = True
+        return reply
+    return command(turn, library, Command.RESUME, reply, offset_ms=offset, speak=True)
+
+
 def _finish(
     turn: Turn, library: TrackLibrary, plan: Plan, transition: Transition, reply: Reply, *, speak: bool
 ) -> Reply:
     """ "Next" past the last step: recorded exactly as in step mode (``turn.outcome.finished``),
     then the closing track plays (or, not rendered, step mode's closing words where we may
     speak)."""
-    finished = _record_finish(turn, transition)
+    finished = _record_finish(turn, library, plan, transition)
     closing = library.closing(turn.speaker, plan, len(finished.exercises_done))
     if closing is not None:
         reply.directives.append(play(closing, PlayBehavior.REPLACE_ALL, title=_routine_title(turn, plan)))
@@ -379,10 +408,15 @@ def _finish(
     return reply
 
 
-def _record_finish(turn: Turn, transition: Transition) -> machine.RoutineFinished:
+def _record_finish(
+    turn: Turn, library: TrackLibrary, plan: Plan, transition: Transition
+) -> machine.RoutineFinished:
+    """The routine is recorded as played continuously, with the length continuous mode
+    announced for it (not step mode's: the tracks play without waiting for "next")."""
     finished = next(e for e in transition.events if isinstance(e, machine.RoutineFinished))
     turn.outcome.finished = finished
     turn.outcome.mode = "continuous"
+    turn.outcome.planned_s = _voice(turn, library).seconds(plan)
     return finished
 
 
@@ -456,7 +490,9 @@ def on_event(
         if token.step == state.position + 1 and not state.finished(plan):
             transition = machine.apply(state, plan, Command.NEXT)  # the queue moved on
             if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
-                _record_finish(turn, transition)  # the closing words began before Finished came
+                _record_finish(
+                    turn, library, plan, transition
+                )  # the closing words began before Finished came
             state = transition.state
         elif not same_track:
             state = state.moved_to(token.step)
@@ -473,7 +509,7 @@ def on_event(
             turn.user.routine = transition.state
             if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
                 # The exercises are done: recorded now, whatever happens to the closing words.
-                finished = _record_finish(turn, transition)
+                finished = _record_finish(turn, library, plan, transition)
                 if library.closing(turn.speaker, plan, len(finished.exercises_done)) is None:
                     _forget(turn)
                 else:

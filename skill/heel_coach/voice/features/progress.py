@@ -64,7 +64,10 @@ class SessionRecorder:
 
 
 def _planned_s(turn: Turn) -> int:
-    """The finished routine's announced length (the plan the user just finished)."""
+    """The finished routine's announced length (the plan the user just finished), as the mode
+    that played it announced it: continuous mode sets it from its tracks when it finishes."""
+    if turn.outcome.planned_s is not None:
+        return round(turn.outcome.planned_s)
     plan = turn.plan()
     return 0 if plan is None else round(turn.voice().seconds(plan))
 

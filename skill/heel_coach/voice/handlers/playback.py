@@ -42,6 +42,7 @@ WHILE_PLAYING = {
     "AMAZON.StartOverIntent": Command.START_OVER,
     "AMAZON.RepeatIntent": Command.REPEAT,
     "SkipExerciseIntent": Command.SKIP,
+    "TimeLeftIntent": Command.REMAINING,
 }
 
 
@@ -246,7 +247,8 @@ class KeepGoingHandler(AbstractRequestHandler):
 
 
 class WhilePlayingHandler(AbstractRequestHandler):
-    """Pause, resume, next, previous, start over, repeat, skip, stop while in continuous mode."""
+    """Pause, resume, next, previous, start over, repeat, skip, stop, how long is left while in
+    continuous mode."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not intent_is(handler_input, *WHILE_PLAYING) or not supports_audio_player(handler_input):
