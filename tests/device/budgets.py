@@ -9,9 +9,8 @@ from __future__ import annotations
 from heel_coach.console.device_run import Scenario
 
 ROUTINES = ("full", "morning", "evening-massage", "strength", "quick")
-SCENARIOS = [
-    Scenario(r, foot, returning) for r in ROUTINES for foot in ("both", "left") for returning in (False, True)
-]
+FEET = ("both", "left")
+SCENARIOS = [Scenario(r, foot, returning) for r in ROUTINES for foot in FEET for returning in (False, True)]
 """Every routine, both feet and one foot, a first-time and a returning user."""
 NEW_USER_WORDS = 150
 """Words Alexa says, from the launch, before a new user's first movement."""

@@ -236,18 +236,18 @@ def test_buttons_on_the_device_pause_and_play(echo: VoiceClient) -> None:
 
 
 ERROR = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "down"}
-OFFER = "I can play it straight through"
+OFFER = "I can play it through"
 
 
 def test_starting_a_routine_offers_hands_free_once_and_yes_plays_it(echo: VoiceClient) -> None:
     echo.say("start the quick routine")
     offer = echo.say("both")
     assert OFFER in offer.text and "'Alexa, pause'" in offer.text
-    assert offer.text.endswith("Shall I?") and len(offer.text.split()) <= 13
+    assert offer.text.endswith("Shall I?") and len(offer.text.split()) <= 12
     assert not offer.ends_session and offer.directives == []
     heard = echo.say("yes")
     # Right after the offer: the length and the equipment, not the offer's pause hint again.
-    assert heard.text.startswith("It takes about ") and "You'll need" in heard.text and heard.ends_session
+    assert heard.text.startswith("It's about ") and "You'll need" in heard.text and heard.ends_session
     assert "'Alexa, pause'" not in heard.text
     assert play_to_the_end(echo, stream_of(heard)) == [0, 1, CLOSING]
 

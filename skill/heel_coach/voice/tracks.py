@@ -74,16 +74,27 @@ class TrackVoice(RoutineVoice):
             return [sp.text("playback.rest")]
         return super().sentences(cue, plan)
 
+    def up_front(self, plan: Plan, start: int = 0) -> list[str]:
+        """What the response that starts playback at step ``start`` says besides the opening:
+        the massage warning, while it is due for this listener and a massage is still to come
+        (tracks are shared, so none carries it)."""
+        upcoming = {plan.steps[i].entry_index for i in range(start, len(plan.steps))}
+        if self.listener.safety_due and any(plan.entries[i].exercise.is_massage for i in upcoming):
+            return [self.speaker.contraindications()]
+        return []
+
     def seconds(self, plan: Plan, start: int = 0, *, head: bool | None = None) -> float:
         """How long continuous mode plays from step ``start``: the start response (when
-        ``head``, by default from step 0), every step's track and the closing track. A track
-        lasts its rendered length where ``durations`` knows it (what the device plays), else
-        as the renderer would lay it out with the one speech estimate (``track_seconds``)."""
+        ``head``, by default from step 0; the massage warning included while due), every
+        step's track and the closing track. A track lasts its rendered length where
+        ``durations`` knows it (what the device plays), else as the renderer would lay it out
+        with the one speech estimate (``track_seconds``)."""
         self._measuring = True
         try:
             opening = script_seconds(routine_head(plan), plan, self)
         finally:
             self._measuring = False
+        opening += self.speaker.seconds(" ".join(self.up_front(plan, start)))
         total = opening if (head if head is not None else start == 0) else 0.0
         short_for = self.listener.short_for
         for step in plan.steps[start:]:
@@ -105,12 +116,17 @@ WAIT_GAP_S = {
 
 
 def track_voice(
-    speaker: Speaker, short_for: frozenset[str] = frozenset(), durations: Mapping[str, float] | None = None
+    speaker: Speaker,
+    short_for: frozenset[str] = frozenset(),
+    durations: Mapping[str, float] | None = None,
+    *,
+    safety_due: bool = False,
 ) -> TrackVoice:
     """Tracks are shared by every user: no safety sentence inside; full instructions, or the
     short form for the exercises in ``short_for`` (both forms are rendered: ``wanted_tracks``).
-    ``durations``: the rendered tracks' lengths (``TrackLibrary.durations``) for announcements."""
-    return TrackVoice(speaker, Listener(safety_due=False, short_for=short_for), durations)
+    ``durations``: the rendered tracks' lengths (``TrackLibrary.durations``) for announcements;
+    ``safety_due``: the listener has not heard the massage warning (``TrackVoice.up_front``)."""
+    return TrackVoice(speaker, Listener(safety_due=safety_due, short_for=short_for), durations)
 
 
 def step_track(

@@ -67,7 +67,12 @@ def _voice(turn: Turn, library: TrackLibrary) -> TrackVoice:
     """This user's wording of continuous mode; its ``seconds`` is every length continuous mode
     announces (at the start, "how long is left", the recorded routine): the rendered tracks'
     own lengths where the manifest knows them, so each is what the device will play."""
-    return track_voice(turn.speaker, turn.user.exercises.familiar(), library.durations(turn.speaker.locale))
+    return track_voice(
+        turn.speaker,
+        turn.user.exercises.familiar(),
+        library.durations(turn.speaker.locale),
+        safety_due=not turn.user.contraindications_given,
+    )
 
 
 def _track(turn: Turn, library: TrackLibrary, plan: Plan, index: int) -> TrackRef | None:
@@ -164,12 +169,13 @@ def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, o
 
 
 def _massage_notice(turn: Turn, plan: Plan, reply: Reply) -> None:
-    """Tracks never carry the once-per-user massage contraindications: say them up front."""
+    """Tracks never carry the once-per-user massage contraindications: say them up front
+    (``TrackVoice.up_front``, which the announced length counts)."""
     state = turn.user.routine
     start = state.position if state is not None else 0
-    upcoming = {plan.steps[i].entry_index for i in range(start, len(plan.steps))}
-    if not turn.user.contraindications_given and any(plan.entries[i].exercise.is_massage for i in upcoming):
-        reply.speech.paragraph(turn.speaker.contraindications())
+    voice = track_voice(turn.speaker, safety_due=not turn.user.contraindications_given)
+    for sentence in voice.up_front(plan, start):
+        reply.speech.paragraph(sentence)
         turn.user.contraindications_given = True
 
 
