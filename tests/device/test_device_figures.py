@@ -81,3 +81,17 @@ def test_figures_in_german(capsys: pytest.CaptureFixture[str]) -> None:
     assert row["locale"] == "de-DE" and row["reached_end"] is True and row["timeouts"] == 0
     assert row["announced_s"] and row["ratio"] == pytest.approx(1.0, abs=0.1)
     assert row["words_before_first_movement"] <= 150
+
+
+def test_figures_hands_free_in_german(capsys: pytest.CaptureFixture[str], published_audio: Path) -> None:
+    """`--hands-free --locale de-DE`: the German person on the German streams (rendered beside
+    the English ones, so nothing is rendered here)."""
+    args = ["figures", "--routine", "full", "--hands-free", "--locale", "de-DE", "--audio-dir"]
+    assert main([*args, str(published_audio), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "rendering" not in captured.err
+    (row,) = json.loads(captured.out)
+    assert (row["locale"], row["routine"], row["mode"]) == ("de-DE", "full", "hands-free")
+    assert row["reached_end"] is True and row["timeouts"] == 0 and row["repeated_sets"] == 0
+    assert row["ratio"] == pytest.approx(1.0, abs=0.1)
+    assert row["words_before_first_movement"] <= 150
