@@ -1,7 +1,8 @@
-"""Every routine hands-free on a simulated Echo with AudioPlayer and published audio.
+"""Every routine hands-free, in English and German, on a simulated Echo with AudioPlayer and
+published audio.
 
-The person starts a routine, says yes to "Shall I play it?" (a returning user is not asked
-again), then does the exercises while the streams play: each track lasts its rendered length
+The person starts a routine, says yes to "I can play it through ... Shall I?" (a returning
+user is not asked again), then does the exercises while the streams play: each track lasts its rendered length
 (the manifest) and its words come where its layout puts them. Nobody speaks during playback,
 so there is no session to time out; the stream reaches the end, the closing words are a track
 of their own, and the routine is recorded. Then the interruptions people make mid-stream:

@@ -8,11 +8,12 @@ sets done twice, whether the routine reached its end, and simulated versus annou
 Used by the device conversation tests and ``heel-coach figures``.
 
 Hands-free (``Scenario.hands_free``, on an app with published audio): the person says yes to
-"Shall I play it?", then listens to the streams the device plays (each track's words from the
-manifest's layout, ``StreamScript``) and works through them without a word; the device sends
-the AudioPlayer events back. An ``Interruption`` has them say something mid-stream, with the
-wake word, halfway through the first track: "Alexa, pause" then "Alexa, resume" (or, after the
-session has gone, "Alexa, open heel coach" and yes), or "Alexa, tell heel coach it hurts".
+"I can play it through ... Shall I?", then listens to the streams the device plays (each
+track's words from the manifest's layout, ``StreamScript``) and works through them without a
+word; the device sends the AudioPlayer events back. An ``Interruption`` has them say
+something mid-stream, with the wake word, halfway through the first track: "Alexa, pause" then
+"Alexa, resume" (or, after the session has gone, "Alexa, open heel coach" and yes), or "Alexa,
+tell heel coach it hurts".
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ class Person:
     focus: Focus = Focus.SOLE
     locale: str = "en-US"
     hands_free: bool = False
-    """Says yes to "Shall I play it?" (the routine played straight through); else no."""
+    """Says yes to "I can play it through ... Shall I?" (the routine played straight through); else no."""
     started: bool = False
     exercise_id: str | None = None
     side: str | None = None

@@ -141,8 +141,9 @@ class SystemExceptionHandler(AbstractRequestHandler):
 
 
 class PlayThroughAnswerHandler(AbstractRequestHandler):
-    """Yes or no to "Shall I play it?" (the hands-free offer at the start of a routine); anything
-    unrecognised asks again rather than dropping the routine the user just started."""
+    """Yes or no to "I can play it through ... Shall I?" (the hands-free offer at the start of
+    a routine); anything unrecognised asks again rather than dropping the routine the user
+    just started."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return pending(handler_input) is Pending.PLAY_THROUGH and intent_is(
