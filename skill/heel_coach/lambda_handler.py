@@ -48,13 +48,18 @@ class LambdaEdge:
 
     @classmethod
     def build(cls, settings: Settings | None = None) -> LambdaEdge:
-        """Settings from ``HEELCOACH_*`` (the SAM template sets them), then the skill."""
+        """Settings from ``HEELCOACH_*`` (the SAM template sets them), then the skill, with the
+        content the package was built with when it has a snapshot (``lambda_package``)."""
         from heel_coach.assembly import assemble
+        from heel_coach.lambda_package import load_content
         from heel_coach.settings import Settings
 
         settings = settings or Settings.from_env()
         logging.getLogger("heelcoach").setLevel(settings.log_level)  # Lambda's root logs WARNING+
-        return cls(assemble(settings))
+        content = load_content()
+        if content is None:
+            return cls(assemble(settings))
+        return cls(assemble(settings, catalogue=content.catalogue, prompts=content.prompts))
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
         """Check, deserialise, invoke, serialise: the SDK's lambda handler plus our checks."""
@@ -114,6 +119,9 @@ def edge() -> LambdaEdge:
     if _EDGE is None:
         with _BUILD_LOCK:
             if _EDGE is None:
+                from heel_coach import dataclass_cache
+
+                dataclass_cache.install()  # for good: a later request may import a feature
                 _EDGE = LambdaEdge.build()
     return _EDGE
 
