@@ -172,13 +172,13 @@ def lambda_package(workdir: Path) -> Path:
     return package
 
 
-def _child_env(workdir: Path, extra: dict[str, str], package: Path | None = None) -> dict[str, str]:
-    """The child's environment; Heel Coach's variants import ``heel_coach`` from ``package``."""
+def _child_env(workdir: Path, extra: dict[str, str], package: Path) -> dict[str, str]:
+    """The child's environment: ``heel_coach`` is imported from ``package``; every variant has
+    the same import path, as both handlers would share Lambda's task root."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEELCOACH_", "AWS_"))}
-    path = [str(package)] if package is not None else []
     env.update(
         {
-            "PYTHONPATH": os.pathsep.join([*path, str(REPO)]),
+            "PYTHONPATH": os.pathsep.join([str(package), str(REPO)]),
             "HEELCOACH_DB_PATH": str(workdir / "lambda-cold.sqlite3"),
             "HEELCOACH_LOG_LEVEL": "WARNING",
             **_aws_env(),
@@ -212,7 +212,7 @@ def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
                 done = subprocess.run(
                     [sys.executable, "-m", "benchmarks.lambda_cold", variant, str(workdir)],
                     cwd=REPO,
-                    env=_child_env(workdir, extra, None if variant == "sdk" else package),
+                    env=_child_env(workdir, extra, package),
                     capture_output=True,
                     text=True,
                     timeout=120,
@@ -233,8 +233,8 @@ def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
 
 def instructions(workdir: Path) -> dict[str, float] | None:
     """Millions of instructions from the first import to the first answer, per variant (SQLite
-    for Heel Coach): callgrind counts each child once, minus the ``none`` child. None when
-    valgrind is not installed."""
+    for Heel Coach): callgrind counts each child once (a fixed hash seed, so a rerun gives the
+    same count), minus the ``none`` child. None when valgrind is not installed."""
     import shutil
 
     valgrind = shutil.which("valgrind")
@@ -247,7 +247,7 @@ def instructions(workdir: Path) -> dict[str, float] | None:
             [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
             + [sys.executable, "-m", "benchmarks.lambda_cold", variant, str(workdir)],
             cwd=REPO,
-            env=_child_env(workdir, {}, None if variant == "sdk" else package),
+            env=_child_env(workdir, {}, package) | {"PYTHONHASHSEED": "0"},
             capture_output=True,
             text=True,
             timeout=600,
@@ -342,4 +342,8 @@ def run(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    raise SystemExit(main(args) if args and not args[0].startswith("-") else run(args))
+    if args and not args[0].startswith("-"):
+        code = main(args)
+        sys.stdout.flush()
+        os._exit(code)  # a Lambda environment is not torn down after its first answer
+    raise SystemExit(run(args))

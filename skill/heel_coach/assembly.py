@@ -12,7 +12,6 @@ from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 
-from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.adapter import StorePersistenceAdapter
 from heel_coach.persistence.factory import create_store
@@ -46,7 +45,10 @@ def assemble(
 ) -> Assembled:
     """Catalogue, store and skill from ``settings``; nothing is opened or fetched yet.
     ``catalogue`` and ``prompts`` come from a built package's snapshot, when it has one."""
-    catalogue = catalogue or load_catalogue()
+    if catalogue is None:
+        from heel_coach.catalogue.loader import load_catalogue  # not with a packaged snapshot
+
+        catalogue = load_catalogue()
     store = store or create_store(settings)
     if api_client is None:
         from heel_coach.services.api_client import TimeoutApiClient

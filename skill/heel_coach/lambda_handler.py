@@ -23,6 +23,7 @@ the skill itself (store outage, bug) is answered with the apology, as on the web
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -122,7 +123,14 @@ def edge() -> LambdaEdge:
                 from heel_coach import dataclass_cache
 
                 dataclass_cache.install()  # for good: a later request may import a feature
-                _EDGE = LambdaEdge.build()
+                collecting = gc.isenabled()
+                gc.disable()  # the build only creates what lives as long as the container
+                try:
+                    _EDGE = LambdaEdge.build()
+                finally:
+                    if collecting:
+                        gc.enable()
+                gc.freeze()  # and later collections need not look at it again
     return _EDGE
 
 

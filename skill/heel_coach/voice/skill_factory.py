@@ -122,11 +122,14 @@ def build_skill(
 ) -> CustomSkill:
     """A ready CustomSkill; nothing global, so tests can build several in one process.
 
-    ``prompts`` (locale -> prompts) comes from a packaged build's content snapshot; without it
-    a locale's prompts are read when its first request arrives (a cold start serves one
-    locale, and reading all six costs more than the rest of the build)."""
+    ``prompts`` (every locale's, as ``heel_coach.lambda_package`` snapshots them) come from a
+    built package; without them a locale's prompts are read when its first request arrives
+    (a cold start serves one locale, and reading all six cost more than the rest of the build)."""
     plans = PlanCache(catalogue)
-    locales = tuple(loc for loc in available_locales() if loc in catalogue.locales)
+    if prompts is None:
+        locales = tuple(loc for loc in available_locales() if loc in catalogue.locales)
+    else:
+        locales = tuple(prompts)
     loaded: dict[str, Prompts] = dict(prompts or {})
 
     @lru_cache(maxsize=32)
