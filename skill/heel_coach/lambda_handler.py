@@ -19,6 +19,11 @@ and a Lambda event cannot be replayed by anyone outside the account.
 
 A refused event raises ``RequestRejected`` (the invocation fails and is logged); a failure of
 the skill itself (store outage, bug) is answered with the apology, as on the web edge.
+
+Cold start. The build uses what ``make build-SkillFunction`` prepared in the package
+(``heel_coach.lambda_package``: the compiled methods of the records, the validated content),
+runs without the cycle collector, and freezes what it made (``gc.freeze``): everything it
+creates lives as long as the container, and later collections need not walk it again.
 """
 
 from __future__ import annotations
