@@ -165,6 +165,9 @@ class ExerciseText:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise: its variants (figures), what it needs, the focus it serves, its words per
+    locale."""
+
     id: str
     category: Category
     sides: Sides
@@ -209,6 +212,8 @@ class Dose:
 
 @dataclass(frozen=True)
 class RoutineEntry:
+    """One exercise of a routine, with the variant and the dose the routine uses."""
+
     exercise: Exercise
     variant: Variant
     dose: Dose
@@ -218,6 +223,8 @@ class RoutineEntry:
 
 @dataclass(frozen=True)
 class RoutineText:
+    """What is said about a routine in one locale, and the other names users call it."""
+
     name: str
     synonyms: tuple[str, ...]
     description: str
@@ -225,6 +232,8 @@ class RoutineText:
 
 @dataclass(frozen=True)
 class Routine:
+    """The exercises of one session, in order, with the routine's words per locale."""
+
     id: str
     entries: tuple[RoutineEntry, ...]
     text: dict[str, RoutineText]
@@ -297,6 +306,8 @@ class SpeakingRate:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """All content the skill speaks from, validated once at load: exercises, routines, safety text."""
+
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     safety: dict[str, SafetyText]

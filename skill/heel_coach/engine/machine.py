@@ -55,6 +55,8 @@ class RoutineStarted:
 
 @dataclass(frozen=True)
 class RoutineFinished:
+    """The last step is done: the voice layer records the session with these exercises."""
+
     routine_id: str
     exercises_done: tuple[str, ...]
     exercises_skipped: tuple[str, ...]
@@ -62,6 +64,8 @@ class RoutineFinished:
 
 @dataclass(frozen=True)
 class ExerciseSkipped:
+    """ "Skip" passed over the rest of this exercise."""
+
     exercise_id: str
 
 
@@ -72,6 +76,8 @@ class AlreadyAtStart:
 
 @dataclass(frozen=True)
 class Paused:
+    """The routine is paused at ``step``; "resume" carries on there."""
+
     step: Step
 
 
@@ -84,6 +90,8 @@ class LeftAtWait:
 
 @dataclass(frozen=True)
 class Remaining:
+    """The answer to "how much is left", counted from the current step's start."""
+
     position: int
     """The current step: what is left is measured from its start (``engine.lengths``)."""
     exercises_left: int
@@ -104,6 +112,8 @@ Event = (
 
 @dataclass(frozen=True)
 class Transition:
+    """What a command did: the new state and the events the voice layer says."""
+
     state: RoutineState
     events: tuple[Event, ...]
 

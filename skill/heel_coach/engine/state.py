@@ -21,6 +21,8 @@ counts the old steps, would point at the wrong exercise, and is refused (the use
 
 @dataclass(frozen=True)
 class RoutineState:
+    """Where a user is in a routine: what the user data stores (``to_dict``) between requests."""
+
     routine_id: str
     foot: Foot
     focus: Focus

@@ -50,6 +50,8 @@ class Cue:
 
 @dataclass(frozen=True)
 class Pause:
+    """Silence in a script: the person works or rests while nothing is said."""
+
     seconds: float
 
 

@@ -77,6 +77,8 @@ def current_streak(days: Iterable[date], today: date) -> int:
 
 @dataclass(frozen=True)
 class Progress:
+    """What "how am I doing" and the weekly summary say, counted in the user's own days."""
+
     today: date
     this_week: int
     """Routines finished since Monday (local)."""

@@ -33,16 +33,20 @@ class ShowTrack:
 
 @dataclass(frozen=True)
 class ShowOverview:
+    """The routine's overview screen (its exercises, length and equipment)."""
+
     routine_id: str
 
 
 @dataclass(frozen=True)
 class ShowProgress:
-    pass
+    """The progress screen (this week's routines and the streak)."""
 
 
 @dataclass(frozen=True)
 class ShowSafety:
+    """A safety screen: when to seek help, or the massage contraindications."""
+
     topic: SafetyTopic
 
 

@@ -51,6 +51,8 @@ class PhaseKind(StrEnum):
 
 @dataclass(frozen=True)
 class Phase:
+    """One stretch of the exercise screen's count: what it shows from ``start_ms`` to ``end_ms``."""
+
     kind: PhaseKind
     start_ms: int
     end_ms: int

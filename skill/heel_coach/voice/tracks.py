@@ -15,14 +15,18 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
-from heel_coach.audio.tracks import Item, TrackPlan
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.engine.plan import Foot, Plan, Step, build_plan
 from heel_coach.engine.timing import Cue, Pause, step_script
 from heel_coach.voice.speech import Listener, RoutineVoice, Speaker
 from heel_coach.voice.turn import needs_focus
+
+if TYPE_CHECKING:  # the audio layer is imported where a track is planned or looked up, not by
+    # every cold start (a step-by-step request never touches it)
+    from heel_coach.audio.manifest import Manifest
+    from heel_coach.audio.tracks import Item, TrackPlan
 
 TOKEN_PREFIX = "hc1"
 OVERLAY_CUES = frozenset({"cue.halfway", "cue.ten_left"})
@@ -99,6 +103,8 @@ def step_track(
     Beats (counted repetitions, timed passes, rests, side switches) are laid over their
     silence, so ten repetitions at a three-second pace take thirty seconds, as in step mode.
     """
+    from heel_coach.audio.tracks import TrackPlan
+
     voice = track_voice(speaker, short_for & {step.exercise_id})
     items: list[Item] = [("gap", LEAD_IN_S)]
     for item in step_script(plan, step):
@@ -143,6 +149,9 @@ def wanted_tracks(
 
 @dataclass(frozen=True)
 class Token:
+    """The AudioPlayer token of a step's track: enough to find the step again when an event
+    comes back without a session."""
+
     routine_id: str
     foot: Foot
     focus: Focus
@@ -176,6 +185,8 @@ class Token:
 
 @dataclass(frozen=True)
 class TrackRef:
+    """A rendered track of a step: where Alexa fetches it, its token and its length."""
+
     url: str
     token: Token
     duration_ms: int
@@ -200,6 +211,8 @@ class TrackLibrary:
         return bool(self.base_url)
 
     def manifest(self, locale: str) -> Manifest | None:
+        from heel_coach.audio.manifest import load_manifest, manifest_path
+
         path = manifest_path(self.audio_dir, locale)
         try:
             stat = path.stat()

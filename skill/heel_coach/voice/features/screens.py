@@ -22,9 +22,7 @@ from heel_coach.engine.plan import Foot, Plan, Step
 from heel_coach.engine.timing import Pause, step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
-from heel_coach.screens.documents import document
 from heel_coach.screens.requests import Show, ShowOverview, ShowProgress, ShowSafety, ShowStep, ShowTrack
-from heel_coach.screens.timeline import ScriptItem, device_length, screen_timeline
 from heel_coach.screens.views import ScreenView
 from heel_coach.voice import tracks
 from heel_coach.voice.features.progress import history_of
@@ -34,6 +32,8 @@ from heel_coach.voice.turn import Turn
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    from heel_coach.screens.timeline import ScriptItem
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
@@ -82,6 +82,8 @@ def render_directive(view: ScreenView) -> RenderDocumentDirective:
     # otherwise pay for (benchmarks/RESULTS.md, figure 7).
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+    from heel_coach.screens.documents import document  # and the documents and timelines too
+
     return RenderDocumentDirective(
         token=view.token, document=document(view.screen), datasources=view.datasources()
     )
@@ -116,6 +118,8 @@ def view_for(
         return None
     name = speaker.routine_name(turn.catalogue.routine(plan.routine_id))
     if isinstance(show, ShowStep):
+        from heel_coach.screens.timeline import device_length, screen_timeline
+
         step = plan.steps[show.step_index]
         lead = said_before + reply.speech.spoken_seconds(speaker.rate, upto=show.speech_mark)
         script = [
@@ -165,6 +169,8 @@ def _track_view(
         carry = entry.duration_s - script_end
     if not parts:
         return None
+    from heel_coach.screens.timeline import screen_timeline
+
     return views.exercise_view(
         plan, screen_timeline(parts), locale=turn.speaker.locale, wording=turn.speaker.prompts,
         routine_name=name, offset_ms=show.offset_ms,

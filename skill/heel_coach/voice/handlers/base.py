@@ -5,7 +5,6 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from heel_coach.voice.features import playback, screens
 from heel_coach.voice.speech import Reply
@@ -44,6 +43,8 @@ def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | N
         return None, None
     if slot is None or not slot.value:
         return None, None
+    from ask_sdk_model.slu.entityresolution import StatusCode  # loaded with the slot's resolutions
+
     resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
     for authority in resolutions or []:
         if (
