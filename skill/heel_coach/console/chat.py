@@ -27,8 +27,9 @@ COMMANDS = """Lines starting with ":" act as Alexa or the Alexa app instead of y
                             offset like +01:00; a date alone means noon); :date now resets
   :grant / :revoke          allow or withdraw the reminders permission in the Alexa app
   :disable                  disable the skill (Alexa sends SkillDisabled; your data is deleted)
-  :wait 30                  (with --device-time) spend 30 s, e.g. doing repetitions, before
-                            your next words; start them with "Alexa," to barge in or wake her
+  :wait 40                  (with --device-time) say your next words 40 s after Alexa began
+                            her last answer, e.g. mid-set; start them with "Alexa," to barge
+                            in while she speaks (or wake her); without it you wait for her
   :touch next|pause|resume|repeat   press a button on the screen shown last (chat --screen)
   :help                     this list
 """
@@ -151,8 +152,9 @@ class Console:
     """One chat: the simulated Echo (``client``), Alexa's clock and the user's permission.
 
     ``echo`` times every response as a device would. With ``device_time`` the clock requests
-    are stamped with is the simulated one: each line is said just after Alexa stops (plus
-    any ``:wait``), and words that come after the mic closed (said with "Alexa" first, as a
+    are stamped with is the simulated one: each line is said just after Alexa stops, or
+    after a ``:wait`` that many seconds after she began (with "Alexa" first, over her speech:
+    a barge-in), and words that come after the mic closed (said with "Alexa" first, as a
     person would) reach only what a real Echo passes on: nothing, a new session, or the player.
     """
 
@@ -212,7 +214,10 @@ class Console:
         assert self.client.matcher is not None
         utterance = self.client.matcher.recognize_best(words)
         line = self.echo.timeline
-        at = (line.speech_end if line else self.echo.now) + REACTION_S + self.waited
+        if self.waited:  # from when Alexa began her last answer: over it, or after it
+            at = (line.start if line else self.echo.now) + self.waited
+        else:
+            at = (line.speech_end if line else self.echo.now) + REACTION_S
         self.waited = 0.0
         if not self.echo.session_open or (line and line.session_ends is not None and at > line.session_ends):
             wake = True  # Alexa is not listening: whoever speaks to her says "Alexa" first
@@ -325,7 +330,7 @@ class Console:
             self.out.write("  [:wait needs seconds, e.g. :wait 30]\n")
             return
         self.waited += max(0.0, seconds)
-        self.out.write(f"  [you take {seconds:.0f} s before speaking]\n")
+        self.out.write(f"  [your next words come {self.waited:.0f} s after Alexa began her last answer]\n")
 
     def _date(self, arg: str) -> None:
         if arg and arg.lower() != "now":

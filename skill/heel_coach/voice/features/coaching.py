@@ -162,12 +162,12 @@ def leave(
 ) -> Reply:
     """Pause with the place kept (continuous playback at its offset) and end the session,
     saying ``<why>.paused`` (or ``<why>.idle`` with no routine going)."""
-    position = turn.user.routine.position if turn.user.routine is not None else 0
     plan = hold_place(turn, reply, library, offset_ms)
-    if plan is None:
+    state = turn.user.routine
+    if plan is None or state is None:
         reply.speech.sentence(turn.text(f"{why}.idle"))
-    else:
-        exercise = turn.catalogue.exercise(plan.steps[position].exercise_id)
+    else:  # the exercise a resume starts with (the next one when this one's sets were all done)
+        exercise = turn.catalogue.exercise(plan.steps[state.resumes_at(plan)].exercise_id)
         routine_name = turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))
         reply.speech.sentence(
             turn.text(f"{why}.paused", exercise=turn.speaker.exercise_name(exercise), routine=routine_name)
