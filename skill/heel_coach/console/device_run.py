@@ -18,7 +18,15 @@ from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.simulator.device import ClipSeconds, EchoDevice, Reply, Route, Timeline, no_clips
+from heel_coach.simulator.device import (
+    ClipSeconds,
+    EchoDevice,
+    Reply,
+    Route,
+    SpeechTiming,
+    Timeline,
+    no_clips,
+)
 from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, Template, repeated_sets
 
 PRIOR_RUNS = 3
@@ -69,6 +77,8 @@ class BargeOutcome:
     """What happened around a ``BargeIn``: what the person had done, and how the skill went on."""
 
     at_s: float
+    speech: SpeechTiming
+    """The response they spoke over, as the device played it."""
     finished: tuple[SetDone, ...]
     """Sets of the exercise the person had finished when they spoke."""
     in_set: SetDone | None
@@ -76,7 +86,11 @@ class BargeOutcome:
     answer: str = ""
     """The skill's answer to their words."""
     restarted: SetDone | None = None
-    """The first set begun in that answer."""
+    """The first set begun after their words (in the answer, or after a break: on resuming)."""
+
+    def went_on(self, said: str, started: tuple[SetDone, ...]) -> BargeOutcome:
+        """The next response heard after the words: the first one is the answer."""
+        return replace(self, answer=self.answer or said, restarted=started[0] if started else None)
 
 
 @dataclass(frozen=True)
@@ -207,14 +221,13 @@ class DeviceRun:
                 partial = person.react(reply.speech.text_until(barge.at_s))
                 result.performed.extend(partial.performed)
                 finished = tuple(d for d in partial.performed if d.exercise_id == barge.exercise_id)
-                result.barge = BargeOutcome(barge.at_s, finished, person.current)
+                result.barge = BargeOutcome(barge.at_s, reply.speech, finished, person.current)
                 say, wake, at, barge = barge.words, True, timeline.start + barge.at_s, None
                 continue
             action = person.react(reply.speech.text)
             result.performed.extend(action.performed)
-            if result.barge is not None and not result.barge.answer:
-                restarted = action.started[0] if action.started else None
-                result.barge = replace(result.barge, answer=reply.speech.text, restarted=restarted)
+            if result.barge is not None and result.barge.restarted is None:
+                result.barge = result.barge.went_on(reply.speech.text, action.started)
             if action.announced_s is not None and result.announced_s is None:
                 result.announced_s = action.announced_s
                 result.routine_started_at = timeline.start
