@@ -111,3 +111,47 @@ def increment_concurrently(
     for t in workers:
         t.join(timeout=120)
     return errors
+
+
+def raw_history(store: UserStore, user_id: str) -> list[dict[str, Any]]:
+    """The user's history rows (SQLite) or items (DynamoDB) exactly as stored, read behind the
+    store's back: what a deployed store holds and must keep reading."""
+    from heel_coach.persistence.sqlite_store import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.row_factory = sqlite3.Row
+            rows = conn.execute("SELECT * FROM sessions WHERE user_id = ? ORDER BY id", (user_id,))
+            return [dict(row) for row in rows]
+    from heel_coach.persistence.dynamodb_store import DynamoStore
+
+    assert isinstance(store, DynamoStore)
+    page = store.client.query(
+        TableName=store.history_table,
+        KeyConditionExpression="user_id = :u",
+        ExpressionAttributeValues={":u": {"S": user_id}},
+        ConsistentRead=True,
+    )
+    return list(page["Items"])
+
+
+def put_raw_history(store: UserStore, row: dict[str, Any]) -> None:
+    """Write one history row or item as given, behind the store's back (see ``raw_history``)."""
+    from heel_coach.persistence.sqlite_store import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        import sqlite3
+        from contextlib import closing
+
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with closing(sqlite3.connect(store.path)) as conn, conn:
+            conn.execute(f"INSERT INTO sessions ({columns}) VALUES ({marks})", tuple(row.values()))  # noqa: S608
+        return
+    from heel_coach.persistence.dynamodb_store import DynamoStore
+
+    assert isinstance(store, DynamoStore)
+    store.client.put_item(TableName=store.history_table, Item=row)

@@ -15,6 +15,8 @@ from heel_coach.errors import HeelCoachError
 EXIT_ERROR = 2
 """Exit status for an error Heel Coach reports on purpose (bad settings, content, storage)."""
 
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="heel-coach", description=__doc__)
@@ -65,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument(
         "--ca-bundle", help="PEM file of CAs to trust for the Alexa API (in-process only; default: certifi)"
     )
+    # The console is a conversation: the skill's log lines stay out of it unless asked for.
+    chat.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=_LOG_LEVELS,
+        help="log lines shown on stderr (or written to --log-file) from this level up (default: %(default)s)",
+    )
+    chat.add_argument("--log-file", help="append log lines to this file instead of stderr")
 
     model = sub.add_parser("model", help="interaction model: sync slot values from content")
     model.add_argument("action", choices=["sync", "check"])
@@ -105,8 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_audio_parser(sub)
     add_screens_parser(sub)
 
+    parser.set_defaults(log_level="INFO", log_file=None)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=args.log_level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        filename=args.log_file,
+    )
     handler = {
         "serve": _serve,
         "catalog": _catalog,
@@ -294,7 +310,6 @@ def _chat(args: argparse.Namespace) -> int:
         from heel_coach.settings import Settings
         from heel_coach.web.app import create_app
 
-        logging.getLogger("heelcoach.request").setLevel(logging.WARNING)
         # Timestamps unchecked so that `:date` can move the conversation to another day.
         settings = Settings.from_env(None, verify_signatures=False, verify_timestamps=False)
         api_client = TimeoutApiClient(timeout_s=settings.api_timeout_s, ca_bundle=args.ca_bundle)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from heel_coach.alexa_limits import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
 from heel_coach.catalogue.model import Catalogue, Focus
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
@@ -21,7 +22,6 @@ from heel_coach.screens.viewports import viewport_named
 from heel_coach.screens.views import Screen
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Speaker
-from heel_coach.voice.ssml import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
 from tests.helpers import timed_work_seconds
 
 MAX_RESPONSE_BYTES = 120 * 1024

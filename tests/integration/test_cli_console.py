@@ -19,10 +19,10 @@ SEEDS = {
 }
 
 
-def chat(lines: list[str], db: Path, *options: str) -> str:
+def run_chat(lines: list[str], db: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEELCOACH_")}
     env["HEELCOACH_DB_PATH"] = str(db)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "heel_coach", "chat", *options],
         input="\n".join(lines) + "\n",
         capture_output=True,
@@ -31,7 +31,10 @@ def chat(lines: list[str], db: Path, *options: str) -> str:
         timeout=120,
         check=True,
     )
-    return result.stdout
+
+
+def chat(lines: list[str], db: Path, *options: str) -> str:
+    return run_chat(lines, db, *options).stdout
 
 
 @pytest.mark.parametrize(
@@ -46,6 +49,39 @@ def test_chat_completes_a_whole_routine(tmp_path: Path, routine: str, name: str,
     assert f"That's the end of the {name}" in out
     assert "[pause " in out
     assert "Traceback" not in out
+
+
+QUICK_ROUTINE = ["open heel coach", "start the quick routine", "both feet", "sole", *["next"] * 6, "quit"]
+# Logged at INFO when the routine ends: the console has no Alexa API to ask for the time zone.
+INFO_LINE = "time zone unavailable"
+
+
+def conversation_only(stdout: str) -> list[str]:
+    """The lines of ``stdout`` that are neither the banner nor a turn of the conversation."""
+    from heel_coach.console.chat import BANNER
+
+    banner = set(BANNER.splitlines())
+    turn = ("You:", "Alexa:", "  (", "  [")
+    return [line for line in stdout.splitlines() if line not in banner and not line.startswith(turn)]
+
+
+def test_chat_keeps_log_lines_out_of_the_conversation(tmp_path: Path) -> None:
+    quiet = run_chat(QUICK_ROUTINE, tmp_path / "quiet.sqlite3")
+    assert "That's the end of the quick routine" in quiet.stdout
+    assert conversation_only(quiet.stdout) == []
+    assert INFO_LINE not in quiet.stdout + quiet.stderr  # stderr shows WARNING and up by default
+
+    verbose = run_chat(QUICK_ROUTINE, tmp_path / "verbose.sqlite3", "--log-level", "info")
+    assert INFO_LINE in verbose.stderr and "INFO" in verbose.stderr
+    assert conversation_only(verbose.stdout) == []
+
+    log = tmp_path / "chat.log"
+    logged = run_chat(
+        QUICK_ROUTINE, tmp_path / "logged.sqlite3", "--log-file", str(log), "--log-level", "info"
+    )
+    assert INFO_LINE in log.read_text()
+    assert INFO_LINE not in logged.stdout + logged.stderr
+    assert conversation_only(logged.stdout) == []
 
 
 def test_chat_as_a_screen_device_names_each_document_and_its_data(tmp_path: Path) -> None:

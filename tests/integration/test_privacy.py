@@ -11,6 +11,7 @@ from flask import Flask
 
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
+from heel_coach.persistence.store import FinishedRoutine
 from heel_coach.settings import Settings
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.helpers import finish_quick_routine as finish_quick_routine_to_the_end
@@ -98,14 +99,12 @@ def test_nothing_identifying_is_logged(
 ) -> None:
     caplog.set_level(logging.INFO)
     store = app.extensions["heelcoach"].store
+    now = datetime.now(UTC)
     store.record_session(
         alexa.device.user_id,
-        routine_id="strength",
-        local_date=datetime.now(UTC).date(),
-        finished_at=datetime.now(UTC),
-        duration_s=60,
-        exercises_done=["toe-raise"],
-        exercises_skipped=[],
+        FinishedRoutine(
+            "strength", now.date(), now, duration_s=60, exercises_done=["toe-raise"], exercises_skipped=[]
+        ),
     )
     finish_quick_routine(alexa)
     alexa.launch()

@@ -12,6 +12,7 @@ from flask import Flask
 
 from heel_coach.console.client import Heard, VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
+from heel_coach.persistence.store import FinishedRoutine
 from heel_coach.settings import Settings
 from tests.fakes.alexa_api import FakeAlexaApi
 from tests.helpers import finish_quick_routine
@@ -51,12 +52,9 @@ def say_at(alexa: VoiceClient, when: datetime, intent: str, **slots: Any) -> Hea
 def record(app: Flask, alexa: VoiceClient, routine: str, finished_at: datetime) -> None:
     app.extensions["heelcoach"].store.record_session(
         alexa.device.user_id,
-        routine_id=routine,
-        local_date=finished_at.date(),
-        finished_at=finished_at,
-        duration_s=300,
-        exercises_done=["x"],
-        exercises_skipped=[],
+        FinishedRoutine(
+            routine, finished_at.date(), finished_at, 300, exercises_done=["x"], exercises_skipped=[]
+        ),
     )
 
 

@@ -16,10 +16,18 @@ from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
 from heel_coach.persistence.factory import create_store
-from heel_coach.persistence.store import UserStore
+from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import FinishedRoutine, UserStore
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
-from tests.stores import STORE_KINDS, increment_concurrently, row_counts, settings_for
+from tests.stores import (
+    STORE_KINDS,
+    increment_concurrently,
+    put_raw_history,
+    raw_history,
+    row_counts,
+    settings_for,
+)
 
 USER = "amzn1.ask.account.CONTRACT"
 
@@ -38,17 +46,20 @@ def store(settings: Settings) -> Iterator[UserStore]:
         s.close()
 
 
-def finished(store: UserStore, day: date, user: str = USER, **kwargs: Any) -> None:
-    store.record_session(
-        user,
+def quick_routine(day: date) -> FinishedRoutine:
+    """The quick routine finished at 08:00 UTC on ``day``."""
+    return FinishedRoutine(
         routine_id="quick",
         local_date=day,
         finished_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=8),
         duration_s=240,
         exercises_done=["calf-stretch"],
         exercises_skipped=[],
-        **kwargs,
     )
+
+
+def finished(store: UserStore, day: date, user: str = USER, **kwargs: Any) -> None:
+    store.record_session(user, quick_routine(day), **kwargs)
 
 
 def test_concurrent_read_modify_writes_lose_no_update(store: UserStore) -> None:
@@ -115,10 +126,70 @@ def test_history_is_ordered_filtered_pruned_and_deleted_per_user(store: UserStor
     assert row_counts(store, "someone-else") == {"users": 0, "sessions": 1}
 
 
-def test_bad_history_arguments_are_refused_before_any_write(store: UserStore) -> None:
+def test_a_finished_routine_is_checked_before_it_can_reach_a_store() -> None:
     with pytest.raises(ValueError):
-        finished(store, datetime(2026, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
-    assert store.list_sessions(USER) == []
+        quick_routine(datetime(2026, 3, 1, tzinfo=UTC))
+
+
+# One finished routine as both stores have written it since history was first kept (SQLite
+# sessions row, DynamoDB history item): rows already stored must keep loading, and new ones
+# must be written the same way.
+SQLITE_ROW = {
+    "routine_id": "quick",
+    "local_date": "2026-03-01",
+    "finished_at": "2026-03-01T08:00:00.000000+00:00",
+    "duration_s": 240,
+    "exercises_done": '["calf-stretch"]',
+    "exercises_skipped": "[]",
+    "mode": "step",
+}
+DYNAMO_ITEM = {
+    "finished": {"S": "2026-03-01#2026-03-01T08:00:00+00:00#0a1b2c3d"},
+    "id": {"N": "1772352000000000"},
+    "routine_id": {"S": "quick"},
+    "local_date": {"S": "2026-03-01"},
+    "finished_at": {"S": "2026-03-01T08:00:00.000000+00:00"},
+    "duration_s": {"N": "240"},
+    "exercises_done": {"L": [{"S": "calf-stretch"}]},
+    "exercises_skipped": {"L": []},
+    "mode": {"S": "step"},
+    "expires_at": {"N": "1806969600"},
+}
+
+
+def test_history_is_written_in_the_format_already_stored(store: UserStore) -> None:
+    finished(store, date(2026, 3, 1))
+    [row] = raw_history(store, USER)
+    if isinstance(store, SqliteStore):
+        assert {k: v for k, v in row.items() if k != "id"} == {"user_id": USER, **SQLITE_ROW}
+    else:
+        key = row["finished"]["S"].rsplit("#", 1)[0]
+        assert key == DYNAMO_ITEM["finished"]["S"].rsplit("#", 1)[0]
+        assert {k: v for k, v in row.items() if k != "finished"} == {
+            "user_id": {"S": USER},
+            **{k: v for k, v in DYNAMO_ITEM.items() if k != "finished"},
+        }
+
+
+def test_history_stored_before_loads(store: UserStore) -> None:
+    store.open()  # the schema is there, as in a deployed store
+    if isinstance(store, SqliteStore):
+        put_raw_history(store, {"user_id": USER, **SQLITE_ROW})
+    else:
+        put_raw_history(store, {"user_id": {"S": USER}, **DYNAMO_ITEM})
+    [record] = store.list_sessions(USER)
+    assert (record.user_id, record.routine_id, record.local_date, record.finished_at) == (
+        USER,
+        "quick",
+        date(2026, 3, 1),
+        datetime(2026, 3, 1, 8, tzinfo=UTC),
+    )
+    assert (record.duration_s, record.exercises_done, record.exercises_skipped, record.mode) == (
+        240,
+        ("calf-stretch",),
+        (),
+        "step",
+    )
 
 
 class GatedStore:

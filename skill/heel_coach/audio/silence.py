@@ -1,4 +1,4 @@
-"""Pre-rendered silent MP3s for holds longer than one SSML <break> (10 s).
+"""Pre-rendered silent MP3s for holds longer than one SSML <break> (``MAX_BREAK_S``).
 
 A hold of N seconds becomes a few ``<audio src=".../silence-<n>s.mp3"/>`` tags. The clip set is
 small and fixed so the files can be rendered once (offline, deterministic) and cached by Alexa.
@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from heel_coach.alexa_limits import MAX_CLIP_AUDIO_S
 from heel_coach.audio.files import write_atomic
 from heel_coach.audio.mp3 import check, encode, inspect, silence_pcm
 from heel_coach.audio.spec import ALEXA_SSML_AUDIO, AudioSpec
 from heel_coach.errors import AudioError
 
-# Each <audio> clip was limited to 90 s in Amazon's original announcement (alexa-platform.md
-# section 3); the current limit is 240 s per response combined, so 90 s per clip is safe either way.
-MAX_CLIP_S = 90
 SILENCE_CLIP_SECONDS: tuple[int, ...] = (1, 2, 3, 4, 5, 10, 15, 20, 30, 45, 60, 90)
 _DURATION_TOLERANCE_S = 0.03
 
@@ -39,7 +37,7 @@ def _min_counts(clips: tuple[int, ...], total: int) -> tuple[int, ...]:
 
 def plan_silence(
     seconds: float,
-    max_clip_s: int = MAX_CLIP_S,
+    max_clip_s: int = MAX_CLIP_AUDIO_S,
     clips: Iterable[int] = SILENCE_CLIP_SECONDS,
 ) -> list[int]:
     """Clip lengths (largest first) summing exactly to ``round(seconds)``, using as few as possible.

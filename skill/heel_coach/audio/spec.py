@@ -41,7 +41,3 @@ ALEXA_STREAM_AUDIO = AudioSpec(
     mpeg_version=1, layer=3, bitrate_kbps=64, sample_rate_hz=44100, channels=1
 )
 
-# Limits from the same section 3 (SSML reference and request/response reference):
-MAX_BREAK_S = 10  # <break time> may be at most 10 s
-MAX_SPEECH_AUDIO_S = 240  # combined <audio> length in outputSpeech
-MAX_REPROMPT_AUDIO_S = 90  # combined <audio> length in reprompt

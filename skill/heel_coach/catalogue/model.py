@@ -234,17 +234,24 @@ class Routine:
 
 
 def equipment_for(entries: tuple[RoutineEntry, ...] | list[RoutineEntry]) -> tuple[EquipmentNeed, ...]:
-    """Everything a run of exercises needs, said once: the same alternatives merge, an item one
-    exercise needs and another only suggests is needed, and a choice ("a small roller or a ball")
-    goes when one of its items is needed anyway. Required items come first."""
-    merged: dict[tuple[str, ...], EquipmentNeed] = {}
+    """Everything a run of exercises needs, each item said once. Needs with the same
+    alternatives merge (needed if any exercise needs them); a need goes when another covers it,
+    that is when the other's alternatives are some of its own and the other is required or it
+    is optional too: "a small roller or a ball" goes when a small roller is needed anyway, and
+    an item one exercise needs and another only suggests is said once, as needed. Required
+    items come first."""
+    merged: dict[frozenset[str], EquipmentNeed] = {}
     for entry in entries:
         for need in entry.exercise.needs:
-            seen = merged.get(need.any_of)
+            key = frozenset(need.any_of)
+            seen = merged.get(key)
             if seen is None or (seen.optional and not need.optional):
-                merged[need.any_of] = need
-    needed = {n.any_of[0] for n in merged.values() if len(n.any_of) == 1 and not n.optional}
-    needs = [n for n in merged.values() if len(n.any_of) == 1 or not needed & set(n.any_of)]
+                merged[key] = need
+
+    def covered(key: frozenset[str], need: EquipmentNeed) -> bool:
+        return any(other < key and (need.optional or not by.optional) for other, by in merged.items())
+
+    needs = [need for key, need in merged.items() if not covered(key, need)]
     return tuple(n for n in needs if not n.optional) + tuple(n for n in needs if n.optional)
 
 

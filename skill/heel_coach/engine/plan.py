@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from heel_coach.alexa_limits import MAX_SPEECH_AUDIO_S
 from heel_coach.catalogue.model import Focus, Routine, RoutineEntry, Sides
 from heel_coach.engine.timing import segments_timing, silence_s
 from heel_coach.engine.work import Segment, Wait, WaitKind, Work, WorkKind
@@ -30,10 +31,10 @@ __all__ = [
     "work_for",
 ]
 
-STEP_SILENCE_BUDGET_S = 240
-"""Silence one response may hold. Alexa plays at most 240 s of ``<audio>`` per response
-(reference §2-3); silences over 10 s are silence clips, shorter ones ``<break>``s whose total
-is undocumented, so the budget counts every silence as if it were audio."""
+STEP_SILENCE_BUDGET_S = MAX_SPEECH_AUDIO_S
+"""Silence one response may hold. Silences over ``MAX_BREAK_S`` are silence clips (``<audio>``,
+capped per response), shorter ones ``<break>``s whose total is undocumented, so the budget
+counts every silence as if it were audio."""
 
 
 class Foot(StrEnum):

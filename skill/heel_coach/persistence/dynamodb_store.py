@@ -29,7 +29,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -332,28 +332,12 @@ class DynamoStore:
     def record_session(
         self,
         user_id: str,
+        routine: FinishedRoutine,
         *,
-        routine_id: str,
-        local_date: date,
-        finished_at: datetime,
-        duration_s: int,
-        exercises_done: Sequence[str],
-        exercises_skipped: Sequence[str],
-        mode: str = "step",
         attributes: dict[str, Any] | None = None,
         base: dict[str, Any] | None = None,
     ) -> None:
-        """Append one finished routine; with ``attributes`` the user's state is written in the
-        same transaction (both land or neither), merged against ``base`` when given."""
-        routine = FinishedRoutine(
-            routine_id,
-            local_date,
-            finished_at,
-            duration_s,
-            exercises_done,
-            exercises_skipped,
-            mode,
-        )
+        """``UserStore.record_session``; with ``attributes``, one transaction of both items."""
         item = self._history_item(user_id, routine)
         context = f"recording session of {user_id!r}"
         history_put = {"TableName": self.history_table, "Item": item}

@@ -311,33 +311,14 @@ class SqliteStore:
     def record_session(
         self,
         user_id: str,
+        routine: FinishedRoutine,
         *,
-        routine_id: str,
-        local_date: date,
-        finished_at: datetime,
-        duration_s: int,
-        exercises_done: Sequence[str],
-        exercises_skipped: Sequence[str],
-        mode: str = "step",
         attributes: dict[str, Any] | None = None,
         base: dict[str, Any] | None = None,
     ) -> None:
-        """Append one finished routine to the user's history. With ``attributes``, the user's
-        state is saved in the same transaction: both land or neither does. With ``base`` too,
-        the state is merged as ``save_attributes`` does, and a user deleted meanwhile gets
-        neither."""
+        """``UserStore.record_session`` in one write transaction."""
         payload = None if attributes is None else dump_attributes(attributes, f"attributes of {user_id!r}")
-        row = _session_row(
-            FinishedRoutine(
-                routine_id,
-                local_date,
-                finished_at,
-                duration_s,
-                exercises_done,
-                exercises_skipped,
-                mode,
-            )
-        )
+        row = _session_row(routine)
         with self._write(f"recording session of {user_id!r}") as conn:
             if attributes is not None and base is not None:
                 if not self._merge_into(conn, user_id, attributes, base):

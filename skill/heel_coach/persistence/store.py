@@ -24,8 +24,8 @@ __all__ = [
     "SessionRecord",
     "StoreError",
     "UserStore",
-    "attributes_digest",
     "FinishedRoutine",
+    "attributes_digest",
     "dump_attributes",
     "merge_attributes",
 ]
@@ -66,8 +66,9 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class FinishedRoutine:
-    """A finished routine as the skill reports it, checked once before any write (bad fields
-    are caller bugs, so ValueError); each store turns it into its own row or item."""
+    """A finished routine as the skill reports it to ``UserStore.record_session``: checked when
+    built (bad fields are caller bugs, so ValueError), so no store can be handed a bad one;
+    each store turns it into its own row or item."""
 
     routine_id: str
     local_date: date
@@ -76,7 +77,7 @@ class FinishedRoutine:
     exercises_done: Sequence[str]
     """Stored as a tuple (after the check: a string is refused, not split into letters)."""
     exercises_skipped: Sequence[str]
-    mode: str
+    mode: str = "step"
 
     def __post_init__(self) -> None:
         local_date, finished_at, duration_s = self.local_date, self.finished_at, self.duration_s
@@ -172,17 +173,15 @@ class UserStore(Protocol):
     def record_session(
         self,
         user_id: str,
+        routine: FinishedRoutine,
         *,
-        routine_id: str,
-        local_date: date,
-        finished_at: datetime,
-        duration_s: int,
-        exercises_done: Sequence[str],
-        exercises_skipped: Sequence[str],
-        mode: str = "step",
         attributes: dict[str, Any] | None = None,
         base: dict[str, Any] | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Append ``routine`` to the user's history; with ``attributes`` the user's state is
+        written in the same transaction (both land or neither), merged against ``base`` when
+        given (a user deleted meanwhile gets neither)."""
+        ...
 
     def prune_sessions(self, older_than: date, *, user_id: str | None = None) -> int: ...
 

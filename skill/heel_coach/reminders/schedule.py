@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 __all__ = [
     "DAY_SETS",
     "PERIODS",
     "SUGGESTIONS",
     "LocalTime",
+    "ReminderSchedule",
     "Suggestion",
     "days_for",
     "parse_time",
@@ -36,6 +38,27 @@ class LocalTime:
 
     def as_dict(self) -> dict[str, int]:
         return {"hour": self.hour, "minute": self.minute}
+
+
+@dataclass(frozen=True)
+class ReminderSchedule:
+    """One recurring reminder the skill asks Alexa to keep: what the Reminders API is sent to
+    create it or to replace an existing one's schedule.
+
+    ``hour``:``minute`` is wall-clock time in ``time_zone`` (the device's zone); ``days`` is
+    None for every day, else weekday codes (``MO``..``SU``); ``text`` is what Alexa says, in
+    ``locale``. ``now`` is the request's time (naive: already wall-clock time in the zone), so
+    the recurrence never starts in the past. Checked by the Reminders client, which refuses a
+    bad one before any call.
+    """
+
+    hour: int
+    minute: int
+    days: tuple[str, ...] | None
+    time_zone: str
+    text: str
+    locale: str
+    now: datetime
 
 
 PERIODS: dict[str, LocalTime] = {

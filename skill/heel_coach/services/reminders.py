@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_model.services.api_client import ApiClient
 
 from heel_coach.errors import ServiceError
+from heel_coach.reminders.schedule import ReminderSchedule
 from heel_coach.services.api_client import call_api
 
 __all__ = ["DAYS", "REMINDERS_SCOPE", "Reminder", "RemindersClient", "build_reminder_request"]
@@ -84,33 +85,25 @@ def recurrence_rule(hour: int, minute: int, days: tuple[str, ...] | None) -> str
     return f"{head};BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1;"
 
 
-def build_reminder_request(
-    *,
-    hour: int,
-    minute: int,
-    days: tuple[str, ...] | None,
-    time_zone: str,
-    text: str,
-    locale: str,
-    now_local: datetime,
-) -> dict[str, Any]:
+def build_reminder_request(schedule: ReminderSchedule) -> dict[str, Any]:
     """Build the create/update body exactly as the Reminders API reference documents it.
 
-    The recurrence starts at the next occurrence of ``hour:minute`` (today if still ahead,
-    else tomorrow) so the start is never in the past.
+    The recurrence starts at the next occurrence of the schedule's time (today if still
+    ahead, else tomorrow) so the start is never in the past.
     """
+    hour, minute, time_zone = schedule.hour, schedule.minute, schedule.time_zone
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise _invalid(f"time {hour}:{minute} is out of range")
-    if not text.strip():
+    if not schedule.text.strip():
         raise _invalid("reminder text must not be empty")
-    if not locale.strip():
+    if not schedule.locale.strip():
         raise _invalid("locale must not be empty")
     try:
         zone = ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise _invalid(f"unknown time zone {time_zone!r}") from exc
-    days = _normalise_days(days)
-    now = _local_now(now_local, zone)
+    days = _normalise_days(schedule.days)
+    now = _local_now(schedule.now, zone)
     start = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if start <= now:
         start += timedelta(days=1)
@@ -124,7 +117,7 @@ def build_reminder_request(
                 "recurrenceRules": [recurrence_rule(hour, minute, days)],
             },
         },
-        "alertInfo": {"spokenInfo": {"content": [{"locale": locale, "text": text}]}},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": schedule.locale, "text": schedule.text}]}},
         "pushNotification": {"status": "ENABLED"},
     }
 
@@ -159,29 +152,10 @@ class RemindersClient:
                 f"{what}: response is not JSON", response.status_code or 0, "unexpected"
             ) from exc
 
-    def save_daily(
-        self,
-        alert_token: str | None = None,
-        *,
-        hour: int,
-        minute: int,
-        days: tuple[str, ...] | None,
-        time_zone: str,
-        text: str,
-        locale: str,
-        now_local: datetime,
-    ) -> Reminder:
+    def save_daily(self, schedule: ReminderSchedule, alert_token: str | None = None) -> Reminder:
         """Create a recurring reminder, or with ``alert_token`` replace that one's schedule
-        (PUT sends the full reminder, as documented). ``days`` None means every day."""
-        body = build_reminder_request(
-            hour=hour,
-            minute=minute,
-            days=days,
-            time_zone=time_zone,
-            text=text,
-            locale=locale,
-            now_local=now_local,
-        )
+        (PUT sends the full reminder, as documented)."""
+        body = build_reminder_request(schedule)
         if alert_token is None:
             answer = self._call("POST", self._url(), "Creating a reminder", body)
             return self._from_write(answer, body, "Creating a reminder")

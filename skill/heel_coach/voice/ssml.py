@@ -1,9 +1,8 @@
-"""The one place SSML is written: escapes text and enforces Alexa's limits.
+"""The one place SSML is written: escapes text and enforces Alexa's limits (``alexa_limits``:
+the longest ``<break>``, the ``<audio>`` per response, the characters of output speech).
 
-Limits (reference §2-3): a ``<break>`` lasts at most 10 s; at most 240 s of ``<audio>`` per
-response (90 s in a reprompt); output speech under 8000 characters. Silence longer than a
-break is made from silent MP3 clips that our own server hosts (``SilenceClips``); without
-clips it falls back to consecutive 10 s breaks.
+Silence longer than a break is made from silent MP3 clips that our own server hosts
+(``SilenceClips``); without clips it falls back to consecutive longest breaks.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from heel_coach.alexa_limits import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.errors import SsmlLimitError
 
@@ -29,12 +29,6 @@ def escape(text: str) -> str:
 def quoteattr(value: str) -> str:
     """A double-quoted XML attribute value."""
     return '"' + value.translate(_ATTR_ESCAPES) + '"'
-
-
-MAX_BREAK_S = 10.0
-MAX_SPEECH_AUDIO_S = 240.0
-MAX_REPROMPT_AUDIO_S = 90.0
-MAX_SSML_CHARS = 8000
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,7 @@ class Ssml:
         return self
 
     def pause(self, seconds: float) -> Ssml:
-        """Exactly ``seconds`` of silence: breaks up to 10 s, silence clips beyond."""
+        """Exactly ``seconds`` of silence: breaks up to ``MAX_BREAK_S``, silence clips beyond."""
         if seconds < 0:
             raise SsmlLimitError("negative pause")
         remaining_ms = round(seconds * 1000)
@@ -101,7 +95,7 @@ class Ssml:
                 self.audio(self._silence.url_for(length), length)
                 remaining_ms -= length * 1000
         while remaining_ms > 0:
-            chunk = min(remaining_ms, int(MAX_BREAK_S * 1000))
+            chunk = min(remaining_ms, MAX_BREAK_S * 1000)
             self._parts.append(_break(chunk))
             remaining_ms -= chunk
         return self

@@ -9,17 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from heel_coach.alexa_limits import MAX_CLIP_AUDIO_S, MAX_SPEECH_AUDIO_S
 from heel_coach.audio import silence
 from heel_coach.audio.mp3 import check, inspect
 from heel_coach.audio.silence import (
-    MAX_CLIP_S,
     SILENCE_CLIP_SECONDS,
     plan_silence,
     render_silence_clip,
     render_silence_clips,
     silence_clip_name,
 )
-from heel_coach.audio.spec import ALEXA_SSML_AUDIO, MAX_SPEECH_AUDIO_S
+from heel_coach.audio.spec import ALEXA_SSML_AUDIO
 from heel_coach.errors import AudioError
 
 
@@ -44,7 +44,7 @@ def test_every_clip_is_alexa_compliant_and_exact(rendered: dict[int, Path]) -> N
         data = path.read_bytes()
         assert check(data, ALEXA_SSML_AUDIO) == []
         assert abs(inspect(data).duration_s - n) <= 0.030
-        assert n <= MAX_CLIP_S
+        assert n <= MAX_CLIP_AUDIO_S
 
 
 def test_rendering_is_deterministic(rendered: dict[int, Path]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from heel_coach.persistence.migrations import (
     split_statements,
 )
 from heel_coach.persistence.sqlite_store import SqliteStore
+from heel_coach.persistence.store import FinishedRoutine
 from tests.unit.persistence.persistence_helpers import raw_rows
 
 NAMES = [m.name for m in MIGRATIONS]
@@ -113,16 +114,9 @@ def test_upgrade_from_0001_keeps_user_data(tmp_path: Path) -> None:
     store = SqliteStore(path)
     try:
         assert store.get_attributes("amzn1.ask.account.OLD") == {"streak": 4, "tz": "Europe/Berlin"}
-        store.record_session(
-            "amzn1.ask.account.OLD",
-            routine_id="morning",
-            local_date=date(2024, 1, 2),
-            finished_at=datetime(2024, 1, 2, 7, 30, tzinfo=UTC),
-            duration_s=300,
-            exercises_done=["towel-stretch"],
-            exercises_skipped=[],
-            mode="step",
-        )
+        finished = datetime(2024, 1, 2, 7, 30, tzinfo=UTC)
+        routine = FinishedRoutine("morning", finished.date(), finished, 300, ["towel-stretch"], [])
+        store.record_session("amzn1.ask.account.OLD", routine)
         assert len(store.list_sessions("amzn1.ask.account.OLD")) == 1
     finally:
         store.close()

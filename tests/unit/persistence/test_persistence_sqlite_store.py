@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from heel_coach.persistence.sqlite_store import SessionRecord, SqliteStore, StoreError
+from heel_coach.persistence.store import FinishedRoutine
 from tests.stores import increment_concurrently
 from tests.unit.persistence.persistence_helpers import raw_exec, raw_rows
 
@@ -17,7 +18,7 @@ OTHER = "amzn1.ask.account.OTHER"
 FINISHED = datetime(2024, 3, 5, 6, 45, 12, 345678, tzinfo=UTC)
 
 
-def session_kwargs(**over: Any) -> dict[str, Any]:
+def finished(**over: Any) -> FinishedRoutine:
     kwargs: dict[str, Any] = {
         "routine_id": "morning",
         "local_date": date(2024, 3, 5),
@@ -28,7 +29,7 @@ def session_kwargs(**over: Any) -> dict[str, Any]:
         "mode": "step",
     }
     kwargs.update(over)
-    return kwargs
+    return FinishedRoutine(**kwargs)
 
 
 def test_construction_touches_nothing(tmp_path: Path) -> None:
@@ -83,9 +84,9 @@ def test_unserialisable_attributes_are_refused_and_nothing_changes(store: Sqlite
 
 
 def test_delete_user_removes_attributes_and_sessions(store: SqliteStore, db_path: Path) -> None:
-    store.record_session(USER, attributes={"v": 1}, **session_kwargs())
-    store.record_session(USER, **session_kwargs(routine_id="evening"))
-    store.record_session(OTHER, attributes={"v": 9}, **session_kwargs())
+    store.record_session(USER, finished(), attributes={"v": 1})
+    store.record_session(USER, finished(routine_id="evening"))
+    store.record_session(OTHER, finished(), attributes={"v": 9})
     store.delete_user(USER)
     assert raw_rows(db_path, "SELECT COUNT(*) FROM users WHERE user_id = ?", (USER,)) == [(0,)]
     assert raw_rows(db_path, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", (USER,)) == [(0,)]
@@ -95,7 +96,7 @@ def test_delete_user_removes_attributes_and_sessions(store: SqliteStore, db_path
 
 
 def test_session_round_trip(store: SqliteStore) -> None:
-    store.record_session(USER, **session_kwargs())
+    store.record_session(USER, finished())
     [rec] = store.list_sessions(USER)
     assert isinstance(rec, SessionRecord)
     assert rec == SessionRecord(
@@ -116,7 +117,7 @@ def test_session_round_trip(store: SqliteStore) -> None:
 def test_finished_at_is_stored_as_utc(store: SqliteStore, db_path: Path) -> None:
     berlin = timezone(timedelta(hours=1))
     local = datetime(2024, 3, 5, 8, 0, tzinfo=berlin)
-    store.record_session(USER, **session_kwargs(finished_at=local))
+    store.record_session(USER, finished(finished_at=local))
     [(stored,)] = raw_rows(db_path, "SELECT finished_at FROM sessions")
     assert stored == "2024-03-05T07:00:00.000000+00:00"
     assert store.list_sessions(USER)[0].finished_at == datetime(2024, 3, 5, 7, 0, tzinfo=UTC)
@@ -124,8 +125,8 @@ def test_finished_at_is_stored_as_utc(store: SqliteStore, db_path: Path) -> None
 
 def test_list_sessions_orders_and_filters_by_local_date(store: SqliteStore) -> None:
     for day in (7, 3, 5):
-        store.record_session(USER, **session_kwargs(local_date=date(2024, 3, day)))
-    store.record_session(OTHER, **session_kwargs(local_date=date(2024, 3, 6)))
+        store.record_session(USER, finished(local_date=date(2024, 3, day)))
+    store.record_session(OTHER, finished(local_date=date(2024, 3, 6)))
     assert [r.local_date.day for r in store.list_sessions(USER)] == [3, 5, 7]
     assert [r.local_date.day for r in store.list_sessions(USER, since=date(2024, 3, 5))] == [5, 7]
     assert store.list_sessions(USER, since=date(2024, 4, 1)) == []
@@ -143,10 +144,9 @@ def test_list_sessions_orders_and_filters_by_local_date(store: SqliteStore) -> N
         {"routine_id": ""},
     ],
 )
-def test_invalid_session_arguments_are_refused(store: SqliteStore, bad: dict[str, Any]) -> None:
+def test_invalid_finished_routines_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
-        store.record_session(USER, **session_kwargs(**bad))
-    assert store.list_sessions(USER) == []
+        finished(**bad)
 
 
 def test_combined_write_is_atomic(store: SqliteStore, db_path: Path) -> None:
@@ -157,10 +157,10 @@ def test_combined_write_is_atomic(store: SqliteStore, db_path: Path) -> None:
         "BEGIN SELECT RAISE(ABORT, 'sessions refused'); END",
     )
     with pytest.raises(StoreError, match="sessions refused"):
-        store.record_session(USER, attributes={"v": 2}, **session_kwargs())
+        store.record_session(USER, finished(), attributes={"v": 2})
     assert store.get_attributes(USER) == {"v": 1}
     raw_exec(db_path, "DROP TRIGGER no_sessions")
-    store.record_session(USER, attributes={"v": 2}, **session_kwargs())
+    store.record_session(USER, finished(), attributes={"v": 2})
     assert store.get_attributes(USER) == {"v": 2}
     assert len(store.list_sessions(USER)) == 1
 
@@ -241,13 +241,7 @@ def test_prune_sessions_removes_only_old_history_of_that_user(tmp_path) -> None:
         for user, day in (("a", date(2024, 1, 1)), ("a", date(2026, 1, 1)), ("b", date(2024, 1, 1))):
             store.record_session(
                 user,
-                routine_id="quick",
-                local_date=day,
-                finished_at=datetime(2026, 1, 1, tzinfo=UTC),
-                duration_s=60,
-                exercises_done=["sole-roll"],
-                exercises_skipped=[],
-                mode="step",
+                finished(routine_id="quick", local_date=day, finished_at=datetime(2026, 1, 1, tzinfo=UTC)),
             )
         assert store.prune_sessions(date(2025, 1, 1), user_id="a") == 1
         assert [s.local_date for s in store.list_sessions("a")] == [date(2026, 1, 1)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from heel_coach.errors import ServiceError
+from heel_coach.reminders.schedule import ReminderSchedule
 from heel_coach.services.api_client import TimeoutApiClient, call_api
 from heel_coach.services.reminders import Reminder, RemindersClient, build_reminder_request
 from tests.fakes.alexa_api import TOKEN, FakeAlexaApi
@@ -20,18 +22,23 @@ def reminders(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> RemindersClie
     return RemindersClient(api_client, fake.endpoint, TOKEN)
 
 
-def _create(client: RemindersClient, **overrides: object) -> Reminder:
-    args: dict[str, object] = dict(
+def schedule(**overrides: Any) -> ReminderSchedule:
+    """A daily 07:00 Berlin reminder asked for at ``NOW``, with ``overrides``."""
+    args: dict[str, Any] = dict(
         hour=7,
         minute=0,
         days=None,
         time_zone="Europe/Berlin",
         text="Time for your heel stretches",
         locale="en-US",
-        now_local=NOW,
+        now=NOW,
     )
     args.update(overrides)
-    return client.save_daily(**args)  # type: ignore[arg-type]
+    return ReminderSchedule(**args)
+
+
+def _create(client: RemindersClient, **overrides: Any) -> Reminder:
+    return client.save_daily(schedule(**overrides))
 
 
 def test_create_sends_exactly_the_documented_body(fake: FakeAlexaApi, reminders: RemindersClient) -> None:
@@ -80,9 +87,7 @@ def test_weekly_days_are_ordered_and_start_is_never_in_the_past(
 
 def test_aware_now_is_converted_to_the_reminder_zone() -> None:
     utc_now = datetime(2024, 5, 1, 4, 30, tzinfo=ZoneInfo("UTC"))  # 06:30 in Berlin (CEST)
-    body = build_reminder_request(
-        hour=7, minute=0, days=None, time_zone="Europe/Berlin", text="x", locale="en-US", now_local=utc_now
-    )
+    body = build_reminder_request(schedule(text="x", now=utc_now))
     assert body["requestTime"] == "2024-05-01T06:30:00.000"
     assert body["trigger"]["recurrence"]["startDateTime"] == "2024-05-01T07:00:00.000"
 
@@ -93,14 +98,14 @@ def test_round_trip_create_list_update_get_delete(fake: FakeAlexaApi, reminders:
     assert sorted(reminders.list(), key=lambda r: r.hour) == [first, second]
 
     updated = reminders.save_daily(
+        schedule(
+            hour=8,
+            minute=15,
+            days=("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
+            time_zone="America/Los_Angeles",
+            text="Morning stretch",
+        ),
         first.alert_token,
-        hour=8,
-        minute=15,
-        days=("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
-        time_zone="America/Los_Angeles",
-        text="Morning stretch",
-        locale="en-US",
-        now_local=NOW,
     )
     assert fake.requests[-1].method == "PUT"
     assert updated.alert_token == first.alert_token
@@ -191,9 +196,7 @@ def test_bad_input_is_rejected_before_any_call(
 
 
 def test_fake_rejects_zone_suffixed_times(fake: FakeAlexaApi, api_client: TimeoutApiClient) -> None:
-    body = build_reminder_request(
-        hour=7, minute=0, days=None, time_zone="Europe/Berlin", text="x", locale="en-US", now_local=NOW
-    )
+    body = build_reminder_request(schedule(text="x"))
     body["trigger"]["recurrence"]["startDateTime"] = "2024-05-01T07:00:00.000Z"
     with pytest.raises(ServiceError) as err:
         call_api(api_client, "POST", fake.endpoint + "/v1/alerts/reminders", TOKEN, "t", body)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from heel_coach.alexa_limits import MAX_REPROMPT_AUDIO_S
 from heel_coach.voice.ssml import (
-    MAX_REPROMPT_AUDIO_S,
     SilenceClips,
     Ssml,
     SsmlLimitError,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_core.handler_input import HandlerInput
 
 from heel_coach.persistence.adapter import user_id_key
-from heel_coach.persistence.store import HISTORY_DAYS, SessionRecord, UserStore
+from heel_coach.persistence.store import HISTORY_DAYS, FinishedRoutine, SessionRecord, UserStore
 from heel_coach.progress import stats
 from heel_coach.screens.requests import ShowProgress
 from heel_coach.voice.alexa_api import learn_time_zone
@@ -44,17 +44,20 @@ class SessionRecorder:
         user_id = user_id_key(handler_input.request_envelope)
         loaded = handler_input.attributes_manager.request_attributes.get(SNAPSHOT)
         today = stats.local_day(turn.now, zone_of(turn))
-        self.store.record_session(
-            user_id,
-            attributes=turn.user.to_attributes(),
-            base=loaded if isinstance(loaded, dict) else None,  # merged with concurrent changes
+        routine = FinishedRoutine(
             routine_id=event.routine_id,
             local_date=today,
             finished_at=turn.now,
             duration_s=_planned_s(turn),
-            exercises_done=list(event.exercises_done),
-            exercises_skipped=list(event.exercises_skipped),
+            exercises_done=event.exercises_done,
+            exercises_skipped=event.exercises_skipped,
             mode=turn.outcome.mode,
+        )
+        self.store.record_session(
+            user_id,
+            routine,
+            attributes=turn.user.to_attributes(),
+            base=loaded if isinstance(loaded, dict) else None,  # merged with concurrent changes
         )
         # Retention (docs/privacy.md): history older than HISTORY_DAYS is deleted, not just unread.
         self.store.prune_sessions(today - timedelta(days=HISTORY_DAYS), user_id=user_id)

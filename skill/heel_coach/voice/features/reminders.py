@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import logging
 from datetime import time as clock
-from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 
 from heel_coach.errors import ServiceError
-from heel_coach.reminders.schedule import DAY_SETS, SUGGESTIONS, LocalTime, days_for, routine_for
+from heel_coach.reminders.schedule import (
+    DAY_SETS,
+    SUGGESTIONS,
+    LocalTime,
+    ReminderSchedule,
+    days_for,
+    routine_for,
+)
 from heel_coach.services.reminders import DAYS, REMINDERS_SCOPE, Reminder, RemindersClient
 from heel_coach.voice import formatting
 from heel_coach.voice.alexa_api import AlexaApi, api_of, fetch_time_zone
@@ -265,16 +271,16 @@ def execute(api: AlexaApi | None, turn: Turn, reply: Reply, request: ReminderReq
             )
             return turn.ask(reply, "reminder.follow_up", "reprompt.choose_routine", None)
         routine = request.routine
-        fields: dict[str, Any] = {
-            "hour": request.hour,
-            "minute": request.minute,
-            "days": request.days,
-            "time_zone": zone,
-            "locale": turn.speaker.locale,
-            "now_local": turn.now,
-            "text": turn.text("reminder.text", routine=routine_name(turn, routine)),
-        }
-        reminder = client.save_daily(request.token if action == "move" else None, **fields)
+        schedule = ReminderSchedule(
+            hour=request.hour,
+            minute=request.minute,
+            days=request.days,
+            time_zone=zone,
+            text=turn.text("reminder.text", routine=routine_name(turn, routine)),
+            locale=turn.speaker.locale,
+            now=turn.now,
+        )
+        reminder = client.save_daily(schedule, request.token if action == "move" else None)
     except ServiceError as exc:
         if action == "move" and exc.code == "not_found":
             _forget(turn, request.token)
