@@ -87,15 +87,18 @@ def test_a_question_mid_set_fixes_the_place_a_later_repeat_starts_from(
     alexa: VoiceClient, clock: Clock
 ) -> None:
     """The towel crunch: right then left in each set. "Which foot am I on" is asked in set two
-    on the right foot (its sets end at about 65, 103, 142, 180, 218 and 256 s); "repeat" comes
-    after the answer, later: the place is where the question was asked."""
+    on the right foot (its sets end at about 65, 103, 142, 180, 218 and 256 s); the answers
+    name that foot and that set, and "repeat", said later, starts where the question was asked."""
     toe_raises(alexa)
     alexa.say("next")
     crunch = alexa.say("next")
     assert "towel toe crunch" in crunch.text
     clock.wait(120)
-    assert "right" in alexa.say("which foot am I on").text.lower()
-    clock.wait(30)
+    assert alexa.say("which foot am I on").text.startswith("You're on your right foot.")
+    clock.wait(10)
+    sets = alexa.say("how many sets are left")
+    assert sets.text.startswith("You're on set two of three of the towel toe crunch.")
+    clock.wait(20)
     again = alexa.say("repeat")
     assert again.text.startswith("From set two, right foot. Exercise three of five: towel toe crunch.")
     assert again.text.count("And relax.") == 4

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
-from heel_coach.engine.plan import Foot, Plan
+from heel_coach.engine.plan import Foot, Plan, Segment
 from heel_coach.screens.requests import ShowOverview
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, SentStep
@@ -79,6 +79,16 @@ def located(turn: Turn) -> int | None:
     if not sent.set_ends_s or not 0 <= sent.heard_after_s <= sent.set_ends_s[-1] + LATE_LIMIT_S:
         return None  # a clock went backwards, or jumped: today's repeat from where it was said
     return sent.first + bisect_right(sent.set_ends_s, sent.heard_after_s - ALEXA_LATENCY_S)
+
+
+def current_segment(turn: Turn, plan: Plan) -> tuple[Segment, bool]:
+    """The set the person is on in the current step, and whether it was located (where they
+    were when they spoke) rather than where the step was last said from."""
+    state = turn.user.routine
+    assert state is not None
+    segments = plan.steps[state.position].segments
+    at = located(turn)
+    return segments[min(state.from_segment if at is None else at, len(segments) - 1)], at is not None
 
 
 def remember_step(turn: Turn, reply: Reply, said_before: float = 0.0) -> None:
