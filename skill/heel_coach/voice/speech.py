@@ -32,6 +32,7 @@ from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, scripted_step
 from heel_coach.screens.requests import Show, ShowSafety, ShowStep
+from heel_coach.screens.timeline import device_length
 from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
@@ -242,11 +243,13 @@ class Speaker:
                 intro = event.step.first_of_exercise or event.repeated or event.resumed
                 reply.shows.append(ShowStep(event.step.index, reply.speech.mark, len(reply.spoken)))
                 script = scripted_step(plan, event.step, intro=intro, start=event.from_segment)
-                ends: list[float] = []
+                # Where each set ends, timed as the screen's countdown is (one pass, item by item).
+                at, ends = reply.speech.spoken_seconds(), []
                 for index, item in enumerate(script.items):
                     if index in script.set_ends:
-                        ends.append(reply.speech.spoken_seconds())
+                        ends.append(at)
                     voice.speak(item, plan, reply)
+                    at += device_length(item, speech_seconds(" ".join(reply.spoken[-1][1])))
                 reply.said_step = SaidStep(event.step.index, event.from_segment, tuple(ends))
                 reply.reprompt = self.text("reprompt.step")
                 reply.end_session = False
