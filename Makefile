@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean install screens browser build-SkillFunction
+.PHONY: run test lint typecheck unit bench clean install screens browser dictionaries build-SkillFunction
 
 APL_TOOLS := tools/apl
 APL_STAMP := $(APL_TOOLS)/node_modules/.installed
@@ -31,6 +31,17 @@ browser:
 	  || echo "chromium could not be installed: the screen render check will be skipped"; \
 	else echo "chromium is not installed and this user cannot install it: the screen render check will be skipped"; fi
 
+# Debian's German Hunspell dictionary (igerman98, hunspell-de-de) for the German spelling check
+# (tests/contract/test_contract_german_spelling.py). Installed when this machine allows it (root
+# with apt-get); without it that test fails and says how to install it.
+HUNSPELL_DE := /usr/share/hunspell/de_DE.dic
+dictionaries:
+	@if [ -f $(HUNSPELL_DE) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-de-de >/dev/null) \
+	  || echo "hunspell-de-de could not be installed: the German spelling check will fail"; \
+	else echo "hunspell-de-de is missing (apt-get install hunspell-de-de): the German spelling check will fail"; fi
+
 ## Render every screen at every viewport with apl-viewhost-web in headless Chromium: build/screens/*.png
 screens: install browser
 	$(BIN)/heel-coach screens --out build/screens
@@ -40,7 +51,7 @@ run: $(STAMP)
 	HEELCOACH_VERIFY_SIGNATURES=$${HEELCOACH_VERIFY_SIGNATURES:-false} $(BIN)/heel-coach serve --dev
 
 ## Lint, type-check and run the whole test suite.
-test: install browser lint typecheck unit
+test: install browser dictionaries lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill tests benchmarks

@@ -13,11 +13,18 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import make_server
 
+from heel_coach.catalogue.loader import load_speaking_rates
+from heel_coach.catalogue.model import SpeakingRate
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.web.server import bounded_request_handler
 
 API_TOKEN = "in-session-api-token"
 """The Alexa API access token the fake Alexa API accepts in integration tests."""
+
+
+def speaking_rate(locale: str = "en-US") -> SpeakingRate:
+    """The packaged content's speaking rate for ``locale`` (the one estimate the skill uses)."""
+    return load_speaking_rates()[locale]
 
 
 def db_dump(path: Path) -> list[tuple[object, ...]]:
@@ -43,13 +50,14 @@ _TOKEN = re.compile(r"\[pause ([\d.]+) s\]|(Start\.)|(And release\.|And stop\.)"
 def timed_work_seconds(text: str) -> float:
     """Time from a "Start." cue to its "And release." / "And stop." cue: the timed work itself
     (holds and bouts), its silences plus the cues said inside it ("Halfway."), at the one speech
-    estimate; transitions between holds are outside it."""
+    estimate (English: these cues are English); transitions between holds are outside it."""
     from heel_coach.engine.speech_time import speech_seconds
 
+    rate = speaking_rate("en-US")
     total, inside, pos = 0.0, False, 0
     for match in _TOKEN.finditer(text):
         if inside:
-            total += speech_seconds(text[pos : match.start()])
+            total += speech_seconds(text[pos : match.start()], rate)
         if match.group(2):
             inside = True
         elif match.group(3):

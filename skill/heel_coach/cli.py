@@ -108,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="a device that never stops listening (lengths despite timeouts)",
     )
+    figures.add_argument("--locale", default="en-US", help="the language the person and the skill speak")
     figures.add_argument("--json", action="store_true", help="machine-readable JSON")
 
     from heel_coach.audio_cli.cli import add_parser as add_audio_parser
@@ -188,9 +189,13 @@ def _figures(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
     from heel_coach.console.device_run import Scenario
     from heel_coach.console.figures import as_json, run_scenarios, table
+    from heel_coach.locales import choose
 
-    routine_ids = args.routine or list(load_catalogue().routines)
-    results = run_scenarios(Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    catalogue = load_catalogue()
+    routine_ids = args.routine or list(catalogue.routines)
+    locale = choose(args.locale, catalogue.locales, catalogue.locales[0])
+    scenarios = (Scenario(r, args.foot, args.returning, patient=args.patient) for r in routine_ids)
+    results = run_scenarios(scenarios, locale)
     if args.json:
         json.dump([as_json(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -255,9 +260,14 @@ def _content(args: argparse.Namespace) -> int:
 
 def _model(args: argparse.Namespace) -> int:
     from heel_coach.catalogue import load_catalogue
-    from heel_coach.voice.model_sync import model_path, sync_model
+    from heel_coach.voice.model_sync import language_conflicts, model_path, sync_model
 
     catalogue = load_catalogue()
+    conflicts = language_conflicts(catalogue)
+    if conflicts:
+        print("one phrase, two intents (models/additions/same_words.yaml says they mean the same):")
+        print("\n".join(f"  {line}" for line in conflicts))
+        return 1
     changed = []
     for locale in catalogue.locales:
         if sync_model(catalogue, locale, write=args.action == "sync"):

@@ -7,6 +7,7 @@ lets a translator (or a reviewer of a new locale) trust that nothing is missing 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -16,9 +17,11 @@ from heel_coach.catalogue.export import catalogue_as_json
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.console.envelopes import Device
+from heel_coach.console.wording import console_text
 from heel_coach.locales import language_of
 from heel_coach.resources import model_locales, model_path
 from heel_coach.voice.formatting import plural_categories
+from heel_coach.voice.model_sync import intent_conflicts, language_conflicts, same_words
 from heel_coach.voice.prompts import available_locales, load_prompts
 
 LOCALES = available_locales()
@@ -92,6 +95,46 @@ def test_english_locales_differ_only_where_their_speakers_do(catalogue: Catalogu
     assert "tumors" in us and "tumours" not in us
     for tag in english[1:]:
         assert "tumours" in " ".join(catalogue.safety[tag].massage_contraindications), tag
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_console_speaks_every_locale_with_the_same_commands_and_placeholders(locale: str) -> None:
+    """`heel-coach chat --locale X`: its own words in X's language (console.yaml), the ":"
+    commands unchanged, the same placeholders and permission scopes as the default."""
+    text, base = console_text(locale), console_text(DEFAULT)
+    commands = re.compile(r"^  (:\w+)", re.M)
+    assert commands.findall(text.commands) == commands.findall(base.commands)
+    assert "{reprompt}" in text.reprompt and "{permission}" in text.question
+    assert set(text.permissions) == set(base.permissions)
+    assert text.yes and text.no and not text.yes & text.no
+    if language_of(locale) != language_of(DEFAULT):
+        assert text.banner != base.banner and text.commands != base.commands
+
+
+def test_one_phrase_goes_to_one_intent_in_every_english_locale(catalogue: Catalogue) -> None:
+    """A region's way of saying a phrase ("give me a sec", "have a break") reaches the intent
+    the same phrase reaches in every other English locale (``same_words.yaml``)."""
+    assert language_conflicts(catalogue) == []
+
+
+def _model(**intents: list[str]) -> dict[str, Any]:
+    listed = [{"name": name.replace("_", "."), "samples": samples} for name, samples in intents.items()]
+    return {"interactionModel": {"languageModel": {"intents": listed}}}
+
+
+def test_a_regional_variant_in_another_intent_is_a_conflict() -> None:
+    words = same_words()
+    us = _model(BreakIntent=["give me a second", "let me have a break"], AMAZON_PauseIntent=["pause"])
+    gb = _model(BreakIntent=["let me have a break"], AMAZON_PauseIntent=["pause", "give me a sec"])
+    assert intent_conflicts({"en-US": us, "en-GB": gb}, words) == [
+        "give me a second: BreakIntent (en-US) / AMAZON.PauseIntent (en-GB)"
+    ]
+    take = _model(AMAZON_PauseIntent=["take a break"])
+    have = _model(BreakIntent=["have a break"])
+    assert intent_conflicts({"en-US": take, "en-GB": have}, words) == [
+        "take a break: AMAZON.PauseIntent (en-US) / BreakIntent (en-GB)"
+    ]
+    assert intent_conflicts({"en-US": us, "en-CA": us}, words) == []
 
 
 @pytest.mark.parametrize("requested", ["fr-FR", "ja-JP", "en-NZ"])

@@ -22,7 +22,7 @@ from heel_coach.screens.viewports import viewport_named
 from heel_coach.screens.views import Screen
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Speaker
-from tests.helpers import timed_work_seconds
+from tests.helpers import speaking_rate, timed_work_seconds
 
 MAX_RESPONSE_BYTES = 120 * 1024
 """Alexa's total response size (reference §2); the RenderDocument counts towards it."""
@@ -134,7 +134,9 @@ def test_countdown_lasts_exactly_the_hold_and_starts_when_the_speech_says_start(
             said_before = heard.text.split("[pause")[0]
             if "Start." in said_before:  # a timed bout is described after its "Start"
                 said_before = said_before[: said_before.index("Start.") + len("Start.")]
-            assert ticks[0]["startMs"] / 1000 == pytest.approx(speech_seconds(said_before), abs=0.05)
+            assert ticks[0]["startMs"] / 1000 == pytest.approx(
+                speech_seconds(said_before, speaking_rate()), abs=0.05
+            )
             for hold in ticks:
                 assert hold["totalS"] in {
                     s.work.seconds

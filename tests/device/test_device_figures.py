@@ -42,3 +42,12 @@ def test_a_patient_device_measures_lengths_where_sessions_time_out(
     assert patient["reached_end"] is True and patient["simulated_s"] > 0
     if impatient["timeouts"]:  # today: every rep set loses the session
         assert impatient["simulated_s"] is None or impatient["simulated_s"] > patient["simulated_s"]
+
+
+def test_figures_in_german(capsys: pytest.CaptureFixture[str]) -> None:
+    """`heel-coach figures --locale de-DE`: the German person on the German skill."""
+    assert main(["figures", "--routine", "quick", "--locale", "de-DE", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["locale"] == "de-DE" and row["reached_end"] is True and row["timeouts"] == 0
+    assert row["announced_s"] and row["ratio"] == pytest.approx(1.0, abs=0.1)
+    assert row["words_before_first_movement"] <= 150

@@ -18,15 +18,13 @@ from collections.abc import Callable
 import pytest
 
 from heel_coach.console.device_run import RunResult, Scenario
-
-ROUTINES = ("full", "morning", "evening-massage", "strength", "quick")
-SCENARIOS = [
-    Scenario(r, foot, returning) for r in ROUTINES for foot in ("both", "left") for returning in (False, True)
-]
-NEW_USER_WORDS = 150
-RETURNING_USER_WORDS = 90
-TURN_WORDS = 300
-LENGTH_TOLERANCE = 0.10
+from tests.device.budgets import (
+    LENGTH_TOLERANCE,
+    NEW_USER_WORDS,
+    RETURNING_USER_WORDS,
+    SCENARIOS,
+    TURN_WORDS,
+)
 
 _ALL = {s.label for s in SCENARIOS}
 TODAY: dict[str, set[str]] = {

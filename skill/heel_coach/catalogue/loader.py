@@ -33,6 +33,7 @@ from heel_coach.catalogue.model import (
     SafetyText,
     Sides,
     SourcedText,
+    SpeakingRate,
     Variant,
 )
 from heel_coach.errors import ContentError
@@ -55,6 +56,8 @@ FREQUENCY_PER = ("day", "week")
 RANGE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
 DOSE_FIELDS = ("hold_s", "duration_s", "reps", "sets")
 PLAUSIBLE = {"rep_pace_s": (1, 120), "rest_s": (5, 180)}
+SPEAKING_RATE_WPM = (80, 220)
+"""Bounds of a plausible speaking rate (words per minute): slow dictation to a fast newsreader."""
 """Bounds a paced repetition or pass, and a rest between sets, must lie in (seconds): a typo
 such as 300 for a toe raise is refused at load time."""
 
@@ -82,6 +85,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             routine_texts[routine_id][locale] = ro_text
         safety[locale] = _load_safety(root, locale)
         equipment[locale] = _load_equipment_names(root, locale, used_equipment)
+    rates = load_speaking_rates(root, locales)
     full_exercises = {
         e_id: dataclasses.replace(e, text=exercise_texts[e_id]) for e_id, e in exercises.items()
     }
@@ -96,7 +100,12 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         for r_id, r in routines.items()
     }
     return Catalogue(
-        exercises=full_exercises, routines=full_routines, safety=safety, locales=locales, equipment=equipment
+        exercises=full_exercises,
+        routines=full_routines,
+        safety=safety,
+        locales=locales,
+        speaking_rate=rates,
+        equipment=equipment,
     )
 
 
@@ -459,6 +468,27 @@ def _load_safety(root: Path, locale: str) -> SafetyText:
     )
 
 
+def load_speaking_rates(
+    root: Path | None = None, locales: tuple[str, ...] | None = None
+) -> dict[str, SpeakingRate]:
+    """Every locale's speaking rate (``speech.yaml``), without loading the rest of the content:
+    the offline speech engine needs only this."""
+    root = default_content_root() if root is None else Path(root)
+    return {locale: _speaking_rate(root, locale) for locale in locales or _locale_names(root)}
+
+
+def _speaking_rate(root: Path, locale: str) -> SpeakingRate:
+    raw, at = read_locale_file(root, locale, "speech.yaml")
+    data = f.mapping(raw, at, ("words_per_minute", "source", "why"))
+    wpm = f.positive_int(data["words_per_minute"], at.key("words_per_minute"))
+    low, high = SPEAKING_RATE_WPM
+    if not low <= wpm <= high:
+        raise at.key("words_per_minute").error(f"{wpm} is outside the plausible {low}..{high}")
+    if data["source"] != OURS:
+        raise at.key("source").error(f"must be {OURS!r}: no seed gives a speaking rate")
+    return SpeakingRate(wpm, OURS, f.text(data["why"], at.key("why")))
+
+
 def _seed_files(value: object, at: At) -> tuple[str, ...]:
     sources = f.texts(value, at, allow_empty=False)
     for i, source in enumerate(sources):
@@ -472,4 +502,4 @@ def _sourced(value: object, at: At) -> SourcedText:
     return SourcedText(f.text(item["text"], at.key("text")), _seed_files(item["sources"], at.key("sources")))
 
 
-__all__ = ["SEED_FILES", "ContentError", "default_content_root", "load_catalogue"]
+__all__ = ["SEED_FILES", "ContentError", "default_content_root", "load_catalogue", "load_speaking_rates"]

@@ -281,12 +281,29 @@ class SafetyText:
 
 
 @dataclass(frozen=True)
+class SpeakingRate:
+    """How fast Alexa speaks one locale: the ONE estimate behind every spoken length there
+    (announced lengths, the device model, offline renders), from ``locales/<language>/speech.yaml``.
+
+    Words per minute differ by language for the same pace (a German word has more syllables
+    than an English one), so each language states its own rate with where it comes from.
+    """
+
+    words_per_minute: int
+    source: str
+    """Always ``OURS``: no seed gives a speaking rate."""
+    why: str
+
+
+@dataclass(frozen=True)
 class Catalogue:
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     safety: dict[str, SafetyText]
     """Locale -> safety text."""
     locales: tuple[str, ...]
+    speaking_rate: dict[str, SpeakingRate]
+    """Locale -> how fast Alexa speaks it (``locales/<language>/speech.yaml``)."""
     equipment: dict[str, dict[str, str]] = field(default_factory=dict)
     """Locale -> equipment id -> spoken name with its article ("a small foam roller")."""
 

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from heel_coach.console.envelopes import Device, utc_now
-from heel_coach.services.reminders import REMINDERS_SCOPE
 
-SCOPE_WORDS = {REMINDERS_SCOPE: "create reminders"}
-"""How Alexa's own consent question names each permission scope."""
 GRANTED_SUFFIX = "-reminders"
 """Default granted token: the base token plus this (the loopback fake Alexa API agrees)."""
 

@@ -10,53 +10,34 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
-from heel_coach.console.account import SCOPE_WORDS, Account, Clock, parse_moment
+from heel_coach.catalogue.loader import load_speaking_rates
+from heel_coach.catalogue.model import SpeakingRate
+from heel_coach.console.account import Account, Clock, parse_moment
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import utc_now
+from heel_coach.console.wording import ConsoleText, console_text
 from heel_coach.engine.speech_time import speech_seconds
+from heel_coach.locales import choose
 from heel_coach.services.reminders import REMINDERS_SCOPE
 from heel_coach.simulator.device import WAKE_WORD, ClipSeconds, EchoDevice, Reply, Route, no_clips
 from heel_coach.simulator.person import REACTION_S
 
-COMMANDS = """Lines starting with ":" act as Alexa or the Alexa app instead of your voice:
-  :date 2026-11-14[T08:00]  move the clock requests are stamped with (UTC unless you add an
-                            offset like +01:00; a date alone means noon); :date now resets
-  :grant / :revoke          allow or withdraw the reminders permission in the Alexa app
-  :disable                  disable the skill (Alexa sends SkillDisabled; your data is deleted)
-  :wait 40                  (with --device-time) say your next words 40 s after Alexa began
-                            her last answer, e.g. mid-set; start them with "Alexa," to barge
-                            in while she speaks (or wake her); without it you wait for her
-  :touch next|pause|resume|repeat   press a button on the screen shown last (chat --screen)
-  :help                     this list
-"""
-BANNER = (
-    """Heel Coach console. Type what you would say to Alexa, e.g. "open heel coach",
-"start my foot routine", "next", "say that again", "how long is left", "stop",
-"remind me every day at seven am", "how am I doing".
-Pauses show as [pause 30 s]. Type "quit" to leave, "new" for a new session.
-Under each answer, [speaks ...] is how long an Echo would take to say it, and [mic ...]
-when Alexa would stop listening.
-"""
-    + COMMANDS
-)
 
-_YES = {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "allow", "yes please"}
-_NO = {"no", "n", "nope", "deny", "don't allow", "no thanks"}
-
-
-def show(heard: Heard, out: TextIO) -> None:
+def show(heard: Heard, out: TextIO, text: ConsoleText | None = None) -> None:
+    """The response as the console prints it; ``text``: the chat's language (default English)."""
+    text = text or console_text("en-US")
     if heard.status != 200:
         out.write(f"  [HTTP {heard.status}] {heard.body}\n")
         return
     if heard.utterance is not None and heard.utterance.intent_name:
         slots = ", ".join(f"{k}={v.value or v.raw}" for k, v in heard.utterance.slots.items())
         out.write(f"  ({heard.utterance.intent_name}{': ' + slots if slots else ''})\n")
-    text = heard.text
-    out.write(f"Alexa: {text or '(silence)'}\n")
+    said = heard.text
+    out.write(f"Alexa: {said or text.silence}\n")
     for directive in heard.directives:
         if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
             out.write(f"  [screen: {describe_screen(directive)}]\n")
@@ -64,17 +45,20 @@ def show(heard: Heard, out: TextIO) -> None:
             out.write(f"  [{directive.get('type')}]\n")
     card = heard.response.get("card")
     if isinstance(card, dict):
-        out.write(f"  [{describe_card(card)}]\n")
+        out.write(
+            f"  [{describe_card(card, console_text('en-US').permissions)}]\n"
+        )  # English, as [screen: ...]
     if heard.reprompt:
-        out.write(f"  (if you say nothing: {heard.reprompt})\n")
+        out.write(f"  {text.reprompt.format(reprompt=heard.reprompt)}\n")
     if heard.ends_session:
-        out.write("  (session ended)\n")
+        out.write(f"  {text.session_ended}\n")
 
 
-def describe_card(card: dict[str, Any]) -> str:
-    """One line for a card, which a real user would only see in the Alexa app."""
+def describe_card(card: dict[str, Any], permissions: Mapping[str, str]) -> str:
+    """One line for a card, which a real user would only see in the Alexa app (``permissions``:
+    how each permission scope is named)."""
     if card.get("type") == "AskForPermissionsConsent":
-        wanted = ", ".join(SCOPE_WORDS.get(p, p) for p in card.get("permissions") or [])
+        wanted = ", ".join(permissions.get(p, p) for p in card.get("permissions") or [])
         return f"card shown in the Alexa app: allow Heel Coach to {wanted or 'use a permission'}"
     return f"card shown in the Alexa app: {card.get('title') or card.get('type')}"
 
@@ -140,6 +124,12 @@ class SimulatedClock(Clock):
         self.offset = timedelta(0) if moment is None else moment - base
 
 
+def rate_for(locale: str) -> SpeakingRate:
+    """The packaged speaking rate of the locale the skill answers ``locale`` in."""
+    rates = load_speaking_rates()
+    return rates[choose(locale, list(rates))]
+
+
 def split_wake_word(text: str) -> tuple[bool, str]:
     """("Alexa, next") -> (True, "next")."""
     head, sep, rest = text.partition(" ")
@@ -167,7 +157,10 @@ class Console:
         *,
         device_time: bool = False,
         clips: ClipSeconds = no_clips,
+        rate: SpeakingRate | None = None,
     ) -> None:
+        """``rate``: how fast the device's locale is spoken (default: the packaged content's
+        rate for the locale the skill answers in)."""
         self.client = client
         self.out = out
         device = client.device
@@ -179,12 +172,14 @@ class Console:
         self.echo = EchoDevice()
         self.device_time = device_time
         self.clips = clips
+        self.rate = rate or rate_for(device.locale)
+        self.text = console_text(device.locale)
         self.waited = 0.0
         self.clock = clock or (SimulatedClock(self.echo) if device_time else Clock())
         device.clock = self.clock
 
     def run(self, lines: Iterable[str]) -> int:
-        self.out.write(BANNER)
+        self.out.write(self.text.banner + self.text.commands)
         feed = iter(lines)
         for raw in feed:
             text = raw.strip()
@@ -237,7 +232,7 @@ class Console:
                 "'Alexa, ask heel coach to ...']\n"
             )
             return None
-        self.echo.advance(delivery.at + speech_seconds(words))
+        self.echo.advance(delivery.at + speech_seconds(words, self.rate))
         if delivery.barged_in:
             self.out.write(
                 f"  [you interrupted Alexa at +{delivery.at - line.start:.0f} s]\n" if line else ""
@@ -265,12 +260,12 @@ class Console:
 
     def show(self, heard: Heard) -> None:
         """The response, then how long an Echo plays it and when it stops listening."""
-        show(heard, self.out)
+        show(heard, self.out, self.text)
         if heard.status != 200:
             return
         if not self.device_time:
             self.echo.now = 0.0
-        reply = Reply.from_body(heard.body, self.clips)
+        reply = Reply.from_body(heard.body, self.rate, self.clips)
         timeline = self.echo.play_reply(reply)
         clock = f"{self.clock():%H:%M:%S} " if self.device_time else ""
         self.out.write(f"  {clock}{reply.speech.describe()} {timeline.describe()}\n")
@@ -278,17 +273,15 @@ class Console:
     def consent(self, directive: dict[str, Any], feed: Iterator[str]) -> str:
         """Alexa's own question; an unclear answer is asked again once, then not answered."""
         scope = str((directive.get("payload") or {}).get("permissionScope") or "")
-        question = f"Allow Heel Coach to {SCOPE_WORDS.get(scope, 'use ' + scope)}?"
         for attempt in range(2):
-            again = " again" if attempt else ""
-            self.out.write(f"[Alexa asks{again}: {question} yes / no / (empty = no answer)]\n")
+            self.out.write(self.text.consent_question(scope, again=bool(attempt)) + "\n")
             self.out.flush()
             answer = next(feed, "").strip().lower().rstrip(".!")
             if not answer:
                 return "NOT_ANSWERED"
-            if answer in _YES:
+            if answer in self.text.yes:
                 return "ACCEPTED"
-            if answer in _NO:
+            if answer in self.text.no:
                 return "DENIED"
         return "NOT_ANSWERED"
 
@@ -318,7 +311,7 @@ class Console:
         self.show(heard)
 
     def _help(self, arg: str) -> None:
-        self.out.write(COMMANDS)
+        self.out.write(self.text.commands)
 
     def _wait(self, arg: str) -> None:
         if not self.device_time:
@@ -327,7 +320,7 @@ class Console:
         try:
             seconds = float(arg.removesuffix("s").strip())
         except ValueError:
-            self.out.write("  [:wait needs seconds, e.g. :wait 30]\n")
+            self.out.write("  [:wait needs seconds, e.g. :wait 40]\n")
             return
         self.waited += max(0.0, seconds)
         self.out.write(f"  [your next words come {self.waited:.0f} s after Alexa began her last answer]\n")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from heel_coach.catalogue.model import Catalogue, Focus
+from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds
@@ -109,6 +109,7 @@ class Turn:
 @dataclass
 class RunResult:
     scenario: Scenario
+    locale: str = "en-US"
     turns: list[Turn] = field(default_factory=list)
     timeouts: int = 0
     lost: list[str] = field(default_factory=list)
@@ -158,6 +159,11 @@ class DeviceRun:
     clip_seconds: ClipSeconds = no_clips
     locale: str = "en-US"
 
+    @property
+    def rate(self) -> SpeakingRate:
+        """How fast the locale is spoken, by Alexa and (for timing) by the person."""
+        return self.catalogue.speaking_rate[self.locale]
+
     def run(self, scenario: Scenario, start: datetime = START) -> RunResult:
         """The scenario's measured run; a returning user first does ``PRIOR_RUNS`` earlier days."""
         if scenario.returning:
@@ -178,7 +184,7 @@ class DeviceRun:
             scenario.focus,
             self.locale,
         )
-        result = RunResult(scenario)
+        result = RunResult(scenario, self.locale)
         words_so_far = 0
         assert self.client.matcher is not None
         launch = person.language.person_says["launch"].format(
@@ -201,9 +207,9 @@ class DeviceRun:
             if delivery.route is Route.LOST:
                 result.lost.append(say)
                 say, wake = launch, True
-                at = delivery.at + speech_seconds(say) + REACTION_S
+                at = delivery.at + speech_seconds(say, self.rate) + REACTION_S
                 continue
-            echo.advance(delivery.at + speech_seconds(say))
+            echo.advance(delivery.at + speech_seconds(say, self.rate))
             self._sync_player(echo)
             if delivery.route is Route.PLAYER:
                 assert utterance.intent_name is not None
@@ -212,7 +218,7 @@ class DeviceRun:
                 heard = self.client.say(say)
             if heard.status != 200:
                 raise RuntimeError(f"HTTP {heard.status} for {say!r}: {heard.body}")
-            reply = Reply.from_body(heard.body, self.clip_seconds)
+            reply = Reply.from_body(heard.body, self.rate, self.clip_seconds)
             timeline = echo.play_reply(reply)
             result.unknown_clips.update(reply.speech.unknown_clips)
             result.turns.append(self._turn(say, reply, timeline))
@@ -273,7 +279,7 @@ class DeviceRun:
                 self._enqueue(echo, heard)
 
     def _enqueue(self, echo: EchoDevice, heard: Heard) -> None:
-        reply = Reply.from_body(heard.body, self.clip_seconds)
+        reply = Reply.from_body(heard.body, self.rate, self.clip_seconds)
         if reply.play is not None:
             echo.enqueue(reply.play, reply.play_behavior or "ENQUEUE", echo.now)
 

@@ -61,6 +61,7 @@ def run_scenarios(scenarios: Iterable[Scenario], locale: str = "en-US") -> list[
 def as_json(result: RunResult) -> dict[str, Any]:
     longest_words, longest_seconds = result.longest_words, result.longest_seconds
     return {
+        "locale": result.locale,
         "routine": result.scenario.routine_id,
         "foot": result.scenario.foot,
         "user": "returning" if result.scenario.returning else "new",

@@ -3,10 +3,11 @@
 
 A length is the sum, over the scripts of the steps still to come, of every silence in the
 timing plan and the speech of every cue and instruction, timed by the one speech estimate
-(``heel_coach.engine.speech_time.speech_seconds``). The engine knows prompt keys, not words,
-so the caller passes a ``Voicing``: the voice layer, which renders each cue exactly as it will
-say it (full or short instructions, the safety sentence only while it is due). The device
-model times the same words the same way, so an announcement and a simulated run agree.
+(``heel_coach.engine.speech_time.speech_seconds``) at the locale's rate. The engine knows
+prompt keys, not words, so the caller passes a ``Voicing``: the voice layer, which renders each
+cue exactly as it will say it (full or short instructions, the safety sentence only while it
+is due) and knows its locale's speaking rate. The device model times the same words the same
+way, so an announcement and a simulated run agree.
 """
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from heel_coach.catalogue.model import SpeakingRate
 from heel_coach.engine.plan import Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, PlanItem, routine_head, routine_tail, step_script
 
 
 class Voicing(Protocol):
-    """Turns a cue into the plain text the skill says for it ("" when it says nothing)."""
+    """Turns a cue into the plain text the skill says for it ("" when it says nothing), in a
+    locale spoken at ``rate``."""
+
+    @property
+    def rate(self) -> SpeakingRate: ...
 
     def say(self, cue: Cue, plan: Plan) -> str: ...
 
@@ -29,7 +35,7 @@ def item_seconds(item: PlanItem, plan: Plan, voicing: Voicing) -> float:
     """A silence lasts its length; a cue its speech; a beat its length unless its words are longer."""
     if not isinstance(item, Cue):
         return item.seconds
-    spoken = speech_seconds(voicing.say(item, plan))
+    spoken = speech_seconds(voicing.say(item, plan), voicing.rate)
     return spoken if item.within_s is None else max(item.within_s, spoken)
 
 

@@ -318,9 +318,20 @@ def parse_time(w: Words) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+def _and_a_half(head: Words) -> int | None:
+    """The whole part of "eineinhalb" / "anderthalb" (1), "zweieinhalb" (2), "sechseinhalb" (6)."""
+    if head == ("anderthalb",):
+        return 1
+    if len(head) != 1 or not head[0].endswith("einhalb"):
+        return None
+    stem = head[0].removesuffix("einhalb")
+    return 1 if stem == "ein" else parse_number((stem,)) if stem else None
+
+
 def parse_duration(w: Words) -> str | None:
     """AMAZON.DURATION as ISO 8601: "dreißig sekunden" -> PT30S, "eineinhalb minuten" ->
-    PT1M30S, "eine halbe stunde" -> PT30M, "eine minute und dreißig sekunden" -> PT1M30S."""
+    PT1M30S, "sechseinhalb minuten" -> PT6M30S, "eine halbe stunde" -> PT30M, "eine minute und
+    dreißig sekunden" -> PT1M30S."""
     amounts: dict[str, int] = {}
     i = 0
     while i < len(w):
@@ -331,9 +342,9 @@ def parse_duration(w: Words) -> str | None:
             head = w[i:end]
             if unit is None or not head:
                 continue
-            one_and_half = head in (("eineinhalb",), ("anderthalb",))
-            half = one_and_half or head in (("eine", "halbe"), ("einen", "halben"))
-            count = 1 if one_and_half else 0 if half else parse_number(head)
+            and_a_half = _and_a_half(head)
+            half = and_a_half is not None or head in (("eine", "halbe"), ("einen", "halben"))
+            count = and_a_half if and_a_half is not None else 0 if half else parse_number(head)
             if count is None or (half and unit not in HALF_OF):
                 continue
             amounts[unit] = amounts.get(unit, 0) + count

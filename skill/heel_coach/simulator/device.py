@@ -7,9 +7,9 @@ session, and when.
 
 What is modelled, and on what it rests (../shared/reference/alexa-platform.md):
 
-- Speech time: words at 150 words per minute plus a short pause per sentence, from
-  ``heel_coach.engine.speech_time`` (the ONE estimate, shared with announced lengths). 150 wpm
-  is the slow end of measured Alexa/neural TTS rates, so a turn's time errs long.
+- Speech time: words at the locale's speaking rate plus a short pause per sentence, from
+  ``heel_coach.engine.speech_time`` (the ONE estimate per locale, shared with announced
+  lengths; its ``speech.yaml`` says why: 150 words a minute in English, 120 in German).
 - Every ``<break time>`` (at most 10 s each, §3) and every ``<audio>`` clip. Silence clips are
   named ``silence-<n>s.mp3`` and last ``n`` s; any other clip lasts what the audio manifest says
   (``clip_seconds``). A clip the manifest does not know counts 0 s and is listed in
@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from heel_coach.catalogue.model import SpeakingRate
 from heel_coach.engine.speech_time import speech_seconds, word_count
 
 LISTEN_WINDOW_S = 8.0
@@ -174,8 +175,9 @@ class SpeechTiming:
         return " ".join(heard)
 
 
-def time_ssml(ssml: str, clip_seconds: ClipSeconds = no_clips) -> SpeechTiming:
-    """Time an SSML document (or plain text): speech between breaks and clips, then silences.
+def time_ssml(ssml: str, rate: SpeakingRate, clip_seconds: ClipSeconds = no_clips) -> SpeechTiming:
+    """Time an SSML document (or plain text) in a locale spoken at ``rate``: speech between
+    breaks and clips, then silences.
 
     Text is timed in runs between timing tags (``<break>``, ``<audio>``), so tags like
     ``<s>`` or ``<p>`` do not add pauses of their own.
@@ -188,7 +190,7 @@ def time_ssml(ssml: str, clip_seconds: ClipSeconds = no_clips) -> SpeechTiming:
         text = re.sub(r"\s+", " ", _unescape("".join(run))).strip()
         run.clear()
         if text:
-            sounds.append(Sound(SoundKind.SPEECH, speech_seconds(text), text))
+            sounds.append(Sound(SoundKind.SPEECH, speech_seconds(text, rate), text))
 
     pos = 0
     for match in _TIMED_TAG.finditer(ssml):
@@ -248,11 +250,14 @@ class Reply:
     stops_player: bool = False
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any], clip_seconds: ClipSeconds = no_clips) -> Reply:
+    def from_body(
+        cls, body: Mapping[str, Any], rate: SpeakingRate, clip_seconds: ClipSeconds = no_clips
+    ) -> Reply:
+        """``rate``: how fast the response's locale is spoken."""
         response: Mapping[str, Any] = body.get("response") or {}
-        speech = time_ssml(_speech_of(response.get("outputSpeech")), clip_seconds)
+        speech = time_ssml(_speech_of(response.get("outputSpeech")), rate, clip_seconds)
         reprompt_speech = (response.get("reprompt") or {}).get("outputSpeech")
-        reprompt = time_ssml(_speech_of(reprompt_speech), clip_seconds) if reprompt_speech else None
+        reprompt = time_ssml(_speech_of(reprompt_speech), rate, clip_seconds) if reprompt_speech else None
         play: Stream | None = None
         behavior: str | None = None
         stops = False

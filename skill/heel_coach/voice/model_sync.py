@@ -7,6 +7,11 @@ so the English locales share every sample and differ only where their speakers d
 model the routine and exercise slot values come from that locale's catalogue text, never
 typed twice.
 
+Within a language a phrase and its regional variant ("give me a sec" in en-GB, "give me a
+second" in en-US) mean the same, so they must reach the same intent in every model of that
+language: ``intent_conflicts`` compares every model's samples after swapping the words listed in
+``models/additions/same_words.yaml``, and `heel-coach model sync|check` refuses a conflict.
+
 `heel-coach model sync` writes the packaged models (``heel_coach/content/models``) and copies
 each to the checkout's ``interaction_models/<locale>.json``, the file uploaded to Alexa; a
 contract test fails when the catalogue, a packaged model and its upload copy disagree.
@@ -15,6 +20,8 @@ contract test fails when the catalogue, a packaged model and its upload copy dis
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,7 @@ from heel_coach.locales import language_of
 from heel_coach.resources import CONTENT_DIR, model_path, upload_model_path
 
 ADDITIONS_DIR = "models/additions"
+SAME_WORDS_FILE = f"{ADDITIONS_DIR}/same_words.yaml"
 CATALOGUE_TYPES = ("ROUTINE_NAME", "EXERCISE_NAME")
 
 
@@ -111,6 +119,68 @@ def _add(language_model: dict[str, Any], additions: dict[str, Any], file: str) -
                 raise ContentError(file, f"types.{name}.{value_id}", "no such value id")
             have = values[value_id]["name"].setdefault("synonyms", [])
             have.extend(s for s in synonyms if s not in have)
+
+
+def same_words(root: Path = CONTENT_DIR) -> dict[str, str]:
+    """``same_words.yaml``: a regional word or phrase -> the source model's ("sec" -> "second")."""
+    at = At(SAME_WORDS_FILE)
+    data = read_yaml(root, SAME_WORDS_FILE)
+    if not isinstance(data, dict):
+        raise at.error("must be a mapping of regional words to the source model's words")
+    words: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not key.strip() or not value.strip():
+            raise at.key(str(key)).error("must map words to words")
+        words[key.strip().lower()] = value.strip().lower()
+    return words
+
+
+def sample_intents(model: Mapping[str, Any]) -> dict[str, str]:
+    """Every sample of a model -> its intent."""
+    return {
+        sample: intent["name"]
+        for intent in model["interactionModel"]["languageModel"]["intents"]
+        for sample in intent.get("samples") or []
+    }
+
+
+def intent_conflicts(models: Mapping[str, Mapping[str, Any]], words: Mapping[str, str]) -> list[str]:
+    """Phrases that mean the same in two models (after swapping ``words``) but go to different
+    intents, one line each: "give me a second: BreakIntent (en-US) / AMAZON.PauseIntent (en-GB)"."""
+    swaps = sorted(words.items(), key=lambda kv: -len(kv[0]))
+    pattern = (
+        re.compile(r"(?<![\w'])(" + "|".join(re.escape(k) for k, _ in swaps) + r")(?![\w'])")
+        if swaps
+        else None
+    )
+
+    def same(sample: str) -> str:
+        text = " ".join(sample.lower().split())
+        return pattern.sub(lambda m: words[m.group(1)], text) if pattern else text
+
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts: list[str] = []
+    for locale, model in models.items():
+        for sample, intent in sample_intents(model).items():
+            key = same(sample)
+            first = seen.setdefault(key, (intent, locale))
+            if first[0] != intent:
+                conflicts.append(f"{key}: {first[0]} ({first[1]}) / {intent} ({locale})")
+    return conflicts
+
+
+def language_conflicts(catalogue: Catalogue, root: Path = CONTENT_DIR) -> list[str]:
+    """``intent_conflicts`` within each language, over the models ``build_model`` makes."""
+    words = same_words(root)
+    conflicts: list[str] = []
+    for language in dict.fromkeys(language_of(tag) for tag in catalogue.locales):
+        models = {
+            tag: build_model(catalogue, tag, root)
+            for tag in catalogue.locales
+            if language_of(tag) == language
+        }
+        conflicts.extend(intent_conflicts(models, words))
+    return conflicts
 
 
 def render(model: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from heel_coach.catalogue.model import (
     RoutineEntry,
     SafetyText,
     Sides,
+    SpeakingRate,
     equipment_for,
 )
 from heel_coach.engine.lengths import plan_seconds
@@ -83,6 +84,8 @@ class Speaker:
         self.locale = locale
         self.silence = silence
         self.words = Phrasing(prompts)
+        self.rate: SpeakingRate = catalogue.speaking_rate[locale]
+        """How fast this locale is spoken: every length this speaker times uses it."""
 
     # -- plain text -------------------------------------------------------------------------
     def text(self, key: str, **params: object) -> str:
@@ -90,6 +93,10 @@ class Speaker:
 
     def ssml(self) -> Ssml:
         return Ssml(silence=self.silence)
+
+    def seconds(self, text: str) -> float:
+        """How long Alexa takes to say plain ``text`` in this locale (``engine.speech_time``)."""
+        return speech_seconds(text, self.rate)
 
     def safety(self) -> SafetyText:
         return self.catalogue.safety[self.locale]
@@ -244,12 +251,12 @@ class Speaker:
                 reply.shows.append(ShowStep(event.step.index, reply.speech.mark, len(reply.spoken)))
                 script = scripted_step(plan, event.step, intro=intro, start=event.from_segment)
                 # Where each set ends, timed as the screen's countdown is (one pass, item by item).
-                at, ends = reply.speech.spoken_seconds(), []
+                at, ends = reply.speech.spoken_seconds(self.rate), []
                 for index, item in enumerate(script.items):
                     if index in script.set_ends:
                         ends.append(at)
                     voice.speak(item, plan, reply)
-                    at += device_length(item, speech_seconds(" ".join(reply.spoken[-1][1])))
+                    at += device_length(item, self.seconds(" ".join(reply.spoken[-1][1])))
                 reply.said_step = SaidStep(event.step.index, event.from_segment, tuple(ends))
                 reply.reprompt = self.text("reprompt.step")
                 reply.end_session = False
@@ -325,6 +332,10 @@ class RoutineVoice:
         self.listener = listener
         self._measuring = False
 
+    @property
+    def rate(self) -> SpeakingRate:
+        return self.speaker.rate
+
     def say(self, cue: Cue, plan: Plan) -> str:
         return " ".join(self.sentences(cue, plan))
 
@@ -379,11 +390,7 @@ class RoutineVoice:
             done = int(params.get("done", count))
             return [
                 sp.text("routine.finished", routine=sp.routine_name(routine)),
-                sp.text(
-                    "routine.finished.summary",
-                    done=sp.words.number(done),
-                    exercises=sp.counted("exercises", count),
-                ),
+                sp.text("routine.finished.summary", count=count, done=sp.counted("done", done)),
                 sp.red_flags(),
                 sp.text("routine.finished.close"),
             ]
@@ -405,4 +412,4 @@ class RoutineVoice:
         for sentence in sentences:
             reply.speech.sentence(sentence)
         if item.within_s is not None:
-            reply.speech.pause(max(0.0, item.within_s - speech_seconds(" ".join(sentences))))
+            reply.speech.pause(max(0.0, item.within_s - self.speaker.seconds(" ".join(sentences))))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from heel_coach.alexa_limits import MAX_BREAK_S, MAX_SPEECH_AUDIO_S, MAX_SSML_CHARS
+from heel_coach.catalogue.model import SpeakingRate
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.errors import SsmlLimitError
 
@@ -126,12 +127,12 @@ class Ssml:
         """A position in the speech built so far, for ``spoken_seconds(upto=mark)``."""
         return len(self._parts)
 
-    def spoken_seconds(self, upto: int | None = None) -> float:
-        """How long the speech (up to a ``mark``) takes to play: words at the shared speaking
+    def spoken_seconds(self, rate: SpeakingRate, upto: int | None = None) -> float:
+        """How long the speech (up to a ``mark``) takes to play: words at the locale's speaking
         rate (``engine.speech_time``) plus every break and audio clip."""
         shown = to_display_text(" ".join(self._parts[:upto]))
         words = _PAUSE_SHOWN.sub(" ", shown)
-        return speech_seconds(words) + sum(float(m) for m in _PAUSE_SHOWN.findall(shown))
+        return speech_seconds(words, rate) + sum(float(m) for m in _PAUSE_SHOWN.findall(shown))
 
     def build(self) -> str:
         doc = "<speak>" + " ".join(self._parts) + "</speak>"

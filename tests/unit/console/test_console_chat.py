@@ -144,3 +144,19 @@ def test_parse_moment() -> None:
     clock = Clock()
     clock.set(datetime(2030, 1, 1, tzinfo=UTC))
     assert clock().year == 2030 and clock.moved
+
+
+def test_in_german_the_console_speaks_german_and_alexa_asks_in_german() -> None:
+    """`chat --locale de-DE`: banner, help, notes and Alexa's own question are German, the
+    ":" commands are the same, and "ja" answers Alexa's question."""
+    skill = StubSkill()
+    client = VoiceClient.for_locale(skill, "de-DE", device=Device(locale="de-DE", api_access_token="base"))
+    out = io.StringIO()
+    run(client, ["öffne fersen trainer", ":help", "ja", "ja"], out=out, account=Account.for_tokens("base"))
+    text = out.getvalue()
+    assert text.startswith("Fersentrainer-Konsole. Tipp ein, was du zu Alexa sagen würdest")
+    assert text.count("  :wait 40                  (mit --device-time)") == 2  # banner and :help
+    assert "[Alexa fragt: Darf der Fersentrainer Erinnerungen erstellen? ja / nein" in text
+    [answer] = answers(skill)
+    assert answer["request"]["payload"]["status"] == "ACCEPTED"
+    assert "Lines starting with" not in text and "(if you say nothing" not in text

@@ -13,9 +13,11 @@ from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.engine.speech_time import speech_seconds, word_count
 from heel_coach.settings import Settings
 from heel_coach.web.app import create_app
+from tests.helpers import speaking_rate
 
 SPEECH = "Set one of three. Do ten repetitions at your own pace. Say next when you've finished."
 REPROMPT = "Say next to go on."
+RATE = speaking_rate("en-US")
 
 
 class OpenSkill:
@@ -47,7 +49,7 @@ def stamp(envelope: dict[str, Any]) -> datetime:
 
 def test_every_answer_shows_how_long_it_speaks_and_when_the_mic_closes() -> None:
     _, out = chat(["open heel coach"], device_time=False)
-    speech_s, reprompt_s = speech_seconds(SPEECH), speech_seconds(REPROMPT)
+    speech_s, reprompt_s = speech_seconds(SPEECH, RATE), speech_seconds(REPROMPT, RATE)
     words = word_count(SPEECH)
     assert f"[speaks {speech_s + 3:.0f} s: {words} words in {speech_s:.0f} s, 3 s of silences]" in out
     closes = 8 + reprompt_s + 8
@@ -68,9 +70,9 @@ def test_with_device_time_late_words_lose_the_session_and_a_bare_next_reaches_no
     ]
     assert "nobody hears this" in out
     first, ended, relaunch, following = (stamp(e) for e in skill.sent)
-    spoken = speech_seconds(SPEECH) + 3
-    assert abs((ended - first).total_seconds() - (spoken + 8 + speech_seconds(REPROMPT) + 8)) <= 1
-    assert abs((following - relaunch).total_seconds() - (spoken + 1 + speech_seconds("next"))) <= 1
+    spoken = speech_seconds(SPEECH, RATE) + 3
+    assert abs((ended - first).total_seconds() - (spoken + 8 + speech_seconds(REPROMPT, RATE) + 8)) <= 1
+    assert abs((following - relaunch).total_seconds() - (spoken + 1 + speech_seconds("next", RATE))) <= 1
 
 
 def test_wait_needs_device_time() -> None:

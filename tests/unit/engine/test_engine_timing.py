@@ -33,6 +33,7 @@ from heel_coach.engine.timing import (
     timed_silence,
 )
 from heel_coach.engine.work import WaitKind
+from tests.helpers import speaking_rate
 
 FEET = st.sampled_from(list(Foot))
 FOCI = st.sampled_from(list(Focus))
@@ -40,6 +41,8 @@ FOCI = st.sampled_from(list(Focus))
 
 class KeyVoicing:
     """Says each cue as its key and parameters: words enough to time, with no wording rules."""
+
+    rate = speaking_rate("en-US")
 
     def say(self, cue: Cue, plan: Plan) -> str:
         return " ".join([cue.key.replace(".", " "), *(str(v) for _, v in cue.params)]) + "."
@@ -131,6 +134,8 @@ def test_a_sets_counted_reps_take_reps_times_pace(kind: WorkKind, pace: int, cou
 class ShortWords:
     """Every cue is one word: it fits inside any beat of a second or more."""
 
+    rate = speaking_rate("en-US")
+
     def say(self, cue: Cue, plan: Plan) -> str:
         return "go"
 
@@ -140,7 +145,7 @@ def test_a_beat_lasts_its_length_unless_its_words_are_longer() -> None:
     beat = Cue("cue.rest", (("seconds", 30),), within_s=30)
     assert item_seconds(beat, plan, VOICE) == 30
     long = Cue("cue.count", (("n", 1),), within_s=0.5)
-    assert item_seconds(long, plan, VOICE) == speech_seconds(VOICE.say(long, plan)) > 0.5
+    assert item_seconds(long, plan, VOICE) == speech_seconds(VOICE.say(long, plan), VOICE.rate) > 0.5
 
 
 @settings(max_examples=60, deadline=None)

@@ -121,6 +121,9 @@ def test_time(text: str, value: str | None) -> None:
         ("zwei minuten", "PT2M"),
         ("eineinhalb minuten", "PT1M30S"),
         ("anderthalb minuten", "PT1M30S"),
+        ("sechseinhalb minuten", "PT6M30S"),  # how the skill says 6.5 minutes
+        ("zweieinhalb stunden", "PT2H30M"),
+        ("einhalb minuten", None),
         ("eine halbe stunde", "PT30M"),
         ("eine minute und dreißig sekunden", "PT1M30S"),
         ("zwei wochen", "P2W"),

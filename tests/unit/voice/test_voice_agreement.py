@@ -6,6 +6,7 @@ for leg exercises, no dangling "Each side." sentences, and a grammatical warning
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from babel import UnknownLocaleError
 
-from heel_coach.catalogue.model import Catalogue, Focus, Limb
+from heel_coach.catalogue.model import Catalogue, Focus, Limb, Routine, RoutineText
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Foot, Plan, build_plan
@@ -124,7 +125,7 @@ def values_for(prompts: Prompts, catalogue: Catalogue) -> dict[str, tuple[str, .
         "count": numbers,
         "n": numbers,
         "number": numbers,
-        "done": numbers,
+        "done": tuple(words.count("count.done", n) for n in (0, 1, 2, 5)),
         "set": numbers,
         "sets": numbers,
         "routines": counted["routines"],
@@ -263,6 +264,56 @@ def test_every_routine_for_every_foot_agrees_and_names_the_right_limb(
                         f"{where}: {plan.entries[entry_index].exercise.id} says {wrong_limb[0]!r}"
                     )
     assert not problems, "\n".join(problems[:20])
+
+
+def one_exercise_routine(catalogue: Catalogue) -> Catalogue:
+    """The catalogue plus a routine of a single exercise (none ships today; one may)."""
+    entry = catalogue.routine("quick").entries[0]
+    text = {locale: catalogue.routine("quick").text[locale] for locale in catalogue.locales}
+    single = Routine("single", (entry,), {k: RoutineText(t.name, (), t.description) for k, t in text.items()})
+    return dataclasses.replace(catalogue, routines={**catalogue.routines, "single": single})
+
+
+def closing_words(catalogue: Catalogue, locale: str, *, skip: bool) -> str:
+    """What the skill says when the one-exercise routine ends, its exercise done or skipped."""
+    speaker = Speaker(catalogue, load_prompts(locale), locale)
+    plan = build_plan(catalogue.routine("single"), Foot.LEFT, Focus.SOLE)
+    transition = machine.apply(machine.start(plan).state, plan, Command.BEGIN)
+    for _ in range(len(plan.steps) + 1):
+        transition = machine.apply(transition.state, plan, Command.SKIP if skip else Command.NEXT)
+        if any(isinstance(e, machine.RoutineFinished) for e in transition.events):
+            reply = speaker.render(
+                transition.events, plan, Reply(speaker.ssml()), RoutineVoice(speaker, Listener())
+            )
+            return to_display_text(reply.speech.build())
+    raise AssertionError("the routine never finished")
+
+
+@pytest.mark.parametrize(
+    ("locale", "skip", "summary"),
+    [
+        ("de-DE", False, "Du hast eine Übung geschafft."),
+        ("de-DE", True, "Du hast keine Übung geschafft."),
+        ("en-US", False, "You did one of one exercise."),
+        ("en-US", True, "You did none of one exercise."),
+    ],
+)
+def test_a_one_exercise_routine_ends_with_a_grammatical_summary(
+    catalogue: Catalogue, locale: str, skip: bool, summary: str
+) -> None:
+    """German "von" takes the dative: "eins von eine Übung" was wrong; "eine Übung" agrees."""
+    said = closing_words(one_exercise_routine(catalogue), locale, skip=skip)
+    assert summary in said, said
+
+
+@pytest.mark.parametrize(
+    ("count", "done", "summary"),
+    [(3, 1, "Du hast eine von drei Übungen geschafft."), (3, 0, "Du hast keine von drei Übungen geschafft.")],
+)
+def test_the_german_summary_agrees_with_the_feminine_exercise(count: int, done: int, summary: str) -> None:
+    prompts = load_prompts("de-DE")
+    done_words = Phrasing(prompts).count("count.done", done)
+    assert prompts.get("routine.finished.summary", count=count, done=done_words) == summary
 
 
 @pytest.mark.parametrize("locale", LOCALES)

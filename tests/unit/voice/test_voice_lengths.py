@@ -15,8 +15,10 @@ from heel_coach.voice.phrasing import Phrasing
 from heel_coach.voice.prompts import load_prompts
 from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.ssml import SilenceClips, pauses_in, to_display_text
+from tests.helpers import speaking_rate
 
 ENGLISH = Phrasing(load_prompts("en-US"))
+RATE = speaking_rate("en-US")
 
 CLIPS = SilenceClips(
     (1, 2, 3, 4, 5, 10, 15, 20, 30, 45, 60, 90), lambda n: f"https://x.test/silence-{n}s.mp3"
@@ -37,7 +39,7 @@ def response_seconds(reply: Reply) -> float:
     """What a device takes to play one response: its words at the one estimate, and its silences."""
     ssml = reply.speech.build()
     words = re.sub(r"\[pause [\d.]+ s\]", " ", to_display_text(ssml))
-    return speech_seconds(words) + sum(pauses_in(ssml))
+    return speech_seconds(words, RATE) + sum(pauses_in(ssml))
 
 
 def straight_run(speaker: Speaker, plan: Plan, voice: RoutineVoice) -> tuple[list[Reply], float]:

@@ -19,7 +19,6 @@ from ask_sdk_model import Intent, IntentRequest
 
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan, Step
-from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Pause, step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
@@ -118,9 +117,9 @@ def view_for(
     name = speaker.routine_name(turn.catalogue.routine(plan.routine_id))
     if isinstance(show, ShowStep):
         step = plan.steps[show.step_index]
-        lead = said_before + reply.speech.spoken_seconds(upto=show.speech_mark)
+        lead = said_before + reply.speech.spoken_seconds(speaker.rate, upto=show.speech_mark)
         script = [
-            (item, device_length(item, speech_seconds(" ".join(sentences))))
+            (item, device_length(item, speaker.seconds(" ".join(sentences))))
             for item, sentences in reply.spoken[show.spoken_from :]
         ]
         phases = screen_timeline([(step, script, lead)])

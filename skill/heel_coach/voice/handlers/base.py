@@ -7,7 +7,6 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.voice.features import playback, routine, screens
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -64,7 +63,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     speech, said_before = reply.speech, 0.0
     if request_type(handler_input) in SPEAKING_REQUESTS and (owed := playback.owed_notice(turn, reply)):
         speech = turn.speaker.ssml().sentence(owed).extend(speech)
-        said_before = speech_seconds(owed)
+        said_before = turn.speaker.seconds(owed)
     screens.attach(handler_input, turn, reply, said_before)
     routine.remember_step(turn, reply, said_before)
     ssml = speech.build() if not speech.is_empty() else ""
