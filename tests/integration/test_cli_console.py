@@ -58,9 +58,10 @@ INFO_LINE = "time zone unavailable"
 
 def conversation_only(stdout: str) -> list[str]:
     """The lines of ``stdout`` that are neither the banner nor a turn of the conversation."""
-    from heel_coach.console.chat import BANNER
+    from heel_coach.console.wording import console_text
 
-    banner = set(BANNER.splitlines())
+    text = console_text("en-US")
+    banner = set((text.banner + text.commands).splitlines())
     turn = ("You:", "Alexa:", "  (", "  [")
     return [line for line in stdout.splitlines() if line not in banner and not line.startswith(turn)]
 
