@@ -11,14 +11,22 @@ Used by the device conversation tests and ``heel-coach figures``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
 from heel_coach.console.client import Heard, VoiceClient
 from heel_coach.console.envelopes import Device
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.simulator.device import ClipSeconds, EchoDevice, Reply, Route, Timeline, no_clips
+from heel_coach.simulator.device import (
+    ClipSeconds,
+    EchoDevice,
+    Reply,
+    Route,
+    SpeechTiming,
+    Timeline,
+    no_clips,
+)
 from heel_coach.simulator.person import REACTION_S, CueReader, Person, SetDone, Template, repeated_sets
 
 PRIOR_RUNS = 3
@@ -35,6 +43,16 @@ START = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
+class BargeIn:
+    """The person speaks, wake word first, ``at_s`` seconds into the first response that
+    introduces ``exercise_id`` ("Alexa, repeat" mid-set): they hear only what came before."""
+
+    exercise_id: str
+    at_s: float
+    words: str = "repeat"
+
+
+@dataclass(frozen=True)
 class Scenario:
     routine_id: str
     foot: str = "both"
@@ -43,11 +61,36 @@ class Scenario:
     focus: Focus = Focus.SOLE
     patient: bool = False
     """A device that never stops listening: lengths can be measured where sessions time out."""
+    barge_in: BargeIn | None = None
 
     @property
     def label(self) -> str:
         user = "returning" if self.returning else "new"
-        return f"{self.routine_id}/{self.foot}/{user}" + ("/patient" if self.patient else "")
+        label = f"{self.routine_id}/{self.foot}/{user}" + ("/patient" if self.patient else "")
+        if self.barge_in is not None:
+            label += f"/{self.barge_in.words}@{self.barge_in.exercise_id}+{self.barge_in.at_s:g}s"
+        return label
+
+
+@dataclass(frozen=True)
+class BargeOutcome:
+    """What happened around a ``BargeIn``: what the person had done, and how the skill went on."""
+
+    at_s: float
+    speech: SpeechTiming
+    """The response they spoke over, as the device played it."""
+    finished: tuple[SetDone, ...]
+    """Sets of the exercise the person had finished when they spoke."""
+    in_set: SetDone | None
+    """The set under way when they spoke (begun, its closing cue not heard)."""
+    answer: str = ""
+    """The skill's answer to their words."""
+    restarted: SetDone | None = None
+    """The first set begun after their words (in the answer, or after a break: on resuming)."""
+
+    def went_on(self, said: str, started: tuple[SetDone, ...]) -> BargeOutcome:
+        """The next response heard after the words: the first one is the answer."""
+        return replace(self, answer=self.answer or said, restarted=started[0] if started else None)
 
 
 @dataclass(frozen=True)
@@ -78,6 +121,7 @@ class RunResult:
     routine_started_at: float | None = None
     routine_ended_at: float | None = None
     unknown_clips: set[str] = field(default_factory=set)
+    barge: BargeOutcome | None = None
 
     @property
     def repeats(self) -> list[SetDone]:
@@ -147,6 +191,7 @@ class DeviceRun:
             invocation=self.client.matcher.model.invocation_name
         )
         say, wake, at = launch, True, 0.0
+        barge = None if brisk else scenario.barge_in
         for _ in range(TURN_LIMIT):
             assert self.client.matcher is not None
             utterance = self.client.matcher.recognize_best(say)
@@ -177,8 +222,18 @@ class DeviceRun:
             timeline = echo.play_reply(reply)
             result.unknown_clips.update(reply.speech.unknown_clips)
             result.turns.append(self._turn(say, reply, timeline))
+            if barge is not None and person.introduces(reply.speech.text) == barge.exercise_id:
+                # They hear the response up to the moment they speak (all of it, if it ended).
+                partial = person.react(reply.speech.text_until(barge.at_s))
+                result.performed.extend(partial.performed)
+                finished = tuple(d for d in partial.performed if d.exercise_id == barge.exercise_id)
+                result.barge = BargeOutcome(barge.at_s, reply.speech, finished, person.current)
+                say, wake, at, barge = barge.words, True, timeline.start + barge.at_s, None
+                continue
             action = person.react(reply.speech.text)
             result.performed.extend(action.performed)
+            if result.barge is not None and result.barge.restarted is None:
+                result.barge = result.barge.went_on(reply.speech.text, action.started)
             if action.announced_s is not None and result.announced_s is None:
                 result.announced_s = action.announced_s
                 result.routine_started_at = timeline.start

@@ -12,7 +12,7 @@ from __future__ import annotations
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Plan
-from heel_coach.voice.features import playback
+from heel_coach.voice.features import playback, routine
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
@@ -32,6 +32,8 @@ def hold_place(
 ) -> Plan | None:
     """Pause the current routine where it is, and continuous playback at ``offset_ms`` when
     ``library`` is given and playback is active (an AudioPlayer.Stop goes into ``reply``).
+    Step by step, the place is the set the person was in when they spoke (``routine.located``):
+    resuming starts there, never at a set they finished.
     Returns the routine's plan, or None when no routine is going."""
     plan, state = turn.active_plan(), turn.user.routine
     if plan is None or state is None:
@@ -39,7 +41,7 @@ def hold_place(
     if library is not None and playback.is_active(turn):
         playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
     else:
-        turn.user.routine = machine.apply(state, plan, Command.PAUSE).state
+        turn.user.routine = machine.apply(state, plan, Command.PAUSE, at=routine.located(turn)).state
     return plan
 
 
