@@ -286,7 +286,11 @@ class SafetyText:
     """One sentence said before the first massage: the most serious contraindications only,
     in words that do not seem to exclude a heel spur (seed 003 lists it as an indication)."""
     pain: tuple[SourcedText, ...]
-    """What to do when it hurts (seeds 002 and 003): said when the user says it hurts."""
+    """What to do when it hurts (seed 002): said whenever the user says it hurts."""
+    massage_pain: SourcedText
+    """How much a massage may hurt (seed 003): said with ``pain`` when it hurts during a release
+    exercise (a roll or a massage) or outside an exercise, not during a toe raise or a stretch,
+    where it would answer a question nobody asked."""
 
 
 @dataclass(frozen=True)

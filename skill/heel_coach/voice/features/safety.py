@@ -9,6 +9,7 @@ never names a condition (reference §8).
 
 from __future__ import annotations
 
+from heel_coach.catalogue.model import Category
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Plan
@@ -45,10 +46,17 @@ def hold_place(
     return plan
 
 
-def pain_rules(turn: Turn, reply: Reply) -> None:
-    """The seeds' rules on pain, then the warning signs (seed 002), in their own sentences."""
-    for rule in turn.speaker.safety().pain:
+def pain_rules(turn: Turn, reply: Reply, category: Category | None = None) -> None:
+    """The seeds' rules on pain, then the warning signs (seed 002), in their own sentences.
+
+    ``category``: the exercise the person was doing, None outside one. How much a massage may
+    hurt (seed 003) is said during a roll or massage (release) and outside an exercise, not in
+    the middle of a toe raise or a stretch."""
+    safety = turn.speaker.safety()
+    for rule in safety.pain:
         reply.speech.sentence(rule.text)
+    if category in (None, Category.RELEASE):
+        reply.speech.sentence(safety.massage_pain.text)
     reply.speech.sentence(turn.speaker.red_flags())
 
 
@@ -63,9 +71,11 @@ def it_hurts(
 
     ``library`` is given when continuous playback is active on this device.
     """
-    if pending is not Pending.READY and hold_place(turn, reply, library, offset_ms) is not None:
+    plan = None if pending is Pending.READY else hold_place(turn, reply, library, offset_ms)
+    if plan is not None and turn.user.routine is not None:
+        step = plan.steps[min(turn.user.routine.position, len(plan.steps) - 1)]
         reply.speech.sentence(turn.text("pain.stop"))
-        pain_rules(turn, reply)
+        pain_rules(turn, reply, turn.catalogue.exercise(step.exercise_id).category)
         reply.speech.sentence(turn.text("pain.offer"))
         reply.reprompt = turn.text("pain.offer.reprompt")
         reply.end_session = False
