@@ -32,8 +32,7 @@ from heel_coach.engine.machine import (
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, step_script
-from heel_coach.screens.requests import Show, ShowSafety, ShowStep
-from heel_coach.screens.views import SafetyTopic
+from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
