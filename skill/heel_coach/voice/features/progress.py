@@ -24,9 +24,9 @@ from heel_coach.voice.turn import Turn
 def zone_of(turn: Turn) -> tzinfo:
     """The device zone last read from the Settings API, else UTC.
 
-    Without a zone (every new user: it is learnt when a routine is first finished) this is
-    ``timezone.utc``, which gives the same days as ``ZoneInfo("UTC")`` without importing
-    zoneinfo and sysconfig on a first launch (benchmarks/RESULTS.md, figure 7)."""
+    Without a zone (it is learnt when a routine is first finished) this is ``datetime.UTC``,
+    which gives the same days as ``ZoneInfo("UTC")`` without importing zoneinfo and sysconfig
+    on the launches before that (benchmarks/RESULTS.md, figure 7)."""
     if not turn.user.time_zone:
         return UTC
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
