@@ -171,6 +171,24 @@ def test_the_sqlite_path_never_imports_boto3_and_no_edge_imports_flask(tmp_path:
     assert not {"flask", "boto3", "botocore"} & loaded
 
 
+def test_launches_of_users_without_a_known_zone_need_no_zone_database_and_no_screen_views(
+    tmp_path: Path,
+) -> None:
+    """The common Lambda cold starts: a new user, then the same user back (the weekly-summary
+    check runs) before any routine was finished, so no time zone is known, on a speaker.
+    Their days are counted in UTC without zoneinfo, and no screen is built."""
+    code = (
+        "from heel_coach.lambda_handler import handler\n"
+        "from heel_coach.console.envelopes import Device\n"
+        "event = Device().launch()\n"
+        "first, back = handler(event, None), handler(event, None)\n"
+        "assert first != back and 'outputSpeech' in back['response']\n"
+    )
+    loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
+    assert "heel_coach.voice.features.progress" in loaded
+    assert not {"zoneinfo", "heel_coach.screens.views", "heel_coach.screens.timeline"} & loaded
+
+
 def test_the_build_pauses_the_cycle_collector_only_while_it_runs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

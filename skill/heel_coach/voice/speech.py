@@ -32,9 +32,8 @@ from heel_coach.engine.machine import (
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, scripted_step
-from heel_coach.screens.requests import Show, ShowSafety, ShowStep
+from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
 from heel_coach.screens.timeline import device_length
-from heel_coach.screens.views import SafetyTopic
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
