@@ -33,7 +33,6 @@ from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, scripted_step
 from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
-from heel_coach.screens.timeline import device_length
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
@@ -246,6 +245,8 @@ class Speaker:
                 for item in routine_head(plan):
                     voice.speak(item, plan, reply)
             elif isinstance(event, StepStarted):
+                from heel_coach.screens.timeline import device_length  # not on a launch's cold start
+
                 intro = event.step.first_of_exercise or event.repeated or event.resumed
                 reply.shows.append(ShowStep(event.step.index, reply.speech.mark, len(reply.spoken)))
                 script = scripted_step(plan, event.step, intro=intro, start=event.from_segment)
