@@ -70,7 +70,8 @@ clean:
 
 ## `sam build --use-container` calls this (deploy/template.yaml, BuildMethod: makefile) inside the
 ## Lambda build image: the package with its runtime dependencies from pyproject.toml, rendered
-## audio manifests (so continuous mode knows its tracks), byte-compiled for a faster cold start.
+## audio manifests (so continuous mode knows its tracks), byte-compiled, and prepared with what a
+## cold start need not redo (heel_coach/lambda_package.py: compiled dataclass methods, the content).
 build-SkillFunction:
 	python -m pip install --quiet --target "$(ARTIFACTS_DIR)" '.[aws]'
 	for manifest in audio/*/manifest.json; do \
@@ -78,3 +79,4 @@ build-SkillFunction:
 		mkdir -p "$(ARTIFACTS_DIR)/$$(dirname $$manifest)"; cp "$$manifest" "$(ARTIFACTS_DIR)/$$manifest"; \
 	done
 	python -m compileall -q "$(ARTIFACTS_DIR)"
+	PYTHONPATH="$(ARTIFACTS_DIR)" python -m heel_coach.lambda_package

@@ -13,16 +13,24 @@ Heel Coach module is loaded before the timing starts). Variants:
   boto3's import, client creation and the first round trip are in the figure (as on Lambda,
   where the tables are DynamoDB).
 
-Both variants run byte-compiled code (``cold_start`` compiles first, as the Lambda build does)
-after the modules the Lambda Python runtime has imported before any handler
-(``RUNTIME_MODULES``). The target (<= 1.2x the SDK) is checked on ``heel``: the skill's own
+Both variants run byte-compiled code after the modules the Lambda Python runtime has imported
+before any handler (``RUNTIME_MODULES``). Heel Coach runs from a Lambda package built as
+``make build-SkillFunction`` builds it (``lambda_package``: the package copied, compiled and
+prepared by ``heel_coach.lambda_package``; its dependencies are this virtualenv's, compiled
+by pip as Lambda's are). The target (<= 1.2x the SDK) is checked on ``heel``: the skill's own
 cold start. The DynamoDB variant is reported beside it with the part boto3 adds.
+
+Wall-clock times on a shared machine swing by 2x between runs; ``instructions`` counts what
+each variant executes (valgrind's callgrind, one run each, net of a child that stops where
+the clock would start), which repeats to within a fraction of a percent.
+``python -m benchmarks.lambda_cold [--repeats N] [--instructions]`` runs only these figures.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -45,11 +53,14 @@ pays for them on Lambda, so neither does here."""
 
 
 def main(argv: list[str]) -> int:
-    """Child: time import, build and first invocation of one variant; print JSON."""
+    """Child: time import, build and first invocation of one variant; print JSON. Variant
+    ``none`` stops where the clock would start (the base that ``instructions`` subtracts)."""
     for name in RUNTIME_MODULES:
         __import__(name)
     variant, workdir = argv[0], Path(argv[1])
     event = json.loads((workdir / EVENT_FILE).read_text())
+    if variant == "none":
+        return 0
     t0 = time.perf_counter()
     if variant == "sdk":
         from benchmarks.lambda_hello_world import lambda_handler as handler
@@ -66,8 +77,19 @@ def main(argv: list[str]) -> int:
     t3 = time.perf_counter()
     ok = isinstance(answer, dict) and "response" in answer
     phases = {"import": t1 - t0, "build": t2 - t1, "first": t3 - t2, "total": t3 - t0}
-    print(json.dumps({"ok": ok, **{k: v * 1000 for k, v in phases.items()}}))
+    print(json.dumps({"ok": ok, **{k: v * 1000 for k, v in phases.items()}, **_packaged(variant)}))
     return 0 if ok else 1
+
+
+def _packaged(variant: str) -> dict[str, bool]:
+    """Whether the child used what the package build prepared (checked after the clock)."""
+    if variant == "sdk":
+        return {}
+    import dataclasses
+
+    from heel_coach.lambda_package import snapshot_path
+
+    return {"code_cache": "exec" in vars(dataclasses), "snapshot": snapshot_path().is_file()}
 
 
 def _free_port() -> int:
@@ -126,11 +148,37 @@ def _tables(endpoint: str, tag: str) -> dict[str, str]:
     }
 
 
-def _child_env(workdir: Path, extra: dict[str, str]) -> dict[str, str]:
+def lambda_package(workdir: Path) -> Path:
+    """The Lambda package as ``make build-SkillFunction`` builds it, minus installing the
+    dependencies (they come from this virtualenv): ``heel_coach`` copied from the checkout,
+    byte-compiled, then prepared by ``python -m heel_coach.lambda_package`` in it."""
+    import compileall
+    import shutil
+
+    package = workdir / "lambda-package"
+    shutil.rmtree(package, ignore_errors=True)
+    shutil.copytree(
+        REPO / "skill" / "heel_coach", package / "heel_coach", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    compileall.compile_dir(str(package), quiet=1)
+    subprocess.run(
+        [sys.executable, "-m", "heel_coach.lambda_package"],
+        cwd=package,
+        env={**os.environ, "PYTHONPATH": str(package)},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return package
+
+
+def _child_env(workdir: Path, extra: dict[str, str], package: Path) -> dict[str, str]:
+    """The child's environment: ``heel_coach`` is imported from ``package``; every variant has
+    the same import path, as both handlers would share Lambda's task root."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEELCOACH_", "AWS_"))}
     env.update(
         {
-            "PYTHONPATH": str(REPO),
+            "PYTHONPATH": os.pathsep.join([str(package), str(REPO)]),
             "HEELCOACH_DB_PATH": str(workdir / "lambda-cold.sqlite3"),
             "HEELCOACH_LOG_LEVEL": "WARNING",
             **_aws_env(),
@@ -140,15 +188,19 @@ def _child_env(workdir: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
-    """Median phases per variant over ``repeats`` fresh processes each, interleaved. The code
-    is byte-compiled first, as ``make build-SkillFunction`` does for the Lambda package."""
+def _prepare(workdir: Path) -> Path:
+    """Compile the checkout (the SDK template's side), build the Lambda package, write the event."""
     from benchmarks.harness import compile_sources
     from heel_coach.console.envelopes import Device
 
     compile_sources()
-
     (workdir / EVENT_FILE).write_text(json.dumps(Device().launch()))
+    return lambda_package(workdir)
+
+
+def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
+    """Median phases per variant over ``repeats`` fresh processes each, interleaved."""
+    package = _prepare(workdir)
     samples: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
     walls: dict[str, list[float]] = {v: [] for v in VARIANTS}
     with moto_server() as endpoint:
@@ -160,7 +212,7 @@ def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
                 done = subprocess.run(
                     [sys.executable, "-m", "benchmarks.lambda_cold", variant, str(workdir)],
                     cwd=REPO,
-                    env=_child_env(workdir, extra),
+                    env=_child_env(workdir, extra, package),
                     capture_output=True,
                     text=True,
                     timeout=120,
@@ -175,7 +227,37 @@ def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
         }
         out[variant]["process_ms"] = statistics.median(walls[variant])
         out[variant]["samples_total_ms"] = [r["total"] for r in runs]
+        out[variant]["prepared"] = all(r.get("code_cache", True) and r.get("snapshot", True) for r in runs)
     return out
+
+
+def instructions(workdir: Path) -> dict[str, float] | None:
+    """Millions of instructions from the first import to the first answer, per variant (SQLite
+    for Heel Coach): callgrind counts each child once (a fixed hash seed, so a rerun gives the
+    same count), minus the ``none`` child. None when valgrind is not installed."""
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    package = _prepare(workdir)
+    counts: dict[str, int] = {}
+    for variant in ("none", "sdk", "heel"):
+        done = subprocess.run(
+            [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+            + [sys.executable, "-m", "benchmarks.lambda_cold", variant, str(workdir)],
+            cwd=REPO,
+            env=_child_env(workdir, {}, package) | {"PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        match = re.search(r"Collected : (\d+)", done.stderr)
+        if match is None:
+            raise RuntimeError(f"no instruction count from callgrind: {done.stderr[-500:]}")
+        counts[variant] = int(match.group(1))
+    return {v: (counts[v] - counts["none"]) / 1e6 for v in ("sdk", "heel")}
 
 
 def dynamodb_per_request(workdir: Path, requests: int) -> dict[str, Any]:
@@ -232,5 +314,36 @@ def dynamodb_per_request(workdir: Path, requests: int) -> dict[str, Any]:
     return result
 
 
+def run(argv: list[str]) -> int:
+    """``python -m benchmarks.lambda_cold [--repeats N] [--instructions]``: figure (7) alone."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.lambda_cold", description=run.__doc__)
+    parser.add_argument("--repeats", type=int, default=7, help="fresh processes per variant")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="heelcoach-cold-") as tmp:
+        cold = cold_start(Path(tmp), args.repeats)
+        counted = instructions(Path(tmp)) if args.instructions else None
+    for variant, c in cold.items():
+        print(
+            f"{variant:<14} median {c['total']:7.1f} ms   x sdk {c['total'] / cold['sdk']['total']:.2f}"
+            f"   (import {c['import']:.0f}, build {c['build']:.0f}, first {c['first']:.0f};"
+            f" samples {', '.join(f'{t:.0f}' for t in c['samples_total_ms'])})"
+        )
+    if counted is not None:
+        print(
+            f"instructions (M): sdk {counted['sdk']:.1f}, heel {counted['heel']:.1f},"
+            f" x sdk {counted['heel'] / counted['sdk']:.2f}"
+        )
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    args = sys.argv[1:]
+    if args and not args[0].startswith("-"):
+        code = main(args)
+        sys.stdout.flush()
+        os._exit(code)  # a Lambda environment is not torn down after its first answer
+    raise SystemExit(run(args))

@@ -6,17 +6,18 @@ edge adds only what is its own (HTTP verification and routes; the Lambda event c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 
-from heel_coach.catalogue import load_catalogue
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.adapter import StorePersistenceAdapter
 from heel_coach.persistence.factory import create_store
 from heel_coach.persistence.store import UserStore
 from heel_coach.settings import Settings
+from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.skill_factory import build_skill
 from heel_coach.voice.ssml import SilenceClips
 from heel_coach.voice.tracks import TrackLibrary
@@ -40,9 +41,14 @@ def assemble(
     catalogue: Catalogue | None = None,
     store: UserStore | None = None,
     api_client: Any = None,
+    prompts: Mapping[str, Prompts] | None = None,
 ) -> Assembled:
-    """Catalogue, store and skill from ``settings``; nothing is opened or fetched yet."""
-    catalogue = catalogue or load_catalogue()
+    """Catalogue, store and skill from ``settings``; nothing is opened or fetched yet.
+    ``catalogue`` and ``prompts`` come from a built package's snapshot, when it has one."""
+    if catalogue is None:
+        from heel_coach.catalogue.loader import load_catalogue  # not with a packaged snapshot
+
+        catalogue = load_catalogue()
     store = store or create_store(settings)
     if api_client is None:
         from heel_coach.services.api_client import TimeoutApiClient
@@ -56,6 +62,7 @@ def assemble(
         default_locale=settings.default_locale,
         store=store,
         tracks=TrackLibrary(settings.audio_dir, settings.audio_base_url),
+        prompts=prompts,
     )
     return Assembled(settings, catalogue, store, skill)
 

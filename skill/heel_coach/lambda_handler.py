@@ -19,10 +19,16 @@ and a Lambda event cannot be replayed by anyone outside the account.
 
 A refused event raises ``RequestRejected`` (the invocation fails and is logged); a failure of
 the skill itself (store outage, bug) is answered with the apology, as on the web edge.
+
+Cold start. The build uses what ``make build-SkillFunction`` prepared in the package
+(``heel_coach.lambda_package``: the compiled methods of the records, the validated content),
+runs without the cycle collector, and freezes what it made (``gc.freeze``): everything it
+creates lives as long as the container, and later collections need not walk it again.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -48,13 +54,18 @@ class LambdaEdge:
 
     @classmethod
     def build(cls, settings: Settings | None = None) -> LambdaEdge:
-        """Settings from ``HEELCOACH_*`` (the SAM template sets them), then the skill."""
+        """Settings from ``HEELCOACH_*`` (the SAM template sets them), then the skill, with the
+        content the package was built with when it has a snapshot (``lambda_package``)."""
         from heel_coach.assembly import assemble
+        from heel_coach.lambda_package import load_content
         from heel_coach.settings import Settings
 
         settings = settings or Settings.from_env()
         logging.getLogger("heelcoach").setLevel(settings.log_level)  # Lambda's root logs WARNING+
-        return cls(assemble(settings))
+        content = load_content()
+        if content is None:
+            return cls(assemble(settings))
+        return cls(assemble(settings, catalogue=content.catalogue, prompts=content.prompts))
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
         """Check, deserialise, invoke, serialise: the SDK's lambda handler plus our checks."""
@@ -114,7 +125,17 @@ def edge() -> LambdaEdge:
     if _EDGE is None:
         with _BUILD_LOCK:
             if _EDGE is None:
-                _EDGE = LambdaEdge.build()
+                from heel_coach import dataclass_cache
+
+                dataclass_cache.install()  # for good: a later request may import a feature
+                collecting = gc.isenabled()
+                gc.disable()  # the build only creates what lives as long as the container
+                try:
+                    _EDGE = LambdaEdge.build()
+                finally:
+                    if collecting:
+                        gc.enable()
+                gc.freeze()  # and later collections need not look at it again
     return _EDGE
 
 

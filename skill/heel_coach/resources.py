@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONTENT_DIR = PACKAGE_DIR / "content"
 MODELS_DIR = CONTENT_DIR / "models"
 
 
@@ -23,13 +24,19 @@ def model_locales() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in MODELS_DIR.glob("*.json")))
 
 
-def upload_model_path(locale: str, checkout: Path | None = None) -> Path | None:
-    """The checkout's ``interaction_models/<locale>.json`` (None when installed from a wheel).
+def source_checkout(package_dir: Path = PACKAGE_DIR) -> Path | None:
+    """The checkout the package is imported from, or None for an installed or built package.
 
     A source checkout is recognised by its ``pyproject.toml`` two folders above the package
-    (``<checkout>/skill/heel_coach``); an installed wheel has no such folder.
+    (``<checkout>/skill/heel_coach``); an installed wheel or a Lambda package has no such folder.
     """
-    root = checkout if checkout is not None else Path(__file__).resolve().parents[2]
-    if not (root / "pyproject.toml").is_file():
+    root = package_dir.parents[1]
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def upload_model_path(locale: str, checkout: Path | None = None) -> Path | None:
+    """The checkout's ``interaction_models/<locale>.json`` (None when installed from a wheel)."""
+    root = checkout if checkout is not None else source_checkout()
+    if root is None or not (root / "pyproject.toml").is_file():
         return None
     return root / "interaction_models" / f"{locale}.json"

@@ -21,6 +21,8 @@ STORES = ("sqlite", "dynamodb")
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, one field each; ``from_env`` reads them from ``HEELCOACH_*`` variables."""
+
     store: str = "sqlite"
     """HEELCOACH_STORE: where users' data lives: sqlite (one file, self-hosting) or dynamodb."""
     db_path: Path = Path("var/heel-coach.sqlite3")

@@ -17,7 +17,7 @@ import heel_coach
 PACKAGE = Path(heel_coach.__file__).resolve().parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "json_data", "resources", "settings", "locales", "alexa_limits"),
+    ("errors", "json_data", "resources", "settings", "locales", "alexa_limits", "dataclass_cache"),
     ("catalogue",),
     ("engine",),
     ("simulator", "progress", "reminders", "screens"),  # screens: APL documents and their data
@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("voice.handlers",),
     ("voice.skill_factory",),
     ("assembly",),  # the skill from settings, for every edge
-    ("web", "lambda_handler", "audio_cli", "skill_package", "screens_cli"),
+    ("web", "lambda_handler", "lambda_package", "audio_cli", "skill_package", "screens_cli"),
     ("console",),
     ("cli", "__main__"),
 )

@@ -177,8 +177,15 @@ def test_every_key_the_engine_says_exists(catalogue: Catalogue) -> None:
                 plan = build_plan(routine, foot, focus)
                 items = [*routine_head(plan), *routine_tail(plan)]
                 items += [i for step in plan.steps for i in step_script(plan, step)]
+                items += [  # said again from a later set (a repeat or resume where the person was)
+                    i
+                    for step in plan.steps
+                    for start in range(1, len(step.segments))
+                    for i in step_script(plan, step, start=start)
+                ]
                 keys |= {i.key for i in items if isinstance(i, Cue)}
     assert {"cue.count", "cue.pass", "cue.side.leg", "step.wait.side.foot"} <= keys
+    assert {"cue.from.set", "cue.from.set_side.foot", "cue.from.side.foot", "cue.from.side.leg"} <= keys
     for locale in catalogue.locales:
         strings = load_prompts(locale).strings
         assert not sorted(k for k in keys - CONTENT_CUES if k not in strings), locale

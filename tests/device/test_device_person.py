@@ -79,9 +79,29 @@ def test_sides_sets_and_continued_parts_are_told_apart(catalogue: Catalogue, pro
     assert action.first_move_words == word_count(heard_before)
     intro = prompts.get("exercise.intro", number="two", count="nine", name=name)
     hold = prompts.get("cue.start_hold", duration="thirty seconds")
-    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='right')} {hold}")
+    release = prompts.get("cue.release")
+    cut_short = someone.react(f"{intro} {prompts.get('cue.side.foot', side='right')} {hold}")
+    assert cut_short.started == (SetDone(ex, "right", 1),) and cut_short.performed == ()
+    assert someone.current == SetDone(ex, "right", 1)  # begun, not finished: not done twice
+    again = someone.react(f"{intro} {prompts.get('cue.side.foot', side='right')} {hold} {release}")
     assert again.performed == (SetDone(ex, "right", 1),)
     assert repeated_sets(someone.performed) == [SetDone(ex, "right", 1)]
+
+
+def test_a_set_of_holds_is_finished_at_its_last_release(catalogue: Catalogue, prompts: Prompts) -> None:
+    entry = next(e for e in catalogue.routine("morning").entries if e.dose.hold_s and (e.dose.reps or 1) > 1)
+    name = entry.exercise.text["en-US"].name
+    someone = person(catalogue, prompts, "morning")
+    someone.started = True
+    holds = [prompts.get("cue.start_hold", duration="twenty seconds"), prompts.get("cue.release")]
+    for n in range(2, (entry.dose.reps or 1) + 1):
+        holds += [prompts.get("cue.hold_again", n=str(n), count="three"), prompts.get("cue.release")]
+    intro = [prompts.get("exercise.intro", number="two", count="three", name=name)]
+    side = [prompts.get("cue.side.foot", side="right")]
+    assert someone.react(" ".join(intro + side + holds[:-1])).performed == ()
+    assert someone.react(" ".join(intro + side + holds)).performed == (
+        SetDone(entry.exercise.id, "right", 1),
+    )
 
 
 def test_questions_get_answers_and_the_end_is_noticed(catalogue: Catalogue, prompts: Prompts) -> None:

@@ -169,3 +169,49 @@ def test_the_sqlite_path_never_imports_boto3_and_no_edge_imports_flask(tmp_path:
     loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
     assert "heel_coach.voice.skill_factory" in loaded  # it did build and answer
     assert not {"flask", "boto3", "botocore"} & loaded
+
+
+def test_launches_of_users_without_a_known_zone_need_no_zone_database_and_no_screen_views(
+    tmp_path: Path,
+) -> None:
+    """The common Lambda cold starts: a new user, then the same user back (the weekly-summary
+    check runs) before any routine was finished, so no time zone is known, on a speaker.
+    Their days are counted in UTC without zoneinfo, and no screen is built."""
+    code = (
+        "from heel_coach.lambda_handler import handler\n"
+        "from heel_coach.console.envelopes import Device\n"
+        "event = Device().launch()\n"
+        "first, back = handler(event, None), handler(event, None)\n"
+        "assert first != back and 'outputSpeech' in back['response']\n"
+    )
+    loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
+    assert "heel_coach.voice.features.progress" in loaded
+    assert not {"zoneinfo", "heel_coach.screens.views", "heel_coach.screens.timeline"} & loaded
+
+
+def test_the_build_pauses_the_cycle_collector_only_while_it_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A cold start builds without collections (everything built lives as long as the
+    container); the collector must run again afterwards, also when the build failed."""
+    import gc
+
+    from heel_coach.errors import SettingsError
+
+    seen: list[bool] = []
+    real_build = LambdaEdge.build
+
+    def build(settings: Settings | None = None) -> LambdaEdge:
+        seen.append(gc.isenabled())
+        return real_build(settings)
+
+    monkeypatch.setattr(LambdaEdge, "build", build)
+    monkeypatch.setattr(lambda_handler, "_EDGE", None)
+    monkeypatch.setenv("HEELCOACH_STORE", "no-such-store")
+    with pytest.raises(SettingsError):
+        lambda_handler.edge()
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setenv("HEELCOACH_STORE", "sqlite")
+    monkeypatch.setenv("HEELCOACH_DB_PATH", str(tmp_path / "db.sqlite3"))
+    assert lambda_handler.edge() is lambda_handler.edge()
+    assert seen == [False, False] and gc.isenabled()

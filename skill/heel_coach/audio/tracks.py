@@ -16,7 +16,6 @@ Items of a track plan:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -49,6 +48,8 @@ class TrackPlan:
 
 
 def _digest(data: object) -> str:
+    import hashlib  # only when a track is named: not on every cold start
+
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 

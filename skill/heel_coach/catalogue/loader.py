@@ -447,7 +447,15 @@ def _load_routine_texts(root: Path, locale: str, routines: dict[str, Routine]) -
 
 def _load_safety(root: Path, locale: str) -> SafetyText:
     raw, at = read_locale_file(root, locale, "safety.yaml")
-    fields = ("disclaimer", "red_flags", "massage_contraindications", "sources", "massage_warning", "pain")
+    fields = (
+        "disclaimer",
+        "red_flags",
+        "massage_contraindications",
+        "sources",
+        "massage_warning",
+        "pain",
+        "massage_pain",
+    )
     data = f.mapping(raw, at, fields)
     sources = _seed_files(data["sources"], at.key("sources"))
     pain = tuple(
@@ -457,6 +465,7 @@ def _load_safety(root: Path, locale: str) -> SafetyText:
     return SafetyText(
         massage_warning=_sourced(data["massage_warning"], at.key("massage_warning")),
         pain=pain,
+        massage_pain=_sourced(data["massage_pain"], at.key("massage_pain")),
         disclaimer=f.text(data["disclaimer"], at.key("disclaimer")),
         red_flags=f.texts(data["red_flags"], at.key("red_flags"), allow_empty=False),
         massage_contraindications=f.texts(

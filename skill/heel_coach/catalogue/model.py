@@ -165,6 +165,9 @@ class ExerciseText:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise: its variants (figures), what it needs, the focus it serves, its words per
+    locale."""
+
     id: str
     category: Category
     sides: Sides
@@ -209,6 +212,8 @@ class Dose:
 
 @dataclass(frozen=True)
 class RoutineEntry:
+    """One exercise of a routine, with the variant and the dose the routine uses."""
+
     exercise: Exercise
     variant: Variant
     dose: Dose
@@ -218,6 +223,8 @@ class RoutineEntry:
 
 @dataclass(frozen=True)
 class RoutineText:
+    """What is said about a routine in one locale, and the other names users call it."""
+
     name: str
     synonyms: tuple[str, ...]
     description: str
@@ -225,6 +232,8 @@ class RoutineText:
 
 @dataclass(frozen=True)
 class Routine:
+    """The exercises of one session, in order, with the routine's words per locale."""
+
     id: str
     entries: tuple[RoutineEntry, ...]
     text: dict[str, RoutineText]
@@ -277,7 +286,11 @@ class SafetyText:
     """One sentence said before the first massage: the most serious contraindications only,
     in words that do not seem to exclude a heel spur (seed 003 lists it as an indication)."""
     pain: tuple[SourcedText, ...]
-    """What to do when it hurts (seeds 002 and 003): said when the user says it hurts."""
+    """What to do when it hurts (seed 002): said whenever the user says it hurts."""
+    massage_pain: SourcedText
+    """How much a massage may hurt (seed 003): said with ``pain`` when it hurts during a release
+    exercise (a roll or a massage) or outside an exercise, not during a toe raise or a stretch,
+    where it would answer a question nobody asked."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +310,8 @@ class SpeakingRate:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """All content the skill speaks from, validated once at load: exercises, routines, safety text."""
+
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     safety: dict[str, SafetyText]

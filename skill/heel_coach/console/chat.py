@@ -142,8 +142,9 @@ class Console:
     """One chat: the simulated Echo (``client``), Alexa's clock and the user's permission.
 
     ``echo`` times every response as a device would. With ``device_time`` the clock requests
-    are stamped with is the simulated one: each line is said just after Alexa stops (plus
-    any ``:wait``), and words that come after the mic closed (said with "Alexa" first, as a
+    are stamped with is the simulated one: each line is said just after Alexa stops, or
+    after a ``:wait`` that many seconds after she began (with "Alexa" first, over her speech:
+    a barge-in), and words that come after the mic closed (said with "Alexa" first, as a
     person would) reach only what a real Echo passes on: nothing, a new session, or the player.
     """
 
@@ -208,7 +209,10 @@ class Console:
         assert self.client.matcher is not None
         utterance = self.client.matcher.recognize_best(words)
         line = self.echo.timeline
-        at = (line.speech_end if line else self.echo.now) + REACTION_S + self.waited
+        if self.waited:  # from when Alexa began her last answer: over it, or after it
+            at = (line.start if line else self.echo.now) + self.waited
+        else:
+            at = (line.speech_end if line else self.echo.now) + REACTION_S
         self.waited = 0.0
         if not self.echo.session_open or (line and line.session_ends is not None and at > line.session_ends):
             wake = True  # Alexa is not listening: whoever speaks to her says "Alexa" first
@@ -316,10 +320,10 @@ class Console:
         try:
             seconds = float(arg.removesuffix("s").strip())
         except ValueError:
-            self.out.write("  [:wait needs seconds, e.g. :wait 30]\n")
+            self.out.write("  [:wait needs seconds, e.g. :wait 40]\n")
             return
         self.waited += max(0.0, seconds)
-        self.out.write(f"  [you take {seconds:.0f} s before speaking]\n")
+        self.out.write(f"  [your next words come {self.waited:.0f} s after Alexa began her last answer]\n")
 
     def _date(self, arg: str) -> None:
         if arg and arg.lower() != "now":

@@ -19,7 +19,7 @@ tell heel coach it hurts".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -33,6 +33,7 @@ from heel_coach.simulator.device import (
     PlayerEvent,
     Reply,
     Route,
+    SpeechTiming,
     Stream,
     StreamScripts,
     Timeline,
@@ -79,6 +80,16 @@ class Interruption(StrEnum):
 
 
 @dataclass(frozen=True)
+class BargeIn:
+    """The person speaks, wake word first, ``at_s`` seconds into the first response that
+    introduces ``exercise_id`` ("Alexa, repeat" mid-set): they hear only what came before."""
+
+    exercise_id: str
+    at_s: float
+    words: str = "repeat"
+
+
+@dataclass(frozen=True)
 class Scenario:
     routine_id: str
     foot: str = "both"
@@ -90,6 +101,7 @@ class Scenario:
     hands_free: bool = False
     """Yes to the hands-free offer: the routine plays as AudioPlayer streams (needs rendered audio)."""
     interruption: Interruption = Interruption.NONE
+    barge_in: BargeIn | None = None
 
     @property
     def label(self) -> str:
@@ -99,7 +111,30 @@ class Scenario:
             label += "/hands-free"
         if self.interruption is not Interruption.NONE:
             label += f"/{self.interruption.value}"
+        if self.barge_in is not None:
+            label += f"/{self.barge_in.words}@{self.barge_in.exercise_id}+{self.barge_in.at_s:g}s"
         return label
+
+
+@dataclass(frozen=True)
+class BargeOutcome:
+    """What happened around a ``BargeIn``: what the person had done, and how the skill went on."""
+
+    at_s: float
+    speech: SpeechTiming
+    """The response they spoke over, as the device played it."""
+    finished: tuple[SetDone, ...]
+    """Sets of the exercise the person had finished when they spoke."""
+    in_set: SetDone | None
+    """The set under way when they spoke (begun, its closing cue not heard)."""
+    answer: str = ""
+    """The skill's answer to their words."""
+    restarted: SetDone | None = None
+    """The first set begun after their words (in the answer, or after a break: on resuming)."""
+
+    def went_on(self, said: str, started: tuple[SetDone, ...]) -> BargeOutcome:
+        """The next response heard after the words: the first one is the answer."""
+        return replace(self, answer=self.answer or said, restarted=started[0] if started else None)
 
 
 @dataclass(frozen=True)
@@ -144,6 +179,7 @@ class RunResult:
     """Streams whose words were unknown (no layout): the person could not follow them."""
     stream_texts: list[str] = field(default_factory=list)
     """The words heard from streams, one entry per stretch played (hands-free)."""
+    barge: BargeOutcome | None = None
 
     @property
     def repeats(self) -> list[SetDone]:
@@ -220,6 +256,8 @@ class _Run:
     interrupted: bool = False
     then: tuple[str, float] | None = None
     """What the person says next, and how long after the answer, once playback is paused."""
+    barge: BargeIn | None = field(init=False)
+    """The scenario's words over a response (step mode), until said; never on a brisk day."""
 
     def __post_init__(self) -> None:
         self.echo = EchoDevice(patient=self.scenario.patient)
@@ -233,6 +271,7 @@ class _Run:
             hands_free=self.scenario.hands_free,
         )
         self.result = RunResult(self.scenario, self.owner.locale)
+        self.barge = None if self.brisk else self.scenario.barge_in
 
     @property
     def client(self) -> VoiceClient:
@@ -282,7 +321,18 @@ class _Run:
             timeline = echo.play_reply(reply)
             result.unknown_clips.update(reply.speech.unknown_clips)
             result.turns.append(self.turn(say, delivery.route, reply, timeline))
+            if self.barge is not None and self.person.introduces(reply.speech.text) == self.barge.exercise_id:
+                # They hear the response up to the moment they speak (all of it, if it ended).
+                barge, self.barge = self.barge, None
+                partial = self.person.react(reply.speech.text_until(barge.at_s))
+                result.performed.extend(partial.performed)
+                finished = tuple(d for d in partial.performed if d.exercise_id == barge.exercise_id)
+                result.barge = BargeOutcome(barge.at_s, reply.speech, finished, self.person.current)
+                say, wake, at = barge.words, True, timeline.start + barge.at_s
+                continue
             action = self.person.react(reply.speech.text)
+            if result.barge is not None and result.barge.restarted is None:
+                result.barge = result.barge.went_on(reply.speech.text, action.started)
             self.heard(action, reply.speech.words, timeline.start)
             if action.finished:
                 result.reached_end = True

@@ -41,6 +41,8 @@ class StepStarted:
     exercise_count: int
     repeated: bool = False
     resumed: bool = False
+    from_segment: int = 0
+    """Say the step from this segment on (where the person was): the sets before it are done."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class RoutineStarted:
 
 @dataclass(frozen=True)
 class RoutineFinished:
+    """The last step is done: the voice layer records the session with these exercises."""
+
     routine_id: str
     exercises_done: tuple[str, ...]
     exercises_skipped: tuple[str, ...]
@@ -62,6 +66,8 @@ class RoutineFinished:
 
 @dataclass(frozen=True)
 class ExerciseSkipped:
+    """ "Skip" passed over the rest of this exercise."""
+
     exercise_id: str
 
 
@@ -72,6 +78,8 @@ class AlreadyAtStart:
 
 @dataclass(frozen=True)
 class Paused:
+    """The routine is paused at ``step``; "resume" carries on there."""
+
     step: Step
 
 
@@ -84,6 +92,8 @@ class LeftAtWait:
 
 @dataclass(frozen=True)
 class Remaining:
+    """The answer to "how much is left", counted from the current step's start."""
+
     position: int
     """The current step: what is left is measured from its start (``engine.lengths``)."""
     exercises_left: int
@@ -104,6 +114,8 @@ Event = (
 
 @dataclass(frozen=True)
 class Transition:
+    """What a command did: the new state and the events the voice layer says."""
+
     state: RoutineState
     events: tuple[Event, ...]
 
@@ -114,8 +126,15 @@ def start(plan: Plan) -> Transition:
     return Transition(state, (RoutineStarted(plan.routine_id, plan.exercise_count(), plan.foot, plan.focus),))
 
 
-def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
-    """Apply one command. A finished routine only answers REMAINING and START_OVER."""
+def apply(state: RoutineState, plan: Plan, command: Command, *, at: int | None = None) -> Transition:
+    """Apply one command. A finished routine only answers REMAINING and START_OVER.
+
+    ``at``: the segment of the current step the person was in when they spoke (the voice layer
+    locates it from the request's time; ``len(step.segments)`` once its last set was over), or
+    None when unknown. REPEAT says the step from there (after its last set: the last set, asked
+    for again); PAUSE keeps that place, so RESUME never says a finished set. Unknown, both keep
+    the place the step was last said from.
+    """
     state.check(plan)
     if command is Command.START_OVER:
         return start(plan)
@@ -124,22 +143,16 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
     if state.finished(plan):
         return Transition(state, (_finished(state, plan),))
     position = state.position
+    segments = len(plan.steps[position].segments)
     if command is Command.ENDED_AT_WAIT:
-        if state.paused:  # stopped mid-step: nothing was finished, the place is kept
+        if state.paused and state.from_segment < segments:  # stopped mid-step: the place is kept
             return Transition(state, (LeftAtWait(plan.steps[position]),))
-        new = replace(
-            state.moved_to(position + 1), done=state.done | {position}, skipped=state.skipped - {position}
-        )
+        new = _completed(state, position)
         if new.finished(plan):
             return Transition(new, (_finished(new, plan),))
         return Transition(new, (LeftAtWait(plan.steps[new.position]),))
     if command is Command.NEXT:
-        new = replace(
-            state.moved_to(position + 1),
-            done=state.done | {position},
-            skipped=state.skipped - {position},
-        )
-        return _arrive(new, plan)
+        return _arrive(_completed(state, position), plan)
     if command is Command.SKIP:
         step = plan.steps[position]
         end = position
@@ -157,13 +170,41 @@ def apply(state: RoutineState, plan: Plan, command: Command) -> Transition:
         before: tuple[Event, ...] = (AlreadyAtStart(),) if entry_index == 0 else ()
         return Transition(new, (*before, _step_started(plan, target)))
     if command is Command.BEGIN:
-        return Transition(replace(state, offset_ms=0), (_step_started(plan, position),))
+        return Transition(replace(state, offset_ms=0, from_segment=0), (_step_started(plan, position),))
     if command is Command.REPEAT:
-        return Transition(replace(state, offset_ms=0), (_step_started(plan, position, repeated=True),))
+        # After the last set, "one more time" is that set again (not every set of the step).
+        first = _set_start(plan.steps[position], min(_place(state, at, segments), segments - 1))
+        new = replace(state, offset_ms=0, from_segment=first)
+        return Transition(new, (_step_started(plan, position, repeated=True, from_segment=first),))
     if command is Command.PAUSE:
-        return Transition(replace(state, paused=True), (Paused(plan.steps[position]),))
+        new = replace(
+            state, paused=True, from_segment=_set_start(plan.steps[position], _place(state, at, segments))
+        )
+        return Transition(new, (Paused(plan.steps[new.resumes_at(plan)]),))
     # RESUME
-    return Transition(replace(state, paused=False), (_step_started(plan, position, resumed=True),))
+    if state.from_segment >= segments:  # paused after the step's last set: carry on after it
+        return _arrive(_completed(state, position), plan)
+    new = replace(state, paused=False)
+    return Transition(new, (_step_started(plan, position, resumed=True, from_segment=state.from_segment),))
+
+
+def _completed(state: RoutineState, position: int) -> RoutineState:
+    """The step at ``position`` is done: on to the next one."""
+    return replace(
+        state.moved_to(position + 1), done=state.done | {position}, skipped=state.skipped - {position}
+    )
+
+
+def _place(state: RoutineState, at: int | None, segments: int) -> int:
+    """Where the person is in the current step: located, else where it was last said from."""
+    return state.from_segment if at is None else min(max(0, at), segments)
+
+
+def _set_start(step: Step, segment: int) -> int:
+    """A bout split into parts (no routine has one) picks up at its first part in the step."""
+    while 0 < segment < len(step.segments) and step.segments[segment].part > 1:
+        segment -= 1
+    return segment
 
 
 def _arrive(state: RoutineState, plan: Plan, before: tuple[Event, ...] = ()) -> Transition:
@@ -172,9 +213,11 @@ def _arrive(state: RoutineState, plan: Plan, before: tuple[Event, ...] = ()) -> 
     return Transition(state, (*before, _step_started(plan, state.position)))
 
 
-def _step_started(plan: Plan, position: int, *, repeated: bool = False, resumed: bool = False) -> StepStarted:
+def _step_started(
+    plan: Plan, position: int, *, repeated: bool = False, resumed: bool = False, from_segment: int = 0
+) -> StepStarted:
     step = plan.steps[position]
-    return StepStarted(step, step.entry_index + 1, plan.exercise_count(), repeated, resumed)
+    return StepStarted(step, step.entry_index + 1, plan.exercise_count(), repeated, resumed, from_segment)
 
 
 def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:

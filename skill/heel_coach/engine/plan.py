@@ -50,6 +50,8 @@ class Foot(StrEnum):
 
 @dataclass(frozen=True)
 class Step:
+    """What one response covers: a whole exercise, or a side or set of one, up to its wait."""
+
     index: int
     entry_index: int
     exercise_id: str
@@ -67,6 +69,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Plan:
+    """A routine laid out as steps for one foot choice and focus; built from the catalogue alone."""
+
     routine_id: str
     foot: Foot
     focus: Focus

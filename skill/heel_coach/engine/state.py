@@ -21,6 +21,8 @@ counts the old steps, would point at the wrong exercise, and is refused (the use
 
 @dataclass(frozen=True)
 class RoutineState:
+    """Where a user is in a routine: what the user data stores (``to_dict``) between requests."""
+
     routine_id: str
     foot: Foot
     focus: Focus
@@ -33,15 +35,26 @@ class RoutineState:
     """Steps completed by moving on from them with "next"."""
     skipped: frozenset[int] = field(default_factory=frozenset)
     """Steps passed over with "skip"."""
+    from_segment: int = 0
+    """Where the current step picks up: the segment the person was in when they asked to hear
+    it again or paused (a repeat or resume never says a set they finished). Equal to the
+    number of the step's segments when they paused after its last set: resuming moves on."""
 
     def finished(self, plan: Plan) -> bool:
         return self.position >= len(plan.steps)
 
+    def resumes_at(self, plan: Plan) -> int:
+        """The step a resume says: this one, or the next when it was paused after its last set
+        (the routine's last step stays named: resuming there finishes the routine)."""
+        if self.position < len(plan.steps) and self.from_segment >= len(plan.steps[self.position].segments):
+            return min(self.position + 1, len(plan.steps) - 1)
+        return self.position
+
     def moved_to(self, position: int) -> RoutineState:
-        return replace(self, position=position, offset_ms=0, paused=False)
+        return replace(self, position=position, offset_ms=0, paused=False, from_segment=0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "v": STATE_VERSION,
             "routine": self.routine_id,
             "foot": self.foot.value,
@@ -52,6 +65,9 @@ class RoutineState:
             "done": sorted(self.done),
             "skipped": sorted(self.skipped),
         }
+        if self.from_segment:
+            out["from_segment"] = self.from_segment
+        return out
 
     @classmethod
     def from_dict(cls, data: object) -> RoutineState:
@@ -67,6 +83,7 @@ class RoutineState:
                 offset_ms=_int(data["offset_ms"]),
                 done=frozenset(_int(i) for i in data["done"]),
                 skipped=frozenset(_int(i) for i in data["skipped"]),
+                from_segment=_int(data.get("from_segment", 0)),  # absent in rows written before it
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise EngineError(f"stored routine state is invalid: {exc}") from exc
@@ -85,6 +102,9 @@ class RoutineState:
             raise EngineError("a step cannot be both done and skipped")
         if any(not 0 <= i < n for i in self.done | self.skipped):
             raise EngineError("done/skipped step out of range")
+        segments = len(plan.steps[self.position].segments) if self.position < n else 0
+        if not 0 <= self.from_segment <= segments:
+            raise EngineError(f"from_segment {self.from_segment} outside 0..{segments}")
 
 
 def _int(value: object) -> int:

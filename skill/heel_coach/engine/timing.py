@@ -50,6 +50,8 @@ class Cue:
 
 @dataclass(frozen=True)
 class Pause:
+    """Silence in a script: the person works or rests while nothing is said."""
+
     seconds: float
 
 
@@ -68,13 +70,21 @@ def step_timing(step: Step) -> tuple[PlanItem, ...]:
 
 
 def segments_timing(segments: Sequence[Segment]) -> tuple[PlanItem, ...]:
+    return _timed_segments(segments)[0]
+
+
+def _timed_segments(segments: Sequence[Segment]) -> tuple[tuple[PlanItem, ...], tuple[int, ...]]:
+    """The items of ``segments``, and the index of each segment's last item: its closing cue
+    ("And relax.", "And release.", "And stop."), where that set's work ends."""
     items: list[PlanItem] = []
+    ends: list[int] = []
     previous: Segment | None = None
     for segment in segments:
         items.extend(_segment_lead_in(segment, previous))
         items.extend(segment_work(segment))
+        ends.append(len(items) - 1)
         previous = segment
-    return tuple(items)
+    return tuple(items), tuple(ends)
 
 
 def _side_key(kind: str, segment: Segment) -> str:
@@ -170,17 +180,39 @@ def total_pause_s(items: Sequence[PlanItem]) -> float:
 # --- the whole script of a response ----------------------------------------------------------
 
 
-def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[PlanItem, ...]:
+@dataclass(frozen=True)
+class StepScript:
+    """A step's script, and where in it each set said ends (to tell which set a moment is in)."""
+
+    items: tuple[PlanItem, ...]
+    set_ends: tuple[int, ...]
+    """Index in ``items`` of the closing cue of each set said, in order: ``step.segments[start]``
+    first. A set's work is over once its closing cue starts."""
+
+
+def step_script(plan: Plan, step: Step, *, intro: bool | None = None, start: int = 0) -> tuple[PlanItem, ...]:
+    """Everything one step's response says, in order, as cues and silences (``scripted_step``)."""
+    return scripted_step(plan, step, intro=intro, start=start).items
+
+
+def scripted_step(plan: Plan, step: Step, *, intro: bool | None = None, start: int = 0) -> StepScript:
     """Everything one step's response says, in order, as cues and silences.
 
     ``intro`` (default: on the first step of an exercise) puts the massage-safety cue (before
     the routine's first massage), the exercise's introduction, its instructions and its dose
     in front of the work; the voice layer decides the wording (full or short instructions,
     whether the safety sentence is still due). The step ends with its wait cue.
+
+    ``start`` > 0 says the step from that segment on (a repeat or a resume where the person
+    was, never the sets already finished), led by a cue naming where it picks up ("From set
+    two, left foot.").
     """
     entry = plan.entries[step.entry_index]
     items: list[PlanItem] = []
-    work = list(step_timing(step))
+    timed, ends = _timed_segments(step.segments[start:])
+    work = list(timed)
+    if start > 0 and (picked_up := from_cue(step, start)) is not None:
+        items.append(picked_up)
     if step.first_of_exercise if intro is None else intro:
         number = (("number", step.entry_index + 1), ("count", plan.exercise_count()))
         exercise = (("exercise", step.exercise_id),)
@@ -200,9 +232,25 @@ def step_script(plan: Plan, step: Step, *, intro: bool | None = None) -> tuple[P
             )
         if entry.dose.sets > 1:  # one set: its start cue says the dose ("Hold for thirty seconds")
             items.append(Cue("exercise.dose", (("entry", step.entry_index),)))
+    lead = len(items)
     items.extend(work)
     items.append(wait_cue(step))
-    return tuple(items)
+    return StepScript(tuple(items), tuple(lead + end for end in ends))
+
+
+def from_cue(step: Step, start: int) -> Cue | None:
+    """What a step said from its segment ``start`` opens with: the set, and the side when the
+    step works both (one foot chosen: its side is never named twice); None if neither helps."""
+    segment = step.segments[start]
+    two_sides = len({s.side for s in step.segments}) > 1
+    if segment.sets > 1 and two_sides:
+        params: tuple[tuple[str, str | int], ...] = (("set", segment.set_no), ("side", str(segment.side)))
+        return Cue(_side_key("cue.from.set_side", segment), params)
+    if segment.sets > 1:
+        return Cue("cue.from.set", (("set", segment.set_no),))
+    if two_sides and segment.side is not None:
+        return Cue(_side_key("cue.from.side", segment), (("side", segment.side),))
+    return None
 
 
 def _first_bout_silence(work: Sequence[PlanItem]) -> tuple[int, Pause] | None:

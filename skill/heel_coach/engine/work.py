@@ -25,6 +25,8 @@ class WorkKind(StrEnum):
 
 @dataclass(frozen=True)
 class Work:
+    """What the person does in one set: holds, a bout, repetitions or passes."""
+
     kind: WorkKind
     seconds: int
     """Hold or bout length, or the pace of one repetition or pass."""
@@ -76,6 +78,8 @@ class WaitKind(StrEnum):
 
 @dataclass(frozen=True)
 class Wait:
+    """Where a step ends and the skill waits for "next", and what the next step works."""
+
     kind: WaitKind
     side: str | None = None
     """The side the next step works (``SIDE``)."""

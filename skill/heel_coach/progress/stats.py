@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from heel_coach.catalogue.model import Catalogue, Category, Exercise
 
@@ -52,7 +51,7 @@ class Finished(Protocol):
     def finished_at(self) -> datetime: ...
 
 
-def local_day(moment: datetime, zone: ZoneInfo) -> date:
+def local_day(moment: datetime, zone: tzinfo) -> date:
     """The user's calendar day at an aware instant."""
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
@@ -77,6 +76,8 @@ def current_streak(days: Iterable[date], today: date) -> int:
 
 @dataclass(frozen=True)
 class Progress:
+    """What "how am I doing" and the weekly summary say, counted in the user's own days."""
+
     today: date
     this_week: int
     """Routines finished since Monday (local)."""
@@ -93,7 +94,7 @@ class Progress:
 def summarise(
     sessions: Iterable[Finished],
     now: datetime,
-    zone: ZoneInfo,
+    zone: tzinfo,
     kinds: Mapping[str, frozenset[str]],
 ) -> Progress:
     """Count sessions by local day and week; ``kinds`` says which routines stretch/strengthen/massage."""

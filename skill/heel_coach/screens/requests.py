@@ -8,8 +8,20 @@ a document and its data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from heel_coach.screens.views import SafetyTopic
+TOKEN_PREFIX = "heelcoach"
+"""Every document token starts with this; UserEvents from other tokens are not ours. Here and
+not in the views so that checking a touch does not import them."""
+
+
+class SafetyTopic(StrEnum):
+    """Which safety screen: it lives with the requests, not the views, so naming one (every
+    first launch does) does not import the views and the engine and progress code they use."""
+
+    DISCLAIMER = "disclaimer"
+    CONTRAINDICATIONS = "contraindications"
+    WARNING_SIGNS = "warning_signs"
 
 
 @dataclass(frozen=True)
@@ -33,16 +45,20 @@ class ShowTrack:
 
 @dataclass(frozen=True)
 class ShowOverview:
+    """The routine's overview screen (its exercises, length and equipment)."""
+
     routine_id: str
 
 
 @dataclass(frozen=True)
 class ShowProgress:
-    pass
+    """The progress screen (this week's routines and the streak)."""
 
 
 @dataclass(frozen=True)
 class ShowSafety:
+    """A safety screen: when to seek help, or the massage contraindications."""
+
     topic: SafetyTopic
 
 

@@ -18,8 +18,9 @@ from heel_coach.engine.plan import Foot, Plan, Step, WorkKind, build_plan
 from heel_coach.engine.timing import CONTENT_CUES, PlanItem, step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
+from heel_coach.screens.requests import SafetyTopic
 from heel_coach.screens.timeline import Phase, PhaseKind, ScriptItem, device_length, screen_timeline
-from heel_coach.screens.views import SafetyTopic, ScreenView, Wording
+from heel_coach.screens.views import ScreenView, Wording
 
 SAMPLE_CUE_S = 1.5
 """A spoken cue's length in samples (a real step uses the speech-time estimate of its words)."""

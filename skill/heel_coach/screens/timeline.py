@@ -51,6 +51,8 @@ class PhaseKind(StrEnum):
 
 @dataclass(frozen=True)
 class Phase:
+    """One stretch of the exercise screen's count: what it shows from ``start_ms`` to ``end_ms``."""
+
     kind: PhaseKind
     start_ms: int
     end_ms: int
@@ -128,6 +130,8 @@ def step_timeline(step: Step, script: Iterable[ScriptItem], *, start_s: float) -
             side = str(params["side"])
         if item.key in ("cue.set", "cue.last_set"):
             set_no, sets = int(params["set"]), int(params["sets"])
+        elif item.key.startswith("cue.from.") and "set" in params:  # said again from a later set
+            set_no = int(params["set"])
         key = item.key
         if key in WORK_START_CUES:
             # "hold again" names no length: it repeats the hold its set started with

@@ -11,18 +11,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from heel_coach.catalogue.model import Catalogue, Routine, RoutineEntry, SafetyText, Sides, equipment_for
 from heel_coach.engine.plan import Foot, Plan, WorkKind
 from heel_coach.progress import stats
+from heel_coach.screens.requests import TOKEN_PREFIX, SafetyTopic
 from heel_coach.screens.timeline import Phase, PhaseKind
-
-TOKEN_PREFIX = "heelcoach"
-"""Every document token starts with this; UserEvents from other tokens are not ours."""
 
 BUTTON_COMMANDS = ("repeat", "pause", "next")
 """Touch buttons of the exercise screen, left to right; each sends ``SendEvent([command])``."""
@@ -39,12 +36,6 @@ class Screen(StrEnum):
     OVERVIEW = "overview"
     PROGRESS = "progress"
     SAFETY = "safety"
-
-
-class SafetyTopic(StrEnum):
-    DISCLAIMER = "disclaimer"
-    CONTRAINDICATIONS = "contraindications"
-    WARNING_SIGNS = "warning_signs"
 
 
 @dataclass(frozen=True)
@@ -240,7 +231,7 @@ def _capitalise(text: str) -> str:
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def week_counts(sessions: Iterable[stats.Finished], now: datetime, zone: ZoneInfo) -> list[int]:
+def week_counts(sessions: Iterable[stats.Finished], now: datetime, zone: tzinfo) -> list[int]:
     """Routines finished on each day (Monday first) of the user's current local week."""
     monday = stats.week_start(stats.local_day(now, zone))
     counts = [0] * 7

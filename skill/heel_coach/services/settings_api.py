@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_model.services.api_client import ApiClient
 
@@ -41,6 +40,8 @@ def get_time_zone(api_client: ApiClient, api_endpoint: str, access_token: str, d
     if not isinstance(value, str) or not value.strip():
         raise ServiceError(f"{_WHAT}: expected a JSON string, got {value!r}", status, "unexpected")
     zone = value.strip()
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only where a zone is checked (cold start)
+
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -16,7 +16,9 @@ already inside the speech's silences), then:
 
 It recognises what was said with the locale's own prompt templates (``prompts.yaml``, given
 by the caller), so a rewording there needs no change here; a renamed key fails loudly.
-Every set it performs is recorded as (exercise, side, set) so a caller can count repeats.
+Every set it finishes is recorded as (exercise, side, set) so a caller can count repeats; a set
+counts once its closing cue is heard ("And relax.", the last hold's "And release.", "And
+stop."), so a set cut short by a barge-in is not finished. Every set it starts is listed too.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ CUE_KEYS = (
     "cue.hold_again",
     "cue.reps_start",
     "cue.passes_start",
+    "cue.reps_done",
+    "cue.release",
+    "cue.stop",
     "ask.foot",
     "ask.focus",
     "welcome.resume.next",
@@ -67,6 +72,8 @@ CUE_KEYS = (
 """Prompt keys the person listens for (all must exist in the locale's prompts)."""
 WORK_KEYS = ("cue.start_hold", "cue.start_timed", "cue.reps_start", "cue.passes_start")
 """A set starts with one of these: the moment a person first moves."""
+END_KEYS = ("cue.reps_done", "cue.release", "cue.stop")
+"""A set's work ends with one of these (a set of holds: the last hold's "release")."""
 
 
 def template_pattern(template: str) -> str:
@@ -163,6 +170,9 @@ class Action:
     work_s: float = 0.0
     """Seconds of work done after the response, before speaking (none: the skill times it all)."""
     performed: tuple[SetDone, ...] = ()
+    """Sets finished in this response."""
+    started: tuple[SetDone, ...] = ()
+    """Sets begun in this response (a set started in a part before is not begun again)."""
     first_move_words: int | None = None
     """Words of this response said before its first set started; None if no set started."""
     announced_s: float | None = None
@@ -194,6 +204,10 @@ class Person:
     continuing: bool = False
     finished: bool = False
     performed: list[SetDone] = field(default_factory=list)
+    current: SetDone | None = None
+    """The set under way (begun, its closing cue not yet heard)."""
+    holds: int = 0
+    """Holds of the current set released so far."""
 
     @property
     def routine_name(self) -> str:
@@ -213,6 +227,10 @@ class Person:
                 return entry
         return None
 
+    def _holds_per_set(self) -> int:
+        entry = self._entry()
+        return (entry.dose.reps or 1) if entry is not None and entry.dose.hold_s is not None else 1
+
     def _exercise_named(self, name: str) -> str | None:
         wanted = name.strip().lower()
         for exercise in self.catalogue.exercises.values():
@@ -220,8 +238,16 @@ class Person:
                 return exercise.id
         return None
 
+    def introduces(self, text: str) -> str | None:
+        """The exercise whose introduction ``text`` says first, if any (nothing is changed)."""
+        for cue in self.reader.read(text):
+            if cue.key == "exercise.intro":
+                return self._exercise_named(cue.params.get("name", ""))
+        return None
+
     def react(self, text: str) -> Action:
         performed: list[SetDone] = []
+        started: list[SetDone] = []
         work_s = 0.0
         first_move: int | None = None
         announced: float | None = None
@@ -230,7 +256,7 @@ class Person:
             key, params = cue.key, cue.params
             if key in ("exercise.intro", "playback.exercise"):
                 self.exercise_id = self._exercise_named(params.get("name", ""))
-                self.side, self.set_no, self.continuing = None, 1, False
+                self.side, self.set_no, self.continuing, self.current = None, 1, False, None
             elif key == "cue.set":
                 self.set_no = number_in(params.get("set", ""), self.language) or self.set_no
             elif key == "cue.last_set":
@@ -246,8 +272,13 @@ class Person:
                 if self.continuing:
                     self.continuing = False
                 elif self.exercise_id is not None:
-                    done = SetDone(self.exercise_id, self.side, self.set_no)
-                    performed.append(done)
+                    self.current, self.holds = SetDone(self.exercise_id, self.side, self.set_no), 0
+                    started.append(self.current)
+            elif key in END_KEYS and self.current is not None:
+                self.holds += 1
+                if key != "cue.release" or self.holds >= self._holds_per_set():
+                    performed.append(self.current)
+                    self.current = None
             elif key in ("routine.start", "playback.start", "playback.start.offered"):
                 self.started = True
                 announced = seconds_in(params.get("duration", ""), self.language)
@@ -276,7 +307,7 @@ class Person:
             else:
                 answer = self.says("start")
                 self.started = True
-        return Action(answer, work_s, tuple(performed), first_move, announced, self.finished)
+        return Action(answer, work_s, tuple(performed), tuple(started), first_move, announced, self.finished)
 
 
 def repeated_sets(performed: list[SetDone] | tuple[SetDone, ...]) -> list[SetDone]:

@@ -42,6 +42,10 @@ class LoadTurnInterceptor(AbstractRequestInterceptor):
         now = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
+        if session.sent is not None and getattr(request, "object_type", None) != "SessionEndedRequest":
+            # The first request after a step's response is when the person spoke (maybe over
+            # it); Alexa ending the session is not them, and comes after the whole response.
+            session.sent = session.sent.heard(now)
         manager.request_attributes[TURN] = Turn(
             speaker=self.speakers(getattr(request, "locale", None)),
             plans=self.plans,

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heel_coach import locales
-from heel_coach.catalogue.locale_files import load_manifest, locale_file_names, read_locale_file
 from heel_coach.errors import ContentError
 from heel_coach.resources import CONTENT_DIR
 from heel_coach.voice import formatting
@@ -34,6 +33,8 @@ Template = str | Mapping[str, str]
 
 @dataclass(frozen=True)
 class Prompts:
+    """One locale's prompt templates (its files merged); ``get`` fills one in."""
+
     locale: str
     strings: dict[str, Template]
 
@@ -77,6 +78,8 @@ class Prompts:
 
 def load_prompts(locale: str, root: Path = LOCALES_DIR) -> Prompts:
     """Every ``prompts*.yaml`` of the locale's chain, merged; keys are unique across files."""
+    from heel_coach.catalogue.locale_files import locale_file_names, read_locale_file
+
     merged: dict[str, Template] = {}
     content_root = root.parent
     names = locale_file_names(content_root, locale, "prompts*.yaml")
@@ -136,6 +139,8 @@ def _texts(template: Template) -> Iterable[str]:
 
 def available_locales(root: Path = LOCALES_DIR) -> tuple[str, ...]:
     """The supported locales (``locales/locales.yaml``), the default first."""
+    from heel_coach.catalogue.locale_files import load_manifest
+
     return load_manifest(root.parent).locales
 
 

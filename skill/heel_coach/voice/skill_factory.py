@@ -6,7 +6,7 @@ then the catch-all. ``tests/contract/test_contract_registry.py`` pins this order
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -38,7 +38,7 @@ from heel_coach.voice.interceptors import (
     SaveTurnInterceptor,
     StoreInterceptor,
 )
-from heel_coach.voice.prompts import available_locales, load_prompts, locale_candidates
+from heel_coach.voice.prompts import Prompts, available_locales, load_prompts, locale_candidates
 from heel_coach.voice.speech import Speaker
 from heel_coach.voice.ssml import SilenceClips
 from heel_coach.voice.tracks import TrackLibrary
@@ -119,16 +119,26 @@ def build_skill(
     extra_handlers: tuple[AbstractRequestHandler, ...] = (),
     store: UserStore | None = None,
     tracks: TrackLibrary | None = None,
+    prompts: Mapping[str, Prompts] | None = None,
 ) -> CustomSkill:
-    """A ready CustomSkill; nothing global, so tests can build several in one process."""
+    """A ready CustomSkill; nothing global, so tests can build several in one process.
+
+    ``prompts`` (every locale's, as ``heel_coach.lambda_package`` snapshots them) come from a
+    built package; without them a locale's prompts are read when its first request arrives
+    (a cold start serves one locale, and reading all six cost more than the rest of the build)."""
     plans = PlanCache(catalogue)
-    locales = tuple(loc for loc in available_locales() if loc in catalogue.locales)
-    prompts = {loc: load_prompts(loc) for loc in locales}
+    if prompts is None:
+        locales = tuple(loc for loc in available_locales() if loc in catalogue.locales)
+    else:
+        locales = tuple(prompts)
+    loaded: dict[str, Prompts] = dict(prompts or {})
 
     @lru_cache(maxsize=32)
     def speaker_for(locale: str | None) -> Speaker:
         chosen = locale_candidates(locale, default_locale, locales)
-        return Speaker(catalogue, prompts[chosen], chosen, silence)
+        if chosen not in loaded:
+            loaded[chosen] = load_prompts(chosen)
+        return Speaker(catalogue, loaded[chosen], chosen, silence)
 
     speakers: Callable[[str | None], Speaker] = speaker_for
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)  # type: ignore[arg-type]

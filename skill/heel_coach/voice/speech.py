@@ -31,12 +31,23 @@ from heel_coach.engine.machine import (
 )
 from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, step_script
-from heel_coach.screens.requests import Show, ShowSafety, ShowStep
-from heel_coach.screens.views import SafetyTopic
+from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, scripted_step
+from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
+
+
+@dataclass(frozen=True)
+class SaidStep:
+    """A step said in a reply, timed, so a later request can tell which set the person was in."""
+
+    step_index: int
+    first: int
+    """The segment it was said from (``StepStarted.from_segment``)."""
+    set_ends_s: tuple[float, ...]
+    """Seconds into the reply's speech at which each set said finishes its work (its closing
+    cue starts), timed like every spoken length: ``Ssml.spoken_seconds``."""
 
 
 @dataclass
@@ -52,6 +63,8 @@ class Reply:
     """What a screen would show for this reply, in the order it was said (the last one wins)."""
     spoken: list[tuple[PlanItem, list[str]]] = field(default_factory=list)
     """Every script item said, with its sentences (the screen's timeline is laid out from them)."""
+    said_step: SaidStep | None = None
+    """The step this reply says, with where its sets end (None: it says no step)."""
 
 
 class Speaker:
@@ -232,10 +245,19 @@ class Speaker:
                 for item in routine_head(plan):
                     voice.speak(item, plan, reply)
             elif isinstance(event, StepStarted):
+                from heel_coach.screens.timeline import device_length  # not on a launch's cold start
+
                 intro = event.step.first_of_exercise or event.repeated or event.resumed
                 reply.shows.append(ShowStep(event.step.index, reply.speech.mark, len(reply.spoken)))
-                for item in step_script(plan, event.step, intro=intro):
+                script = scripted_step(plan, event.step, intro=intro, start=event.from_segment)
+                # Where each set ends, timed as the screen's countdown is (one pass, item by item).
+                at, ends = reply.speech.spoken_seconds(self.rate), []
+                for index, item in enumerate(script.items):
+                    if index in script.set_ends:
+                        ends.append(at)
                     voice.speak(item, plan, reply)
+                    at += device_length(item, self.seconds(" ".join(reply.spoken[-1][1])))
+                reply.said_step = SaidStep(event.step.index, event.from_segment, tuple(ends))
                 reply.reprompt = self.text("reprompt.step")
                 reply.end_session = False
             elif isinstance(event, RoutineFinished):

@@ -9,10 +9,10 @@ dropped, never fatal, so rows written by any earlier version still load.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from heel_coach.engine.machine import RoutineFinished
 from heel_coach.engine.state import RoutineState
@@ -303,6 +303,61 @@ class ProgressionOffer:
         return cls(exercise, level) if exercise and level else None
 
 
+@dataclass(frozen=True)
+class SentStep:
+    """The step the session's last step response said, timed: a later request of the session
+    tells from it which set the person was in when they spoke ("Alexa, repeat" mid-set)."""
+
+    step: int
+    first: int
+    """The segment the response said the step from."""
+    at: datetime
+    """``request.timestamp`` of the request that response answered (Alexa's clock)."""
+    set_ends_s: tuple[float, ...]
+    """Seconds into the response at which each set it said finishes its work."""
+    heard_after_s: float | None = None
+    """Seconds from ``at`` to the timestamp of the first request after the response: when the
+    person spoke (later requests of the session, e.g. "repeat" after a question, keep it)."""
+
+    def heard(self, now: datetime) -> SentStep:
+        if self.heard_after_s is not None:
+            return self
+        return replace(self, heard_after_s=(now - self.at).total_seconds())
+
+    def to_attributes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "step": self.step,
+            "first": self.first,
+            "at": self.at.isoformat(),
+            "ends": [round(e, 2) for e in self.set_ends_s],
+        }
+        if self.heard_after_s is not None:
+            out["heard"] = round(self.heard_after_s, 3)
+        return out
+
+    @classmethod
+    def from_attributes(cls, data: object) -> SentStep | None:
+        raw = _dict(data)
+        ends, heard = raw.get("ends"), raw.get("heard")
+        try:
+            at = datetime.fromisoformat(str(raw.get("at")))
+        except ValueError:
+            return None
+        if at.tzinfo is None or not isinstance(ends, list) or not all(_number(e) for e in ends):
+            return None
+        return cls(
+            step=_int(raw.get("step"), -1),
+            first=_int(raw.get("first")),
+            at=at,
+            set_ends_s=tuple(float(e) for e in ends),
+            heard_after_s=float(heard) if _number(heard) else None,
+        )
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @dataclass
 class SessionState:
     """Session attributes: the open question and what answering it needs."""
@@ -314,11 +369,15 @@ class SessionState:
     progression: ProgressionOffer | None = None
     at_wait: bool = False
     """The last response ended at a step's wait point (its sets were said in full)."""
+    sent: SentStep | None = None
+    """The last step said in this session, timed (``features.routine.located``)."""
 
     def to_attributes(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pending": self.pending.value if self.pending else None}
         if self.at_wait:
             out["at_wait"] = True
+        if self.sent is not None:
+            out["sent"] = self.sent.to_attributes()
         if self.routine is not None:
             out["routine"] = self.routine
         if self.reminder is not None:
@@ -340,6 +399,7 @@ class SessionState:
             reminder=ReminderRequest.from_attributes(raw.get("reminder")),
             progression=ProgressionOffer.from_attributes(raw.get("progression")),
             at_wait=raw.get("at_wait") is True,
+            sent=SentStep.from_attributes(raw.get("sent")),
         )
 
 

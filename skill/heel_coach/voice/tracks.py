@@ -15,9 +15,8 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from heel_coach.audio.manifest import Manifest, load_manifest, manifest_path
-from heel_coach.audio.tracks import Item, TrackPlan
 from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
 from heel_coach.engine.lengths import script_seconds
 from heel_coach.engine.plan import Foot, Plan, Step, build_plan
@@ -25,6 +24,11 @@ from heel_coach.engine.speech_time import speech_seconds
 from heel_coach.engine.timing import Cue, Pause, routine_head, step_script
 from heel_coach.voice.speech import Listener, RoutineVoice, Speaker, closing_cues
 from heel_coach.voice.turn import needs_focus
+
+if TYPE_CHECKING:  # the audio layer is imported where a track is planned or looked up, not by
+    # every cold start (a step-by-step request never touches it)
+    from heel_coach.audio.manifest import Manifest
+    from heel_coach.audio.tracks import Item, TrackPlan
 
 TOKEN_PREFIX = "hc1"
 OVERLAY_CUES = frozenset({"cue.halfway", "cue.ten_left"})
@@ -139,6 +143,8 @@ def step_track(
     so is the description of a timed bout's movement, said while the person works (step mode
     says it there too), which keeps the words before "Start" to the starting position.
     """
+    from heel_coach.audio.tracks import TrackPlan
+
     voice = track_voice(speaker, short_for & {step.exercise_id})
     items: list[Item] = [("gap", LEAD_IN_S)]
     for item in step_script(plan, step):
@@ -162,6 +168,8 @@ def closing_track(speaker: Speaker, plan: Plan, done: int) -> TrackPlan:
     routine's exercises (``speech.closing_cues``), after a breath. Its own track because the
     count is known only at the end (an exercise may be skipped), while every step's track is
     shared by all who play it; one is rendered for each possible count."""
+    from heel_coach.audio.tracks import TrackPlan
+
     voice = track_voice(speaker)
     items: list[Item] = [("gap", LEAD_IN_S + END_OF_EXERCISE_S)]
     for cue in closing_cues(plan, done, plan.exercise_count()):
@@ -221,6 +229,9 @@ def tracks_for(speaker: Speaker, plans: Iterable[Plan]) -> dict[str, TrackPlan]:
 
 @dataclass(frozen=True)
 class Token:
+    """The AudioPlayer token of a step's track: enough to find the step again when an event
+    comes back without a session."""
+
     routine_id: str
     foot: Foot
     focus: Focus
@@ -254,6 +265,8 @@ class Token:
 
 @dataclass(frozen=True)
 class TrackRef:
+    """A rendered track of a step: where Alexa fetches it, its token and its length."""
+
     url: str
     token: Token
     duration_ms: int
@@ -279,6 +292,8 @@ class TrackLibrary:
         return bool(self.base_url)
 
     def manifest(self, locale: str) -> Manifest | None:
+        from heel_coach.audio.manifest import load_manifest, manifest_path
+
         path = manifest_path(self.audio_dir, locale)
         try:
             stat = path.stat()

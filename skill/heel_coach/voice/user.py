@@ -28,6 +28,8 @@ from heel_coach.voice.state import (
 
 @dataclass
 class UserData:
+    """A user's persistent attributes as typed fields, read and written once per request."""
+
     foot: Foot | None = None
     focus: Focus | None = None
     disclaimer_given: bool = False

@@ -155,7 +155,7 @@ def test_in_german_the_console_speaks_german_and_alexa_asks_in_german() -> None:
     run(client, ["öffne fersen trainer", ":help", "ja", "ja"], out=out, account=Account.for_tokens("base"))
     text = out.getvalue()
     assert text.startswith("Fersentrainer-Konsole. Tipp ein, was du zu Alexa sagen würdest")
-    assert text.count("  :wait 30                  (mit --device-time)") == 2  # banner and :help
+    assert text.count("  :wait 40                  (mit --device-time)") == 2  # banner and :help
     assert "[Alexa fragt: Darf der Fersentrainer Erinnerungen erstellen? ja / nein" in text
     [answer] = answers(skill)
     assert answer["request"]["payload"]["status"] == "ACCEPTED"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from heel_coach.console.chat import run, split_wake_word
-from heel_coach.console.client import VoiceClient
+from heel_coach.console.client import VoiceClient, flask_transport
 from heel_coach.engine.speech_time import speech_seconds, word_count
+from heel_coach.settings import Settings
+from heel_coach.web.app import create_app
 from tests.helpers import speaking_rate
 
 SPEECH = "Set one of three. Do ten repetitions at your own pace. Say next when you've finished."
@@ -80,3 +83,26 @@ def test_wait_needs_device_time() -> None:
 def test_the_wake_word_is_split_off() -> None:
     assert split_wake_word("Alexa, next") == (True, "next")
     assert split_wake_word("next") == (False, "next")
+
+
+def test_alexa_repeat_said_over_a_set_is_heard_there_and_the_set_is_said_again(tmp_path: Path) -> None:
+    """`:wait 100` after "ready": the toe raises' second set is being counted when the person
+    says "Alexa, repeat"; the skill, from the request times alone, starts at set two."""
+    settings = Settings(
+        db_path=tmp_path / "db.sqlite3", verify_signatures=False, verify_timestamps=False, audio_dir=tmp_path
+    )
+    client = VoiceClient.for_locale(flask_transport(create_app(settings)))
+    lines = [
+        "open heel coach",
+        "start the strengthening routine",
+        "both",
+        "ready",
+        ":wait 100",
+        "Alexa, repeat",
+    ]
+    out = io.StringIO()
+    run(client, lines, out=out, device_time=True)
+    said = out.getvalue()
+    assert "[your next words come 100 s after Alexa began her last answer]" in said
+    assert "[you interrupted Alexa at +100 s]" in said
+    assert "Alexa: From set two. Exercise one of five: toe raises." in said

@@ -131,3 +131,11 @@ def test_progression_levels() -> None:
 def test_seed_figures() -> None:
     assert stats.STRETCH_PER_DAY == (2, 3) and stats.STRENGTH_PER_WEEK == (3, 5)
     assert stats.MASSAGE_PER_DAY == (1, 1) and stats.PROGRAMME_WEEKS == (6, 8)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_utc_without_zoneinfo_counts_the_same_days(moment: datetime) -> None:
+    """A user without a known zone is counted in ``datetime.UTC`` (no zoneinfo import on a
+    first launch); it must give the days ``ZoneInfo("UTC")`` gave."""
+    aware = moment.replace(tzinfo=UTC)
+    assert stats.local_day(aware, UTC) == stats.local_day(aware, ZoneInfo("UTC"))

@@ -136,3 +136,19 @@ def test_counted_repetitions_show_the_number_just_said(catalogue: Catalogue) -> 
     counts = [int(p.from_s) for p in phases if p.kind is PhaseKind.REPS]
     count = step.segments[0].work.count
     assert list(range(1, count + 1)) == [n for n in dict.fromkeys(counts) if n <= count][:count]
+
+
+def test_a_step_said_again_from_a_later_set_shows_that_set_and_side_from_its_start(
+    catalogue: Catalogue,
+) -> None:
+    """ "From set two, left foot.": the screen shows set two on the left foot while the
+    instructions are said again, not the step's first set."""
+    plan = build_plan(catalogue.routine("morning"), Foot.BOTH, Focus.SOLE)
+    calf = next(s for s in plan.steps if s.exercise_id == "calf-stretch")
+    script = [
+        (item, device_length(item, spoken_s(item))) for item in step_script(plan, calf, intro=True, start=3)
+    ]
+    phases, _ = step_timeline(calf, script, start_s=0.0)
+    assert (phases[0].set_no, phases[0].side) == (2, "left")
+    held = [p for p in phases if p.kind is PhaseKind.WORK and p.ticking]
+    assert {(p.set_no, p.side) for p in held} == {(2, "left"), (3, "right"), (3, "left")}

@@ -11,9 +11,10 @@ from heel_coach.engine.timing import step_script
 from heel_coach.progress import stats
 from heel_coach.screens import views
 from heel_coach.screens.documents import document
+from heel_coach.screens.requests import SafetyTopic
 from heel_coach.screens.samples import samples
 from heel_coach.screens.timeline import device_length, screen_timeline
-from heel_coach.screens.views import SafetyTopic, Screen
+from heel_coach.screens.views import Screen
 from heel_coach.voice.prompts import load_prompts
 
 WORDING = load_prompts("en-US")

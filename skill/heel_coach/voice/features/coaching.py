@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from heel_coach.catalogue.model import Exercise, Focus, Sides
 from heel_coach.engine.plan import Plan, Step
+from heel_coach.voice.features.routine import current_segment
 from heel_coach.voice.features.safety import hold_place
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -107,10 +108,11 @@ def which_side(turn: Turn, reply: Reply) -> Reply:
     exercise = plan.entries[step.entry_index].exercise
     limb = _limb(exercise)
     sides = list(dict.fromkeys(seg.side for seg in step.segments if seg.side is not None))
+    segment, located = current_segment(turn, plan)
     if exercise.sides is not Sides.EACH or not sides:
         reply.speech.sentence(turn.text(f"side.together.{limb}"))
-    elif len(sides) == 1:
-        reply.speech.sentence(turn.text(f"side.one.{limb}", side=sides[0]))
+    elif len(sides) == 1 or (located and segment.side is not None):  # asked mid-step: that side
+        reply.speech.sentence(turn.text(f"side.one.{limb}", side=segment.side or sides[0]))
     else:
         reply.speech.sentence(turn.text(f"side.two.{limb}", first=sides[0], second=sides[1]))
     return _carry_on(turn, reply)
@@ -126,7 +128,7 @@ def sets_left(turn: Turn, reply: Reply) -> Reply:
         reply.speech.sentence(turn.text("routine.none"))
         return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
     plan, step = current
-    segment = step.segments[0]
+    segment, _ = current_segment(turn, plan)  # the set they were in when they asked
     name = turn.speaker.exercise_name(plan.entries[step.entry_index].exercise)
     if segment.sets > 1:
         reply.speech.sentence(
@@ -162,12 +164,12 @@ def leave(
 ) -> Reply:
     """Pause with the place kept (continuous playback at its offset) and end the session,
     saying ``<why>.paused`` (or ``<why>.idle`` with no routine going)."""
-    position = turn.user.routine.position if turn.user.routine is not None else 0
     plan = hold_place(turn, reply, library, offset_ms)
-    if plan is None:
+    state = turn.user.routine
+    if plan is None or state is None:
         reply.speech.sentence(turn.text(f"{why}.idle"))
-    else:
-        exercise = turn.catalogue.exercise(plan.steps[position].exercise_id)
+    else:  # the exercise a resume starts with (the next one when this one's sets were all done)
+        exercise = turn.catalogue.exercise(plan.steps[state.resumes_at(plan)].exercise_id)
         routine_name = turn.speaker.routine_name(turn.catalogue.routine(plan.routine_id))
         reply.speech.sentence(
             turn.text(f"{why}.paused", exercise=turn.speaker.exercise_name(exercise), routine=routine_name)

@@ -6,8 +6,7 @@ table, picks the user's time zone, and turns numbers into words.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, timedelta, tzinfo
 
 from ask_sdk_core.handler_input import HandlerInput
 
@@ -22,12 +21,20 @@ from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
 from heel_coach.voice.turn import Turn
 
 
-def zone_of(turn: Turn) -> ZoneInfo:
-    """The device zone last read from the Settings API, else UTC."""
+def zone_of(turn: Turn) -> tzinfo:
+    """The device zone last read from the Settings API, else UTC.
+
+    Without a zone (it is learnt when a routine is first finished) this is ``datetime.UTC``,
+    which gives the same days as ``ZoneInfo("UTC")`` without importing zoneinfo and sysconfig
+    on the launches before that (benchmarks/RESULTS.md, figure 7)."""
+    if not turn.user.time_zone:
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
-        return ZoneInfo(turn.user.time_zone or "UTC")
+        return ZoneInfo(turn.user.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return UTC
 
 
 class SessionRecorder:
@@ -72,7 +79,7 @@ def _planned_s(turn: Turn) -> int:
     return 0 if plan is None else round(turn.voice().seconds(plan))
 
 
-def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRecord], ZoneInfo] | None:
+def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRecord], tzinfo] | None:
     """The user's kept routine history and their time zone (None without a store)."""
     store = store_of(handler_input)
     if store is None:

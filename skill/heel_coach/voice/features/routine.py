@@ -6,14 +6,28 @@ Speaker, and changes only the ``Turn``'s user data (saved once, by the response 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
-from heel_coach.engine.plan import Foot, Plan
+from heel_coach.engine.plan import Foot, Plan, Segment
 from heel_coach.screens.requests import ShowOverview
 from heel_coach.voice.speech import Reply
-from heel_coach.voice.state import Pending
+from heel_coach.voice.state import Pending, SentStep
 from heel_coach.voice.turn import Turn, needs_focus
+
+ALEXA_LATENCY_S = 1.0
+"""Ours: seconds between two request timestamps that are not the person's time in the response.
+Alexa starts speaking a response a little after it stamps the request (the skill's answer, the
+start of speech synthesis), and stamps the next request a little after the person's words
+("Alexa, repeat"). Together that is one to three seconds on a device (not documented; our
+estimate); we take the small end, so that a person who speaks in the last second or two of a
+set is taken to have finished it rather than made to do a finished set again. Timestamps
+are whole seconds (Alexa's format), so a place is known to about a second either way."""
+LATE_LIMIT_S = 150.0
+"""A request stamped this long after a response's last set is past any listening window: its
+clock is not trusted (the web edge's own tolerance for a request's timestamp is 150 s)."""
 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
@@ -45,11 +59,51 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     if plan is None or state is None or (state.finished(plan) and command is not Command.START_OVER):
         reply.speech.sentence(turn.text("routine.none"))
         return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
-    return _apply(turn, machine.apply(state, plan, command), plan, reply)
+    at = located(turn) if command in (Command.REPEAT, Command.PAUSE) else None
+    return _apply(turn, machine.apply(state, plan, command, at=at), plan, reply)
+
+
+def located(turn: Turn) -> int | None:
+    """The segment of the current step the person was in when they first spoke after its
+    response (its segment count once its last set was over); None when no response of this
+    session said that step, or the request times cannot be trusted.
+
+    Alexa tells a skill nothing about where a barge-in cut its speech; the request timestamps
+    do: the time between the step's request and the next one, less ``ALEXA_LATENCY_S``, is how
+    far into the response the person was. The response's sets were timed when it was built
+    (``SaidStep``), with the speech estimate every length uses.
+    """
+    sent, state = turn.session.sent, turn.user.routine
+    if sent is None or sent.heard_after_s is None or state is None or sent.step != state.position:
+        return None
+    if not sent.set_ends_s or not 0 <= sent.heard_after_s <= sent.set_ends_s[-1] + LATE_LIMIT_S:
+        return None  # a clock went backwards, or jumped: today's repeat from where it was said
+    return sent.first + bisect_right(sent.set_ends_s, sent.heard_after_s - ALEXA_LATENCY_S)
+
+
+def current_segment(turn: Turn, plan: Plan) -> tuple[Segment, bool]:
+    """The set the person is on in the current step, and whether it was located (where they
+    were when they spoke) rather than where the step was last said from."""
+    state = turn.user.routine
+    assert state is not None
+    segments = plan.steps[state.position].segments
+    at = located(turn)
+    return segments[min(state.from_segment if at is None else at, len(segments) - 1)], at is not None
+
+
+def remember_step(turn: Turn, reply: Reply, said_before: float = 0.0) -> None:
+    """Keep the timing of the step this reply says (``said_before``: seconds of speech put in
+    front of the reply's own), for the requests that follow it in this session."""
+    said = reply.said_step
+    if said is not None:
+        ends = tuple(said_before + end for end in said.set_ends_s)
+        turn.session.sent = SentStep(said.step_index, said.first, turn.now, ends)
 
 
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
     turn.user.routine = transition.state
+    if any(isinstance(e, machine.RoutineStarted | machine.RoutineFinished) for e in transition.events):
+        turn.session.sent = None  # a new run (or none): an earlier response's timing means nothing
     reply = turn.speaker.render(transition.events, plan, reply, turn.voice())
     if reply.said_contraindications:
         turn.user.contraindications_given = True
@@ -67,12 +121,19 @@ def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Repl
 
 def ended_at_wait(turn: Turn) -> None:
     """SessionEndedRequest: when the last response was a whole step, its sets are finished and
-    the next launch carries on after it (never repeating them)."""
+    the next launch carries on after it (never repeating them). When the person spoke over
+    it (a question mid-set) and then went quiet, the set they were in is where it carries on."""
     plan = turn.active_plan()
     state = turn.user.routine
-    if plan is None or state is None or not turn.session.at_wait:
+    if plan is None or state is None:
         return
-    transition = machine.apply(state, plan, Command.ENDED_AT_WAIT)
+    at = located(turn)
+    if at is not None and at < len(plan.steps[state.position].segments):
+        transition = machine.apply(state, plan, Command.PAUSE, at=at)
+    elif turn.session.at_wait:
+        transition = machine.apply(state, plan, Command.ENDED_AT_WAIT)
+    else:
+        return
     turn.user.routine = transition.state
     for event in transition.events:
         if isinstance(event, machine.RoutineFinished):
@@ -111,7 +172,7 @@ def resume_prompt(turn: Turn, reply: Reply) -> Reply:
     plan = turn.active_plan()
     state = turn.user.routine
     assert plan is not None and state is not None
-    step = plan.steps[state.position]
+    step = plan.steps[state.resumes_at(plan)]
     exercise = turn.catalogue.exercise(step.exercise_id)
     params = {
         "exercise": turn.speaker.exercise_name(exercise),

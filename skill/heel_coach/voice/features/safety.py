@@ -9,10 +9,11 @@ never names a condition (reference §8).
 
 from __future__ import annotations
 
+from heel_coach.catalogue.model import Category
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command
 from heel_coach.engine.plan import Plan
-from heel_coach.voice.features import playback
+from heel_coach.voice.features import playback, routine
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
@@ -32,6 +33,8 @@ def hold_place(
 ) -> Plan | None:
     """Pause the current routine where it is, and continuous playback at ``offset_ms`` when
     ``library`` is given and playback is active (an AudioPlayer.Stop goes into ``reply``).
+    Step by step, the place is the set the person was in when they spoke (``routine.located``):
+    resuming starts there, never at a set they finished.
     Returns the routine's plan, or None when no routine is going."""
     plan, state = turn.active_plan(), turn.user.routine
     if plan is None or state is None:
@@ -39,14 +42,21 @@ def hold_place(
     if library is not None and playback.is_active(turn):
         playback.command(turn, library, Command.PAUSE, reply, offset_ms=offset_ms, speak=True)
     else:
-        turn.user.routine = machine.apply(state, plan, Command.PAUSE).state
+        turn.user.routine = machine.apply(state, plan, Command.PAUSE, at=routine.located(turn)).state
     return plan
 
 
-def pain_rules(turn: Turn, reply: Reply) -> None:
-    """The seeds' rules on pain, then the warning signs (seed 002), in their own sentences."""
-    for rule in turn.speaker.safety().pain:
+def pain_rules(turn: Turn, reply: Reply, category: Category | None = None) -> None:
+    """The seeds' rules on pain, then the warning signs (seed 002), in their own sentences.
+
+    ``category``: the exercise the person was doing, None outside one. How much a massage may
+    hurt (seed 003) is said during a roll or massage (release) and outside an exercise, not in
+    the middle of a toe raise or a stretch."""
+    safety = turn.speaker.safety()
+    for rule in safety.pain:
         reply.speech.sentence(rule.text)
+    if category in (None, Category.RELEASE):
+        reply.speech.sentence(safety.massage_pain.text)
     reply.speech.sentence(turn.speaker.red_flags())
 
 
@@ -61,9 +71,11 @@ def it_hurts(
 
     ``library`` is given when continuous playback is active on this device.
     """
-    if pending is not Pending.READY and hold_place(turn, reply, library, offset_ms) is not None:
+    plan = None if pending is Pending.READY else hold_place(turn, reply, library, offset_ms)
+    if plan is not None and turn.user.routine is not None:
+        step = plan.steps[min(turn.user.routine.position, len(plan.steps) - 1)]
         reply.speech.sentence(turn.text("pain.stop"))
-        pain_rules(turn, reply)
+        pain_rules(turn, reply, turn.catalogue.exercise(step.exercise_id).category)
         reply.speech.sentence(turn.text("pain.offer"))
         reply.reprompt = turn.text("pain.offer.reprompt")
         reply.end_session = False

@@ -21,11 +21,15 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine.plan import Foot, Plan, Step
 from heel_coach.engine.timing import Pause, step_script
 from heel_coach.progress import stats
-from heel_coach.screens import views
-from heel_coach.screens.documents import document
-from heel_coach.screens.requests import Show, ShowOverview, ShowProgress, ShowSafety, ShowStep, ShowTrack
-from heel_coach.screens.timeline import ScriptItem, device_length, screen_timeline
-from heel_coach.screens.views import ScreenView
+from heel_coach.screens.requests import (
+    TOKEN_PREFIX,
+    Show,
+    ShowOverview,
+    ShowProgress,
+    ShowSafety,
+    ShowStep,
+    ShowTrack,
+)
 from heel_coach.voice import tracks
 from heel_coach.voice.features.progress import history_of
 from heel_coach.voice.interceptors import library_of
@@ -34,6 +38,9 @@ from heel_coach.voice.turn import Turn
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    from heel_coach.screens.timeline import ScriptItem
+    from heel_coach.screens.views import ScreenView
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
@@ -82,6 +89,8 @@ def render_directive(view: ScreenView) -> RenderDocumentDirective:
     # otherwise pay for (benchmarks/RESULTS.md, figure 7).
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+    from heel_coach.screens.documents import document  # and the documents and timelines too
+
     return RenderDocumentDirective(
         token=view.token, document=document(view.screen), datasources=view.datasources()
     )
@@ -96,6 +105,8 @@ def choose(shows: list[Show]) -> Show:
 def view_for(
     handler_input: HandlerInput, turn: Turn, reply: Reply, said_before: float = 0.0
 ) -> ScreenView | None:
+    from heel_coach.screens import views
+
     show = choose(reply.shows)
     speaker, locale = turn.speaker, turn.speaker.locale
     if isinstance(show, ShowSafety):
@@ -116,6 +127,8 @@ def view_for(
         return None
     name = speaker.routine_name(turn.catalogue.routine(plan.routine_id))
     if isinstance(show, ShowStep):
+        from heel_coach.screens.timeline import device_length, screen_timeline
+
         step = plan.steps[show.step_index]
         lead = said_before + reply.speech.spoken_seconds(speaker.rate, upto=show.speech_mark)
         script = [
@@ -134,6 +147,8 @@ def _progress_view(handler_input: HandlerInput, turn: Turn) -> ScreenView | None
     if history is None:
         return None
     sessions, zone = history
+    from heel_coach.screens import views
+
     progress = stats.summarise(sessions, turn.now, zone, stats.routine_kinds(turn.catalogue))
     counts = views.week_counts(sessions, turn.now, zone)
     return views.progress_view(progress, counts, wording=turn.speaker.prompts)
@@ -165,6 +180,9 @@ def _track_view(
         carry = entry.duration_s - script_end
     if not parts:
         return None
+    from heel_coach.screens import views
+    from heel_coach.screens.timeline import screen_timeline
+
     return views.exercise_view(
         plan, screen_timeline(parts), locale=turn.speaker.locale, wording=turn.speaker.prompts,
         routine_name=name, offset_ms=show.offset_ms,
@@ -219,7 +237,7 @@ class TouchInterceptor(AbstractRequestInterceptor):
 
         if not isinstance(request, UserEvent):
             return
-        if not str(request.token or "").startswith(views.TOKEN_PREFIX):
+        if not str(request.token or "").startswith(TOKEN_PREFIX):
             return
         arguments = request.arguments or []
         intent = TOUCH_INTENTS.get(str(arguments[0])) if arguments else None

@@ -5,9 +5,8 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
-from heel_coach.voice.features import playback, screens
+from heel_coach.voice.features import playback, routine, screens
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
 from heel_coach.voice.turn import TURN, Turn
@@ -44,6 +43,8 @@ def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, str | N
         return None, None
     if slot is None or not slot.value:
         return None, None
+    from ask_sdk_model.slu.entityresolution import StatusCode  # loaded with the slot's resolutions
+
     resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
     for authority in resolutions or []:
         if (
@@ -65,6 +66,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         speech = turn.speaker.ssml().sentence(owed).extend(speech)
         said_before = turn.speaker.seconds(owed)
     screens.attach(handler_input, turn, reply, said_before)
+    routine.remember_step(turn, reply, said_before)
     ssml = speech.build() if not speech.is_empty() else ""
     if ssml:
         builder.speak(ssml)

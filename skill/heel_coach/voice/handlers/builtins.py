@@ -7,6 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from heel_coach.voice.features import routine as routine_feature
+from heel_coach.voice.features import safety
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, turn_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending
@@ -52,7 +53,8 @@ class HelpHandler(AbstractRequestHandler):
 
 
 class StopCancelHandler(AbstractRequestHandler):
-    """Stop and cancel end the session; the place in the routine is kept for next time."""
+    """Stop and cancel end the session; the place in the routine is kept for next time (the set
+    the person was in, when they stopped mid-exercise)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_is(
@@ -62,9 +64,9 @@ class StopCancelHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         reply = turn.reply()
-        plan = turn.active_plan()
+        plan = safety.hold_place(turn, reply)
         if plan is not None and turn.user.routine is not None:
-            step = plan.steps[turn.user.routine.position]
+            step = plan.steps[turn.user.routine.resumes_at(plan)]
             reply.speech.sentence(
                 turn.text(
                     "stop.saved",

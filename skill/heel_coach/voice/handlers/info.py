@@ -7,8 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from heel_coach.screens.requests import ShowSafety
-from heel_coach.screens.views import SafetyTopic
+from heel_coach.screens.requests import SafetyTopic, ShowSafety
 from heel_coach.voice.features import safety
 from heel_coach.voice.handlers.base import intent_is, respond, turn_of
 from heel_coach.voice.speech import Reply

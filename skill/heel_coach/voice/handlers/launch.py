@@ -6,8 +6,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.screens.requests import ShowSafety
-from heel_coach.screens.views import SafetyTopic
+from heel_coach.screens.requests import SafetyTopic, ShowSafety
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
 from heel_coach.voice.state import Pending

@@ -1,0 +1,108 @@
+"""What ``make build-SkillFunction`` adds to the Lambda package, and what a cold start reads.
+
+Inside a built package nothing can change between the build and a cold start, yet without
+help every cold start would redo work whose result is fixed: compile the methods of ~70
+records (``heel_coach.dataclass_cache``), and read ``compiled.json``, check each content
+file's SHA-256 against it, validate the catalogue and every locale's prompts and build their
+records (~90 M instructions, a fifth of the skill's cold start). ``python -m
+heel_coach.lambda_package`` runs once in the built package, in a fresh interpreter, and writes
+beside the package's ``.pyc`` files:
+
+* the dataclass code cache, recorded while it imports every module of the package;
+* a content snapshot: the catalogue and the prompts of every locale, loaded and validated
+  exactly as at any start, then pickled. A cold start unpickles it (~9 M instructions).
+
+Both are written only into a built package, never into a source checkout, where content is
+edited and must be read afresh (and where the freshness check of ``compiled.json`` keeps
+protecting developers). A package built without this step works the same, only slower.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from heel_coach import dataclass_cache
+from heel_coach.resources import PACKAGE_DIR, source_checkout
+
+if TYPE_CHECKING:
+    from heel_coach.catalogue.model import Catalogue
+    from heel_coach.voice.prompts import Prompts
+
+__all__ = ["PackagedContent", "load_content", "main", "prepare", "snapshot_path"]
+
+SNAPSHOT_VERSION = 1
+_LOG = logging.getLogger("heelcoach.lambda")
+
+
+@dataclass(frozen=True)
+class PackagedContent:
+    """The content a built package was built with: the validated catalogue and, per locale,
+    its prompts."""
+
+    catalogue: Catalogue
+    prompts: dict[str, Prompts]
+
+
+def snapshot_path(package_dir: Path = PACKAGE_DIR) -> Path:
+    return package_dir / "__pycache__" / "content.pickle"
+
+
+def load_content(package_dir: Path = PACKAGE_DIR) -> PackagedContent | None:
+    """The content snapshot of a built package; None without one (a checkout, or a package
+    built without ``prepare``), and None, logged, for one this code cannot read."""
+    path = snapshot_path(package_dir)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    from _pickle import loads  # the C unpickler alone: `pickle` itself costs 8 M instructions
+
+    try:
+        snapshot = loads(raw)
+        if snapshot["version"] != SNAPSHOT_VERSION:
+            raise ValueError(f"version {snapshot['version']}")
+        return PackagedContent(snapshot["catalogue"], snapshot["prompts"])
+    except Exception as exc:  # written by another build of the code: load the content instead
+        _LOG.warning("content snapshot %s unusable (%s): loading the content files", path, exc)
+        return None
+
+
+def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Write the dataclass code cache and the content snapshot into the package this module is
+    imported from. Run in a fresh interpreter: records created before it are not recorded."""
+    import importlib
+    import pickle
+    import pkgutil
+
+    if source_checkout(package_dir) is not None:
+        raise SystemExit(f"{package_dir} is a source checkout: prepare a built package (see the Makefile)")
+    import heel_coach
+
+    with dataclass_cache.recording() as codes:
+        for module in pkgutil.walk_packages(heel_coach.__path__, "heel_coach."):
+            if not module.name.endswith(".__main__"):  # that one runs the command line
+                importlib.import_module(module.name)
+    from heel_coach.catalogue import load_catalogue
+    from heel_coach.voice.prompts import available_locales, load_prompts
+
+    catalogue = load_catalogue()
+    prompts = {locale: load_prompts(locale) for locale in available_locales() if locale in catalogue.locales}
+    snapshot = {"version": SNAPSHOT_VERSION, "catalogue": catalogue, "prompts": prompts}
+    path = snapshot_path(package_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+    return [dataclass_cache.write_cache(codes, dataclass_cache.cache_path(package_dir)), path]
+
+
+def main() -> int:
+    for path in prepare():
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

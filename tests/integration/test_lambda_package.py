@@ -1,0 +1,106 @@
+"""A built Lambda package (``make build-SkillFunction``): what ``heel_coach.lambda_package``
+prepares in it changes how fast a cold start is, never what the skill says."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heel_coach.console.envelopes import Device
+from heel_coach.lambda_handler import LambdaEdge
+from heel_coach.lambda_package import load_content, snapshot_path
+from heel_coach.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+CHILD = """
+import dataclasses, json, sys
+from heel_coach import lambda_handler, lambda_package
+from heel_coach.catalogue import load_catalogue
+from heel_coach.console.envelopes import Device
+from heel_coach.voice.prompts import load_prompts
+
+answer = lambda_handler.handler(Device().launch(), None)
+content = lambda_package.load_content()
+print(json.dumps({
+    "answer": answer,
+    "package": lambda_handler.__file__,
+    "code_cache": "exec" in vars(dataclasses),
+    "snapshot_is_the_content": content is not None
+        and content.catalogue == lambda_handler.edge().assembled.catalogue == load_catalogue()
+        and all(prompts == load_prompts(locale) for locale, prompts in content.prompts.items()),
+    "locales": sorted(content.prompts) if content else [],
+}))
+"""
+
+
+def run_python(
+    code_or_module: list[str], pythonpath: list[Path], cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *code_or_module],
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(map(str, pythonpath)), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """heel_coach as ``pip install --target`` puts it in the package, then prepared in it."""
+    target = tmp_path_factory.mktemp("lambda-package")
+    shutil.copytree(
+        REPO / "skill" / "heel_coach", target / "heel_coach", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    done = run_python(["-m", "heel_coach.lambda_package"], [target], cwd=target)
+    assert done.returncode == 0, done.stderr
+    return target
+
+
+def test_a_prepared_package_says_what_the_checkout_says(package: Path, tmp_path: Path) -> None:
+    done = run_python(
+        ["-c", CHILD], [package, REPO], cwd=tmp_path, HEELCOACH_DB_PATH=str(tmp_path / "a.sqlite3")
+    )
+    assert done.returncode == 0, done.stderr
+    child = json.loads(done.stdout.strip().splitlines()[-1])
+    assert child["package"].startswith(str(package))  # not the checkout's modules
+    assert child["code_cache"] and child["snapshot_is_the_content"]
+    assert child["locales"] == ["de-DE", "en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+    here = LambdaEdge.build(Settings(db_path=tmp_path / "b.sqlite3")).handle(Device().launch(), None)
+    assert child["answer"]["response"] == here["response"]
+
+
+def test_a_source_checkout_is_never_prepared() -> None:
+    """In a checkout content is edited: a snapshot there would serve yesterday's words."""
+    done = run_python(["-m", "heel_coach.lambda_package"], [REPO / "skill"], cwd=REPO)
+    assert done.returncode != 0 and "source checkout" in done.stderr
+    assert not snapshot_path().exists()
+    assert load_content() is None
+
+
+@pytest.mark.parametrize("damage", ["not-a-pickle", "another-version"])
+def test_an_unusable_snapshot_means_reading_the_content_files(
+    package: Path, tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    copy = tmp_path / "heel_coach"
+    snapshot = snapshot_path(copy)
+    snapshot.parent.mkdir(parents=True)
+    raw = snapshot_path(package / "heel_coach").read_bytes()
+    if damage == "another-version":
+        import pickle
+
+        old = pickle.loads(raw)
+        raw = pickle.dumps({**old, "version": old["version"] + 1})
+    snapshot.write_bytes(raw if damage == "another-version" else b"not a pickle")
+    with caplog.at_level(logging.WARNING, logger="heelcoach.lambda"):
+        assert load_content(copy) is None
+    assert "unusable" in caplog.text
+    assert load_content(package / "heel_coach") is not None
