@@ -125,3 +125,18 @@ def test_in_german_noch_einmal_mid_set_two_starts_at_set_two(live_url: str) -> N
     again = alexa.say("noch einmal")
     assert again.text.startswith("Ab Satz zwei. Übung eins von fünf: Zehenstand.")
     assert "Satz zwei von drei." in again.text and "Satz eins von drei" not in again.text
+
+
+@pytest.mark.parametrize(
+    "after_s,answer",
+    [(3, "About twenty minutes left"), (IN_SET_TWO_S, "About eighteen minutes left")],
+)
+def test_how_long_is_left_counts_from_the_set_the_person_is_in(
+    alexa: VoiceClient, clock: Clock, after_s: int, answer: str
+) -> None:
+    """Asked as the toe raises begin, or in set two: the second answer leaves out the set done
+    and the instructions said (about a minute and a half of a twenty-minute routine)."""
+    toe_raises(alexa)
+    clock.wait(after_s)
+    left = alexa.say("how long is left")
+    assert left.text.startswith(answer), left.text

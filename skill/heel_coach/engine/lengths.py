@@ -44,14 +44,29 @@ def script_seconds(items: Iterable[PlanItem], plan: Plan, voicing: Voicing) -> f
 
 
 def plan_seconds(
-    plan: Plan, voicing: Voicing, start: int = 0, *, head: bool | None = None, tail: bool = True
+    plan: Plan,
+    voicing: Voicing,
+    start: int = 0,
+    *,
+    head: bool | None = None,
+    tail: bool = True,
+    from_segment: int = 0,
 ) -> float:
     """Seconds from step ``start`` to the end of the routine, speech included.
 
     ``head`` (default: when ``start`` is 0) adds the routine's opening words, ``tail`` its
-    closing words. The step at ``start`` is counted whole, as it is said again from its start.
+    closing words. The step at ``start`` is counted whole, as it is said again from its start,
+    unless ``from_segment`` > 0: the person is in that set, so only the work from there on is
+    left (its instructions are not said again).
     """
-    total = sum(script_seconds(step_script(plan, step), plan, voicing) for step in plan.steps[start:])
+    steps = plan.steps[start:]
+    if from_segment > 0 and steps:
+        current, steps = steps[0], steps[1:]
+        rest = step_script(plan, current, intro=False, start=min(from_segment, len(current.segments)))
+        total = script_seconds(rest, plan, voicing)
+    else:
+        total = 0.0
+    total += sum(script_seconds(step_script(plan, step), plan, voicing) for step in steps)
     if head if head is not None else start == 0:
         total += script_seconds(routine_head(plan), plan, voicing)
     if tail:

@@ -92,12 +92,16 @@ class LeftAtWait:
 
 @dataclass(frozen=True)
 class Remaining:
-    """The answer to "how much is left", counted from the current step's start."""
+    """The answer to "how much is left", counted from where the person is in the current step."""
 
     position: int
-    """The current step: what is left is measured from its start (``engine.lengths``)."""
+    """The current step: what is left is measured from its segment ``from_segment``
+    (``engine.lengths.plan_seconds``)."""
     exercises_left: int
     steps_left: int
+    from_segment: int = 0
+    """The set the person is in (located from the request's time, else where the step was last
+    said from): the sets before it are done and not counted."""
 
 
 Event = (
@@ -139,7 +143,7 @@ def apply(state: RoutineState, plan: Plan, command: Command, *, at: int | None =
     if command is Command.START_OVER:
         return start(plan)
     if command is Command.REMAINING:
-        return Transition(state, (_remaining(state, plan),))
+        return Transition(state, (_remaining(state, plan, at),))
     if state.finished(plan):
         return Transition(state, (_finished(state, plan),))
     position = state.position
@@ -227,10 +231,11 @@ def _finished(state: RoutineState, plan: Plan) -> RoutineFinished:
     return RoutineFinished(plan.routine_id, exercises_done, exercises_skipped)
 
 
-def _remaining(state: RoutineState, plan: Plan) -> Remaining:
+def _remaining(state: RoutineState, plan: Plan, at: int | None = None) -> Remaining:
     left = plan.steps[state.position :]
     return Remaining(
         position=state.position,
         exercises_left=len({s.entry_index for s in left}),
         steps_left=len(left),
+        from_segment=(state.from_segment if at is None else at) if left else 0,
     )

@@ -276,7 +276,8 @@ class Speaker:
                 reply.speech.sentence(self.text("paused", exercise=name))
                 reply.end_session = True
             elif isinstance(event, Remaining):
-                reply.speech.sentence(self.remaining(event, voice.seconds(plan, event.position)))
+                seconds = voice.seconds(plan, event.position, from_segment=event.from_segment)
+                reply.speech.sentence(self.remaining(event, seconds))
                 reply.reprompt = self.text("reprompt.step")
             elif isinstance(event, LeftAtWait):
                 pass  # the session has ended: Alexa says nothing
@@ -345,11 +346,14 @@ class RoutineVoice:
     def say(self, cue: Cue, plan: Plan) -> str:
         return " ".join(self.sentences(cue, plan))
 
-    def seconds(self, plan: Plan, start: int = 0, *, head: bool | None = None) -> float:
-        """THE announced length of ``plan`` from step ``start``: silences and speech."""
+    def seconds(
+        self, plan: Plan, start: int = 0, *, head: bool | None = None, from_segment: int = 0
+    ) -> float:
+        """THE announced length of ``plan`` from step ``start`` (from its set ``from_segment``):
+        silences and speech."""
         self._measuring = True
         try:
-            return plan_seconds(plan, self, start, head=head)
+            return plan_seconds(plan, self, start, head=head, from_segment=from_segment)
         finally:
             self._measuring = False
 

@@ -87,12 +87,16 @@ class TrackVoice(RoutineVoice):
             return [self.speaker.contraindications()]
         return []
 
-    def seconds(self, plan: Plan, start: int = 0, *, head: bool | None = None) -> float:
+    def seconds(
+        self, plan: Plan, start: int = 0, *, head: bool | None = None, from_segment: int = 0
+    ) -> float:
         """How long continuous mode plays from step ``start``: the start response (when
         ``head``, by default from step 0; the massage warning included while due), every
         step's track and the closing track. A track lasts its rendered length where
         ``durations`` knows it (what the device plays), else as the renderer would lay it out
-        with the one speech estimate (``track_seconds``)."""
+        with the one speech estimate (``track_seconds``). ``from_segment`` is not used: a track
+        plays a whole step, and what has played of it is the stream's offset, which the
+        playback feature subtracts."""
         self._measuring = True
         try:
             opening = script_seconds(routine_head(plan), plan, self)

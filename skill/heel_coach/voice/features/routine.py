@@ -59,7 +59,7 @@ def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     if plan is None or state is None or (state.finished(plan) and command is not Command.START_OVER):
         reply.speech.sentence(turn.text("routine.none"))
         return turn.ask(reply, "routine.none.question", "reprompt.choose_routine", Pending.ROUTINE)
-    at = located(turn) if command in (Command.REPEAT, Command.PAUSE) else None
+    at = located(turn) if command in (Command.REPEAT, Command.PAUSE, Command.REMAINING) else None
     return _apply(turn, machine.apply(state, plan, command, at=at), plan, reply)
 
 
