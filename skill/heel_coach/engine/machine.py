@@ -177,12 +177,12 @@ def apply(state: RoutineState, plan: Plan, command: Command, *, at: int | None =
         return Transition(replace(state, offset_ms=0, from_segment=0), (_step_started(plan, position),))
     if command is Command.REPEAT:
         # After the last set, "one more time" is that set again (not every set of the step).
-        first = _set_start(plan.steps[position], min(_place(state, at, segments), segments - 1))
+        first = _set_start(plan.steps[position], min(place(state, at, segments), segments - 1))
         new = replace(state, offset_ms=0, from_segment=first)
         return Transition(new, (_step_started(plan, position, repeated=True, from_segment=first),))
     if command is Command.PAUSE:
         new = replace(
-            state, paused=True, from_segment=_set_start(plan.steps[position], _place(state, at, segments))
+            state, paused=True, from_segment=_set_start(plan.steps[position], place(state, at, segments))
         )
         return Transition(new, (Paused(plan.steps[new.resumes_at(plan)]),))
     # RESUME
@@ -199,8 +199,10 @@ def _completed(state: RoutineState, position: int) -> RoutineState:
     )
 
 
-def _place(state: RoutineState, at: int | None, segments: int) -> int:
-    """Where the person is in the current step: located, else where it was last said from."""
+def place(state: RoutineState, at: int | None, segments: int) -> int:
+    """Where the person is in the current step (of ``segments``): located (``at``), else where
+    it was last said from. The one rule for repeat, pause, "how long is left" and the voice
+    layer's "which set am I on"."""
     return state.from_segment if at is None else min(max(0, at), segments)
 
 
@@ -237,5 +239,5 @@ def _remaining(state: RoutineState, plan: Plan, at: int | None = None) -> Remain
         position=state.position,
         exercises_left=len({s.entry_index for s in left}),
         steps_left=len(left),
-        from_segment=(state.from_segment if at is None else at) if left else 0,
+        from_segment=place(state, at, len(left[0].segments)) if left else 0,
     )

@@ -88,7 +88,7 @@ def current_segment(turn: Turn, plan: Plan) -> tuple[Segment, bool]:
     assert state is not None
     segments = plan.steps[state.position].segments
     at = located(turn)
-    return segments[min(state.from_segment if at is None else at, len(segments) - 1)], at is not None
+    return segments[min(machine.place(state, at, len(segments)), len(segments) - 1)], at is not None
 
 
 def remember_step(turn: Turn, reply: Reply, said_before: float = 0.0) -> None:
