@@ -45,6 +45,7 @@ from heel_coach.catalogue.model import Focus
 from heel_coach.engine import machine
 from heel_coach.engine.machine import Command, Transition
 from heel_coach.engine.plan import Foot, Plan
+from heel_coach.engine.state import RoutineState
 from heel_coach.engine.timing import Cue, routine_head
 from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
@@ -434,9 +435,7 @@ def _closing_command(
     else stops them and leaves continuous mode."""
     state = turn.user.routine
     assert state is not None
-    finished = machine.apply(state, plan, Command.NEXT).events[-1]  # a finished routine's summary
-    assert isinstance(finished, machine.RoutineFinished)
-    closing = library.closing(turn.speaker, plan, len(finished.exercises_done))
+    closing = _closing_after(turn, library, plan, state)
     if cmd in (Command.RESUME, Command.REPEAT) and closing is not None:
         offset = state.offset_ms if cmd is Command.RESUME else 0
         turn.user.routine = replace(state, paused=False, offset_ms=offset)
@@ -466,11 +465,18 @@ def _following(turn: Turn, library: TrackLibrary, plan: Plan, step: int) -> tupl
     if step + 1 != len(plan.steps) or state is None:
         return None
     at_last = state if state.position == step else state.moved_to(step)
-    finished = machine.apply(at_last, plan, Command.NEXT).events[-1]
+    ref = _closing_after(turn, library, plan, at_last)
+    return None if ref is None else (ref, _routine_title(turn, plan))
+
+
+def _closing_after(turn: Turn, library: TrackLibrary, plan: Plan, state: RoutineState) -> TrackRef | None:
+    """The closing track for the exercises done once ``state``'s step is finished (for a
+    finished routine: its own summary); None when that does not end the routine or the track
+    is not rendered."""
+    finished = machine.apply(state, plan, Command.NEXT).events[-1]
     if not isinstance(finished, machine.RoutineFinished):
         return None
-    ref = library.closing(turn.speaker, plan, len(finished.exercises_done))
-    return None if ref is None else (ref, _routine_title(turn, plan))
+    return library.closing(turn.speaker, plan, len(finished.exercises_done))
 
 
 # -- AudioPlayer events ------------------------------------------------------------------------
