@@ -82,7 +82,7 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
         raise SystemExit(f"{package_dir} is a source checkout: prepare a built package (see the Makefile)")
     import heel_coach
 
-    with dataclass_cache.recording() as codes:
+    with dataclass_cache.recording() as recorded:
         for module in pkgutil.walk_packages(heel_coach.__path__, "heel_coach."):
             if not module.name.endswith(".__main__"):  # that one runs the command line
                 importlib.import_module(module.name)
@@ -95,7 +95,7 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     path = snapshot_path(package_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-    return [dataclass_cache.write_cache(codes, dataclass_cache.cache_path(package_dir)), path]
+    return [dataclass_cache.write_cache(recorded, dataclass_cache.cache_path(package_dir)), path]
 
 
 def main() -> int:

@@ -78,6 +78,43 @@ def test_a_prepared_package_says_what_the_checkout_says(package: Path, tmp_path:
     assert child["answer"]["response"] == here["response"]
 
 
+RECORDS = """
+import importlib, pkgutil, sys
+from tests.records import records_of_package
+from heel_coach import dataclass_cache
+made_by_dataclasses = []
+if sys.argv[1] == "replayed":
+    assert dataclass_cache.install()
+    real = dataclass_cache._REAL_PROCESS_CLASS
+    def counted(cls, *options):
+        if cls.__module__.startswith("heel_coach."):  # not Flask's or Werkzeug's own records
+            made_by_dataclasses.append(cls.__qualname__)
+        return real(cls, *options)
+    dataclass_cache._REAL_PROCESS_CLASS = counted
+import heel_coach
+for module in pkgutil.walk_packages(heel_coach.__path__, "heel_coach."):
+    if not module.name.endswith(".__main__"):
+        importlib.import_module(module.name)
+print(made_by_dataclasses)
+print(repr(records_of_package("heel_coach")))
+"""
+
+
+def test_every_record_replayed_from_the_package_is_the_record_dataclasses_make(
+    package: Path, tmp_path: Path
+) -> None:
+    """The package's own records, made by ``dataclasses`` and replayed from the recipes the
+    build wrote: attribute by attribute the same (code, closures, defaults, fields)."""
+    made, not_replayed = {}, {}
+    for how in ("plain", "replayed"):
+        done = run_python(["-c", RECORDS, how], [package, REPO], cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        *_, not_replayed[how], made[how] = done.stdout.strip().splitlines()
+    assert made["plain"].count("__dataclass_fields__") >= 100  # every record of the package
+    assert made["replayed"] == made["plain"]
+    assert not_replayed["replayed"] == "['_Entry']"  # slots=True: dataclasses makes a new class
+
+
 def test_a_source_checkout_is_never_prepared() -> None:
     """In a checkout content is edited: a snapshot there would serve yesterday's words."""
     done = run_python(["-m", "heel_coach.lambda_package"], [REPO / "skill"], cwd=REPO)

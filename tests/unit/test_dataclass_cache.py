@@ -1,5 +1,6 @@
-"""The dataclass code cache gives records exactly the methods ``@dataclass`` compiles for them,
-uses nothing it was not built for, and changes nothing without a usable cache file."""
+"""The dataclass cache gives records exactly what ``@dataclass`` gives them (replayed from a
+recipe, or compiled from cached code), uses nothing it was not built for, and changes nothing
+without a usable cache file."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ from typing import Any
 import pytest
 
 from heel_coach import dataclass_cache
+from tests.records import record_of
 
 RECORDS = '''
 from __future__ import annotations
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import ClassVar
+
+class Side(Enum):
+    LEFT = "left"
+    RIGHT = "right"
 
 @dataclass(frozen=True)
 class Range:
@@ -38,9 +46,23 @@ class Turn:
 @dataclass(frozen=True, slots=True, order=True)
 class Key:
     name: str
+
+@dataclass(frozen=True)
+class Sided(Range):
+    """Inherits fields; an enum default, a hidden field, a keyword-only one, a ClassVar."""
+    side: Side = Side.LEFT
+    note: str = field(default="", repr=False, compare=False)
+    tags: tuple[str, ...] = field(default_factory=tuple, kw_only=True)
+    limit: ClassVar[int] = 3
+
+@dataclass(order=True, eq=True)
+class Ordered:
+    self: int
+    other: int = 1
 '''
 
 METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__lt__")
+NAMES = ("Range", "Turn", "Key", "Sided", "Ordered")
 
 
 @pytest.fixture(autouse=True)
@@ -65,10 +87,12 @@ def code_of(cls: type, method: str) -> Any:
     return None if function is None else function.__code__
 
 
-def built_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[types.ModuleType, Path]:
-    with dataclass_cache.recording("recorded") as codes:
-        plain = records("recorded.records", monkeypatch)
-    return plain, dataclass_cache.write_cache(codes, tmp_path / "dataclass-code.bin")
+def built_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str = RECORDS
+) -> tuple[types.ModuleType, Path]:
+    with dataclass_cache.recording("recorded") as recorded:
+        plain = records("recorded.records", monkeypatch, source)
+    return plain, dataclass_cache.write_cache(recorded, tmp_path / "dataclass-code.bin")
 
 
 def test_records_made_from_the_cache_have_the_methods_dataclasses_compile(
@@ -81,8 +105,8 @@ def test_records_made_from_the_cache_have_the_methods_dataclasses_compile(
 
     monkeypatch.setattr(dataclass_cache, "_compile", no_compiling)
     assert dataclass_cache.install(path)
-    cached = records("cached.records", monkeypatch)
-    for name in ("Range", "Turn", "Key"):
+    cached = records("recorded.records", monkeypatch)
+    for name in NAMES:
         for method in METHODS:
             assert code_of(getattr(cached, name), method) == code_of(getattr(plain, name), method), (
                 name,
@@ -100,15 +124,59 @@ def test_records_made_from_the_cache_have_the_methods_dataclasses_compile(
     with pytest.raises(ValueError):
         cached.Turn(count=-1)
     assert cached.Key("a") < cached.Key("b")
+    sided = cached.Sided(1, 2, note="x")
+    assert sided.side is cached.Side.LEFT and sided.tags == () and cached.Sided.limit == 3
+    assert repr(sided) == "Sided(low=1, high=2, default=0, side=<Side.LEFT: 'left'>, tags=())"
+    assert sided == cached.Sided(1, 2, note="y") and cached.Ordered(1) < cached.Ordered(2)
+
+
+def test_replayed_records_are_the_records_dataclasses_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attribute by attribute: same code, closures, defaults, fields and params; only the
+    records a recipe cannot express (slots=True, a ClassVar) are made by dataclasses."""
+    plain, path = built_cache(tmp_path, monkeypatch)
+    replayed: list[str] = []
+    real = dataclass_cache._REAL_PROCESS_CLASS
+
+    def not_for_replayed(cls: type, *options: Any) -> type:
+        replayed.remove(cls.__qualname__)  # only reached when no recipe was used
+        return real(cls, *options)  # type: ignore[no-any-return]
+
+    assert dataclass_cache.install(path)
+    replayed.extend(["Key", "Sided"])
+    monkeypatch.setattr(dataclass_cache, "_REAL_PROCESS_CLASS", not_for_replayed)
+    cached = records("recorded.records", monkeypatch)
+    assert replayed == []  # Key and Sided went through dataclasses, and nothing else did
+    for name in NAMES:
+        assert record_of(getattr(cached, name)) == record_of(getattr(plain, name)), name
+
+
+def test_a_changed_default_is_the_new_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A literal default is part of the shape (a new literal misses the recipe); any other
+    default is taken from the class being made, never from the build."""
+    source = RECORDS.replace("ClassVar[int] = 3", "ClassVar[int] = 3\n\n") + (
+        "\n@dataclass(frozen=True)\nclass Pick:\n    side: Side = Side.LEFT\n    n: int = 1\n"
+    )
+    _, path = built_cache(tmp_path, monkeypatch, source)
+    assert dataclass_cache.install(path)
+    changed = records(
+        "recorded.records",
+        monkeypatch,
+        source.replace("side: Side = Side.LEFT\n    n: int = 1", "side: Side = Side.RIGHT\n    n: int = 2"),
+    )
+    assert changed.Pick() == changed.Pick(changed.Side.RIGHT, 2)
+    assert changed.Pick.__dataclass_fields__["n"].default == 2
 
 
 def test_what_dataclasses_compile_is_what_the_cache_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The cache stores ``compile(text)`` for the text ``exec(text)`` got: equal code objects."""
+    """For records without a recipe the cache stores ``compile(text)`` for the text
+    ``exec(text)`` got: equal code objects."""
     _, path = built_cache(tmp_path, monkeypatch)
-    codes = dataclass_cache.read_cache(path)
-    assert len(codes) >= 10  # three records, several methods each
+    codes = dataclass_cache.read_cache(path).codes
+    assert len(codes) >= 2  # Key and Sided: a text per method (3.11, 3.12) or per record (3.13)
     for text, marshalled in codes.items():
         namespace: dict[str, Any] = {}
         exec(text, {}, namespace)  # what dataclasses did before the cache
@@ -124,7 +192,7 @@ def test_an_edited_record_misses_the_cache_and_is_compiled(
     _, path = built_cache(tmp_path, monkeypatch)
     assert dataclass_cache.install(path)
     edited = records(
-        "edited.records",
+        "recorded.records",
         monkeypatch,
         RECORDS.replace("    default: int = 0", "    default: int = 0\n    step: int = 1"),
     )
@@ -136,7 +204,9 @@ def test_an_edited_record_misses_the_cache_and_is_compiled(
 def test_no_usable_cache_changes_nothing(tmp_path: Path, damage: str) -> None:
     from importlib.util import MAGIC_NUMBER
 
-    path = dataclass_cache.write_cache({"text": compile("x = 1", "<string>", "exec")}, tmp_path / "code.bin")
+    recorded = dataclass_cache.Recorded()
+    recorded.codes["text"] = compile("x = 1", "<string>", "exec")
+    path = dataclass_cache.write_cache(recorded, tmp_path / "code.bin")
     raw = path.read_bytes()
     path.write_bytes(
         {
@@ -148,6 +218,7 @@ def test_no_usable_cache_changes_nothing(tmp_path: Path, damage: str) -> None:
     assert dataclass_cache.install(path) is False
     assert dataclass_cache.install(tmp_path / "missing.bin") is False
     assert "exec" not in vars(dataclasses)
+    assert dataclasses._process_class is dataclass_cache._REAL_PROCESS_CLASS  # type: ignore[attr-defined]
 
 
 def test_recording_needs_a_fresh_interpreter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,3 +229,4 @@ def test_recording_needs_a_fresh_interpreter(tmp_path: Path, monkeypatch: pytest
         with pytest.raises(RuntimeError), dataclass_cache.recording():
             pass
     assert "exec" not in vars(dataclasses)
+    assert dataclasses._process_class is dataclass_cache._REAL_PROCESS_CLASS  # type: ignore[attr-defined]
