@@ -19,13 +19,14 @@ from heel_coach.catalogue.model import SpeakingRate
 SENTENCE_PAUSE_S = 0.3
 """Pause after each sentence (., ?, !): TTS voices pause there, about a third of a second."""
 
-_WORD = re.compile(r"[0-9A-Za-zÀ-ÿ]+(?:['’][A-Za-zÀ-ÿ]+)*")
-_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+# Compiled by ``re`` on first use and kept in its cache: not at import (a cold start).
+_WORD = r"[0-9A-Za-zÀ-ÿ]+(?:['’][A-Za-zÀ-ÿ]+)*"
+_SENTENCE_END = r"[.?!](?:\s|$)"
 
 
 def word_count(text: str) -> int:
     """Spoken words in plain text (a number written in digits counts as one word)."""
-    return len(_WORD.findall(text))
+    return len(re.findall(_WORD, text))
 
 
 def speech_seconds(text: str, rate: SpeakingRate) -> float:
@@ -33,5 +34,5 @@ def speech_seconds(text: str, rate: SpeakingRate) -> float:
     words = word_count(text)
     if words == 0:
         return 0.0
-    sentences = max(1, len(_SENTENCE_END.findall(text.strip() + " ")))
+    sentences = max(1, len(re.findall(_SENTENCE_END, text.strip() + " ")))
     return words * 60.0 / rate.words_per_minute + sentences * SENTENCE_PAUSE_S

@@ -25,7 +25,7 @@ from heel_coach.resources import CONTENT_DIR
 from heel_coach.voice import formatting
 
 LOCALES_DIR = CONTENT_DIR / "locales"
-_EXACT = re.compile(r"=\d+")
+_EXACT = r"=\d+"  # compiled by ``re`` on first use, when a locale's prompts are read
 
 Template = str | Mapping[str, str]
 """Text, or "=N" / CLDR plural category -> text (needs an ``int`` ``count`` parameter)."""
@@ -61,7 +61,7 @@ class Prompts:
     def plural_forms(self) -> dict[str, set[str]]:
         """Key -> the CLDR categories its plural forms use (exact "=N" forms left out)."""
         return {
-            key: {form for form in template if not _EXACT.fullmatch(form)}
+            key: {form for form in template if not re.fullmatch(_EXACT, form)}
             for key, template in self.strings.items()
             if not isinstance(template, str) and "select" not in template
         }
@@ -108,7 +108,7 @@ def _template(value: object, file: str, key: str) -> Template:
         # CLDR's category names, not yet this language's own: checking those needs Babel, which
         # start-up does not import (a contract test checks them per language).
         categories = formatting.PLURAL_CATEGORIES
-        unknown = sorted(k for k in map(str, value) if k not in categories and not _EXACT.fullmatch(k))
+        unknown = sorted(k for k in map(str, value) if k not in categories and not re.fullmatch(_EXACT, k))
         if unknown or "other" not in value:
             allowed = ", ".join(categories)
             raise ContentError(file, key, f"plural forms are =N or CLDR categories ({allowed}), with other")
