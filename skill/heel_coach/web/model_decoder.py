@@ -32,11 +32,27 @@ from dateutil.tz import UTC
 __all__ = ["ModelDecoder"]
 
 Decoder = Callable[[Any], Any]
-_LIST = re.compile(r"^list\[(.*)\]$")
-_DICT = re.compile(r"^dict\(([^,]*), (.*)\)$")
 _PRIMITIVES: dict[str, type] = {"str": str, "int": int, "long": int, "float": float, "bool": bool}
 # What Alexa sends: UTC, second precision, optional fraction. Anything else goes to dateutil.
-_ALEXA_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# As text: ``re`` compiles it on the first timestamp and keeps it (a cold start compiles what
+# the first request needs, nothing at import).
+_ALEXA_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
+
+
+def _list_item(spec: str) -> str | None:
+    """``list[X]`` -> ``X`` (one item type, no comma); None for anything else."""
+    if spec.startswith("list[") and spec.endswith("]") and "," not in spec:
+        return spec[5:-1].strip()
+    return None
+
+
+def _dict_value(spec: str) -> str | None:
+    """``dict(K, V)`` -> ``V``, as the SDK writes its maps; None for anything else."""
+    if spec.startswith("dict(") and spec.endswith(")"):
+        key, comma, value = spec[5:-1].partition(", ")
+        if comma and "," not in key:
+            return value
+    return None
 
 
 class ModelDecoder:
@@ -68,10 +84,10 @@ class ModelDecoder:
         """Called with the lock held; registers the decoder before compiling its fields,
         so a model that refers to itself gets a working decoder."""
         decoder: Decoder
-        if (match := _LIST.match(spec)) and "," not in match.group(1):
-            decoder = self._container(spec, list, match.group(1).strip())
-        elif match := _DICT.match(spec):
-            decoder = self._container(spec, dict, match.group(2))
+        if (item := _list_item(spec)) is not None:
+            decoder = self._container(spec, list, item)
+        elif (value := _dict_value(spec)) is not None:
+            decoder = self._container(spec, dict, value)
         elif spec in _PRIMITIVES:
             decoder = self._primitive(spec, _PRIMITIVES[spec])
         elif spec == "object":
@@ -119,7 +135,7 @@ class ModelDecoder:
         return decode
 
     def _datetime(self, value: Any) -> Any:
-        if type(value) is str and _ALEXA_TIMESTAMP.match(value):
+        if type(value) is str and re.match(_ALEXA_TIMESTAMP, value):
             try:
                 return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
             except ValueError:
