@@ -88,8 +88,13 @@ def _packaged(variant: str) -> dict[str, bool]:
     import dataclasses
 
     from heel_coach.lambda_package import snapshot_path
+    from heel_coach.module_bundle import installed_finder
 
-    return {"code_cache": "exec" in vars(dataclasses), "snapshot": snapshot_path().is_file()}
+    return {
+        "code_cache": "exec" in vars(dataclasses),
+        "snapshot": snapshot_path().is_file(),
+        "bundle": installed_finder() is not None,
+    }
 
 
 def _free_port() -> int:
@@ -227,7 +232,9 @@ def cold_start(workdir: Path, repeats: int) -> dict[str, Any]:
         }
         out[variant]["process_ms"] = statistics.median(walls[variant])
         out[variant]["samples_total_ms"] = [r["total"] for r in runs]
-        out[variant]["prepared"] = all(r.get("code_cache", True) and r.get("snapshot", True) for r in runs)
+        out[variant]["prepared"] = all(
+            r.get("code_cache", True) and r.get("snapshot", True) and r.get("bundle", True) for r in runs
+        )
     return out
 
 

@@ -125,6 +125,9 @@ def edge() -> LambdaEdge:
     if _EDGE is None:
         with _BUILD_LOCK:
             if _EDGE is None:
+                from heel_coach import module_bundle
+
+                module_bundle.install()  # first: the modules below come from it, if it is there
                 from heel_coach import dataclass_cache
 
                 dataclass_cache.install()  # for good: a later request may import a feature

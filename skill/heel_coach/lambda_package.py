@@ -9,10 +9,12 @@ heel_coach.lambda_package`` runs once in the built package, in a fresh interpret
 beside the package's ``.pyc`` files:
 
 * the dataclass code cache, recorded while it imports every module of the package;
+* the module bundle (``heel_coach.module_bundle``): every module's compiled code in one file,
+  so importing one does not search and open files;
 * a content snapshot: the catalogue and the prompts of every locale, loaded and validated
   exactly as at any start, then pickled. A cold start unpickles it (~9 M instructions).
 
-Both are written only into a built package, never into a source checkout, where content is
+All are written only into a built package, never into a source checkout, where content is
 edited and must be read afresh (and where the freshness check of ``compiled.json`` keeps
 protecting developers). A package built without this step works the same, only slower.
 """
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from heel_coach import dataclass_cache
+from heel_coach import dataclass_cache, module_bundle
 from heel_coach.resources import PACKAGE_DIR, source_checkout
 
 if TYPE_CHECKING:
@@ -95,7 +97,11 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     path = snapshot_path(package_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-    return [dataclass_cache.write_cache(recorded, dataclass_cache.cache_path(package_dir)), path]
+    return [
+        dataclass_cache.write_cache(recorded, dataclass_cache.cache_path(package_dir)),
+        module_bundle.write_bundle(package_dir),
+        path,
+    ]
 
 
 def main() -> int:

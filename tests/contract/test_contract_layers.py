@@ -17,7 +17,16 @@ import heel_coach
 PACKAGE = Path(heel_coach.__file__).resolve().parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "json_data", "resources", "settings", "locales", "alexa_limits", "dataclass_cache"),
+    (
+        "errors",
+        "json_data",
+        "resources",
+        "settings",
+        "locales",
+        "alexa_limits",
+        "dataclass_cache",
+        "module_bundle",
+    ),
     ("catalogue",),
     ("engine",),
     ("simulator", "progress", "reminders", "screens"),  # screens: APL documents and their data

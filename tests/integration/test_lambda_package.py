@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 CHILD = """
 import dataclasses, json, sys
-from heel_coach import lambda_handler, lambda_package
+from heel_coach import lambda_handler, lambda_package, module_bundle
 from heel_coach.catalogue import load_catalogue
 from heel_coach.console.envelopes import Device
 from heel_coach.voice.prompts import load_prompts
@@ -32,6 +32,10 @@ print(json.dumps({
     "answer": answer,
     "package": lambda_handler.__file__,
     "code_cache": "exec" in vars(dataclasses),
+    "bundled": sorted(
+        name for name, module in sys.modules.items()
+        if name.startswith("heel_coach.") and type(module.__spec__.loader).__name__ == "_BundledLoader"
+    ),
     "snapshot_is_the_content": content is not None
         and content.catalogue == lambda_handler.edge().assembled.catalogue == load_catalogue()
         and all(prompts == load_prompts(locale) for locale, prompts in content.prompts.items()),
@@ -73,6 +77,7 @@ def test_a_prepared_package_says_what_the_checkout_says(package: Path, tmp_path:
     child = json.loads(done.stdout.strip().splitlines()[-1])
     assert child["package"].startswith(str(package))  # not the checkout's modules
     assert child["code_cache"] and child["snapshot_is_the_content"]
+    assert {"heel_coach.voice.handlers.launch", "heel_coach.voice.speech"} <= set(child["bundled"])
     assert child["locales"] == ["de-DE", "en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
     here = LambdaEdge.build(Settings(db_path=tmp_path / "b.sqlite3")).handle(Device().launch(), None)
     assert child["answer"]["response"] == here["response"]
