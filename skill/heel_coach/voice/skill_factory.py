@@ -163,20 +163,22 @@ class LazyHandler(AbstractRequestHandler):
     def __init__(self, entry: Entry) -> None:
         self.entry = entry
         self.handler: AbstractRequestHandler | None = None
+        # Entry.answers, inlined below: the SDK asks every handler up to the one that answers.
+        self.exact, self.prefixes, self.any = entry.exact, entry.prefixes, entry.any
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        if not self.entry.answers(getattr(request, "object_type", None)):
-            return False
-        return self._handler().can_handle(handler_input)
+        kind = request.object_type if request is not None else None
+        if kind in self.exact or self.any or (self.prefixes and kind and kind.startswith(self.prefixes)):
+            return (self.handler or self._load()).can_handle(handler_input)
+        return False
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
-        return self._handler().handle(handler_input)
+        return (self.handler or self._load()).handle(handler_input)
 
-    def _handler(self) -> AbstractRequestHandler:
-        handler = self.handler
-        if handler is None:
-            handler = self.handler = self.entry.load()()
+    def _load(self) -> AbstractRequestHandler:
+        handler: AbstractRequestHandler = self.entry.load()()
+        self.handler = handler
         return handler
 
 
