@@ -191,10 +191,9 @@ def test_launches_of_users_without_a_known_zone_need_no_zone_database_and_no_scr
 
 def test_a_launch_imports_no_handler_it_cannot_reach(tmp_path: Path) -> None:
     """The handler list names each handler by module and the request types it answers
-    (``skill_factory.HANDLERS``): launches, new user and returning, import the launch handler,
-    the playback module (its interceptor is part of the build) and their helpers; no other
-    handler module, not the exception handlers (nothing failed), and none of the features only
-    those handlers use."""
+    (``skill_factory.HANDLERS``): launches, new user and returning, import the launch handler
+    and its helpers; no other handler module, not the exception handlers (nothing failed), and
+    none of the features only those handlers use."""
     code = (
         "from heel_coach.lambda_handler import handler\n"
         "from heel_coach.console.envelopes import Device\n"
@@ -204,11 +203,7 @@ def test_a_launch_imports_no_handler_it_cannot_reach(tmp_path: Path) -> None:
     )
     loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
     package = "heel_coach.voice.handlers."
-    assert {m.removeprefix(package) for m in loaded if m.startswith(package)} == {
-        "base",
-        "launch",
-        "playback",
-    }
+    assert {m.removeprefix(package) for m in loaded if m.startswith(package)} == {"base", "launch"}
     only_other_handlers_need = {
         "heel_coach.voice.features.coaching",
         "heel_coach.voice.features.safety",

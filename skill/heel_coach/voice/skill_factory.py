@@ -30,6 +30,7 @@ from ask_sdk_model.services import ApiClient
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.store import UserStore
+from heel_coach.voice.features.playback import HandsFreeInterceptor
 from heel_coach.voice.features.progress import SessionRecorder
 from heel_coach.voice.features.screens import TouchInterceptor
 from heel_coach.voice.interceptors import (
@@ -241,8 +242,6 @@ def build_skill(
     builder.add_global_request_interceptor(TouchInterceptor())  # a touch is the spoken command
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     if tracks is not None:  # continuous mode: rendered tracks and their public URLs
-        from heel_coach.voice.handlers.playback import HandsFreeInterceptor
-
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
         builder.add_global_request_interceptor(HandsFreeInterceptor(tracks))
     recorder = None
