@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 
 from heel_coach.catalogue.compiled import write_compiled
 from heel_coach.catalogue.model import Catalogue, Focus
-from heel_coach.console.envelopes import Device
+from heel_coach.console.client import VoiceClient
+from heel_coach.console.envelopes import Device, SlotFill
+from heel_coach.persistence.adapter import StorePersistenceAdapter
 from heel_coach.resources import model_locales, model_path
+from heel_coach.settings import Settings
 from heel_coach.voice import skill_factory
 from heel_coach.voice.handlers import builtins
 from heel_coach.voice.model_sync import sync_model
 from heel_coach.voice.prompts import load_prompts
+from heel_coach.voice.tracks import TrackLibrary
+from heel_coach.web.envelope import KNOWN_REQUEST_TYPES, serialize_response, to_envelope
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [model_path(locale) for locale in model_locales()]
@@ -90,12 +100,167 @@ HANDLER_ORDER = (
 """The whole order of skill_factory.HANDLERS: first match wins, so order is behaviour."""
 
 
+EXCEPTION_ORDER = ("errors.StorageErrorHandler", "errors.CatchAllExceptionHandler")
+
+
 def test_handler_order_is_pinned() -> None:
-    handlers = skill_factory.HANDLERS
-    assert tuple(f"{h.__module__.rsplit('.', 1)[1]}.{h.__name__}" for h in handlers) == HANDLER_ORDER
-    assert handlers[-1] is builtins.UnhandledRequestHandler, "the catch-all must stay last"
-    assert handlers.index(builtins.FallbackHandler) > handlers.index(skill_factory.routine.NavigationHandler)
-    assert len(set(handlers)) == len(handlers)
+    names = tuple(entry.name for entry in skill_factory.HANDLERS)
+    assert names == HANDLER_ORDER
+    assert names[-1] == "builtins.UnhandledRequestHandler", "the catch-all must stay last"
+    assert [e.name for e in skill_factory.HANDLERS if e.any] == ["builtins.UnhandledRequestHandler"]
+    assert names.index("builtins.FallbackHandler") > names.index("routine.NavigationHandler")
+    assert len(set(names)) == len(names)
+    assert skill_factory.EXCEPTION_HANDLERS == EXCEPTION_ORDER
+
+
+def test_every_entry_names_a_handler_class_in_its_module() -> None:
+    """The list names handlers by string (so a cold start imports only those it reaches):
+    every name must still be a real handler, and the skill must hold them in that order."""
+    for entry in skill_factory.HANDLERS:
+        handler = entry.load()
+        assert issubclass(handler, AbstractRequestHandler), entry.name
+        assert f"{handler.__module__}.{handler.__name__}" == f"{skill_factory.HANDLERS_PACKAGE}.{entry.name}"
+    for name in skill_factory.EXCEPTION_HANDLERS:
+        assert issubclass(skill_factory.Entry(name).load(), AbstractExceptionHandler), name
+    assert skill_factory.HANDLERS[-1].load() is builtins.UnhandledRequestHandler
+
+
+def test_a_declaration_matches_exact_types_families_and_nothing_else() -> None:
+    entry = skill_factory.Entry("playback.X", "AudioPlayer.*", "System.ExceptionEncountered")
+    assert entry.answers("AudioPlayer.PlaybackStarted") and entry.answers("System.ExceptionEncountered")
+    assert not entry.answers("AudioPlayerX.PlaybackStarted") and not entry.answers("System.Other")
+    assert not entry.answers("IntentRequest") and not entry.answers(None)
+    assert skill_factory.Entry("builtins.X", skill_factory.ANY).answers(None)
+
+
+class DeclarationProbe(AbstractRequestHandler):
+    """Registered before the list: after the interceptors (a real Turn in place), asks every
+    real handler about the request and notes one that would answer a type its entry does not
+    declare. Live, it answers nothing, so the skill goes on as usual; dry, it answers with an
+    empty response and saves nothing, so a request can be tried in a state without moving it."""
+
+    def __init__(self) -> None:
+        self.handlers = [(entry, entry.load()()) for entry in skill_factory.HANDLERS]
+        self.dry = False
+        self.asked = 0
+        self.seen: set[str] = set()
+        self.answered: set[str] = set()
+        self.wrong: set[str] = set()
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = handler_input.request_envelope.request.object_type
+        self.asked += 1
+        self.seen.add(request_type)
+        for entry, handler in self.handlers:
+            if handler.can_handle(handler_input):
+                self.answered.add(entry.name)
+                if not entry.answers(request_type):
+                    self.wrong.add(f"{entry.name} answers {request_type}")
+        return self.dry
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from heel_coach.voice.handlers.base import turn_of
+
+        turn_of(handler_input).outcome.skip_save = True
+        return handler_input.response_builder.response
+
+
+def _requests_of_every_type(device: Device, model_intents_: list[str]) -> list[dict[str, Any]]:
+    """What Alexa sends us (built as the console builds it), then a bare request of every other
+    type the edge accepts."""
+    token = "heelcoach.step.3"
+    sent = [
+        device.launch(),
+        *(device.intent(name) for name in model_intents_),
+        device.intent("ChooseFootIntent", {"Foot": SlotFill("left", resolved_id="left")}),
+        *(device.session_ended(reason) for reason in ("USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR")),
+        *(
+            device.audio_event(f"AudioPlayer.Playback{kind}", token=token, offset_ms=1200)
+            for kind in ("Started", "NearlyFinished", "Finished", "Stopped", "Failed")
+        ),
+        *(
+            device.raw({"type": f"PlaybackController.{kind}CommandIssued"})
+            for kind in ("Play", "Pause", "Next", "Previous")
+        ),
+        device.raw(
+            {
+                "type": "System.ExceptionEncountered",
+                "error": {"type": "INVALID_RESPONSE", "message": "no"},
+                "cause": {"requestId": "amzn1.echo-api.request.1"},
+            }
+        ),
+        *(
+            device.skill_event(kind)
+            for kind in ("SkillEnabled", "SkillDisabled", "SkillPermissionAccepted", "SkillPermissionChanged")
+        ),
+        device.skill_event("SkillAccountLinked"),
+        device.permission_answer("ACCEPTED", "heelcoach.reminder"),
+        device.permission_answer("DENIED", "heelcoach.reminder"),
+        device.user_event("not-ours", ["next"]),
+    ]
+    types = {body["request"]["type"] for body in sent}
+    sent += [device.raw({"type": kind}, session=True) for kind in sorted(KNOWN_REQUEST_TYPES - types)]
+    return sent
+
+
+def test_every_declaration_is_true_for_requests_of_every_type(
+    catalogue: Catalogue, settings: Settings
+) -> None:
+    """For every handler and every request type its entry does not declare, the real
+    ``can_handle`` is False: in each state a conversation passes through, for every type we
+    receive. (The lazy list skips a handler on an undeclared type without asking it, so a
+    wrong declaration would silently change who answers.) And every declaration is used:
+    each handler of a non-intent type answers one of the requests."""
+    from heel_coach.assembly import assemble
+
+    probe = DeclarationProbe()
+    assembled = assemble(settings, catalogue=catalogue)
+    skill = skill_factory.build_skill(
+        catalogue,
+        StorePersistenceAdapter(assembled.store),
+        store=assembled.store,
+        tracks=TrackLibrary(settings.audio_dir, settings.audio_base_url),
+        extra_handlers=(probe,),
+    )
+
+    def send(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        response = skill.invoke(request_envelope=to_envelope(json.loads(body)), context=None)
+        return 200, json.dumps(serialize_response(response)).encode()
+
+    alexa = VoiceClient.for_locale(send)
+    intents = model_intents(model_path("en-US"))
+
+    def try_every_type() -> None:
+        probe.dry, asked = True, probe.asked
+        requests = _requests_of_every_type(copy.deepcopy(alexa.device), intents)
+        for body in requests:
+            send(json.dumps(body).encode(), {})
+        assert probe.asked - asked == len(requests), "a request failed before the handlers"
+        probe.dry = False
+
+    try_every_type()  # a user we have never seen
+    for step in (
+        "open heel coach",  # the disclaimer, then which routine
+        "start my foot routine",  # which foot
+        "both",  # which focus
+        "sole",  # say ready
+        "ready",  # in a step
+        "next",
+        "delete my data",  # are you sure
+        "no",
+        "stop",
+        "open heel coach",  # shall I carry on
+        "remind me every day at seven am",
+    ):
+        alexa.say(step)
+        try_every_type()
+    assert not probe.wrong, probe.wrong
+    declared = {kind for entry in skill_factory.HANDLERS for kind in entry.exact}
+    assert declared <= probe.seen, "the table lacks a declared request type"
+    for entry in skill_factory.HANDLERS:
+        assert all(any(seen.startswith(prefix) for seen in probe.seen) for prefix in entry.prefixes)
+        if skill_factory.INTENT not in entry.exact:
+            assert entry.name in probe.answered, f"{entry.name} answered none of its declared requests"
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)

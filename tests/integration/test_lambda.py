@@ -189,6 +189,32 @@ def test_launches_of_users_without_a_known_zone_need_no_zone_database_and_no_scr
     assert not {"zoneinfo", "heel_coach.screens.views", "heel_coach.screens.timeline"} & loaded
 
 
+def test_a_launch_imports_no_handler_it_cannot_reach(tmp_path: Path) -> None:
+    """The handler list names each handler by module and the request types it answers
+    (``skill_factory.HANDLERS``): launches, new user and returning, import the launch handler
+    and its helpers; no other handler module, not the exception handlers (nothing failed), and
+    none of the features only those handlers use."""
+    code = (
+        "from heel_coach.lambda_handler import handler\n"
+        "from heel_coach.console.envelopes import Device\n"
+        "event = Device().launch()\n"
+        "first, back = handler(event, None), handler(event, None)\n"
+        "assert 'outputSpeech' in first['response'] and 'outputSpeech' in back['response']\n"
+    )
+    loaded = _modules_after(code, {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")})
+    package = "heel_coach.voice.handlers."
+    assert {m.removeprefix(package) for m in loaded if m.startswith(package)} == {"base", "launch"}
+    only_other_handlers_need = {
+        "heel_coach.voice.features.coaching",
+        "heel_coach.voice.features.safety",
+        "heel_coach.voice.features.reminders",
+        "heel_coach.voice.alexa_api",
+        "heel_coach.services.settings_api",
+        "heel_coach.reminders.schedule",
+    }
+    assert not only_other_handlers_need & loaded
+
+
 def test_the_build_pauses_the_cycle_collector_only_while_it_runs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

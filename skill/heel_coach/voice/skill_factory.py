@@ -2,36 +2,37 @@
 
 Guards first, then answers to our own questions, then routine intents, then built-ins,
 then the catch-all. ``tests/contract/test_contract_registry.py`` pins this order.
+
+Each entry names its handler by module and class, with the request types it can answer. The
+skill holds a ``LazyHandler`` per entry: it checks the request's type against the declaration
+(no import), and only when that matches imports the handler's module, once, and asks the
+handler itself. So a cold start imports only the handlers its first request can reach (for a
+LaunchRequest: the launch handler), and a request skips the handlers of other request types
+without calling them. The exception handlers are imported when an exception first happens.
+``tests/contract/test_contract_registry.py`` checks every declaration against the real
+``can_handle`` for requests of every type we receive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from importlib import import_module
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import Response
 from ask_sdk_model.services import ApiClient
 
 from heel_coach.catalogue.model import Catalogue
 from heel_coach.persistence.store import UserStore
+from heel_coach.voice.features.playback import HandsFreeInterceptor
 from heel_coach.voice.features.progress import SessionRecorder
 from heel_coach.voice.features.screens import TouchInterceptor
-from heel_coach.voice.handlers import (
-    builtins,
-    coaching,
-    dialog,
-    errors,
-    info,
-    launch,
-    playback,
-    progress,
-    reminders,
-    routine,
-    skill_events,
-)
 from heel_coach.voice.interceptors import (
     AttachLibraryInterceptor,
     LoadTurnInterceptor,
@@ -44,68 +45,162 @@ from heel_coach.voice.ssml import SilenceClips
 from heel_coach.voice.tracks import TrackLibrary
 from heel_coach.voice.turn import PlanCache
 
-HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
+HANDLERS_PACKAGE = "heel_coach.voice.handlers"
+
+# Request types a handler can answer: an exact type, a family ("AudioPlayer.*": every type
+# under that prefix), or "*" (any request: the catch-all).
+LAUNCH = "LaunchRequest"
+INTENT = "IntentRequest"
+SESSION_ENDED = "SessionEndedRequest"
+AUDIO_PLAYER = "AudioPlayer.*"
+PLAYBACK_CONTROLLER = "PlaybackController.*"
+SYSTEM_EXCEPTION = "System.ExceptionEncountered"
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+SKILL_EVENTS = "AlexaSkillEvent.*"
+CONNECTIONS_RESPONSE = "Connections.Response"
+ANY = "*"
+
+
+class Entry:
+    """One handler of the list: ``module.Class`` under ``voice/handlers`` and the request types
+    its ``can_handle`` can be true for (the contract test holds it to that)."""
+
+    __slots__ = ("any", "exact", "name", "prefixes")
+
+    def __init__(self, name: str, *answers: str) -> None:
+        self.name = name
+        self.any = ANY in answers
+        self.exact = frozenset(a for a in answers if not a.endswith("*"))
+        self.prefixes = tuple(a[:-1] for a in answers if a.endswith(".*"))
+
+    def answers(self, request_type: str | None) -> bool:
+        """Whether the declaration covers ``request_type`` (pure: imports nothing)."""
+        if self.any or request_type in self.exact:
+            return True
+        return bool(self.prefixes) and request_type is not None and request_type.startswith(self.prefixes)
+
+    def load(self) -> type[Any]:
+        """The handler class, its module imported on first use."""
+        module, _, cls = self.name.partition(".")
+        found: type[Any] = getattr(import_module(f"{HANDLERS_PACKAGE}.{module}"), cls)
+        return found
+
+    def __repr__(self) -> str:
+        return f"Entry({self.name!r})"
+
+
+HANDLERS: tuple[Entry, ...] = (
     # Launch and session lifecycle.
-    launch.LaunchHandler,
-    builtins.SessionEndedHandler,
+    Entry("launch.LaunchHandler", LAUNCH),
+    Entry("builtins.SessionEndedHandler", SESSION_ENDED),
     # AudioPlayer events and buttons (continuous mode; no session, no speech).
-    playback.AudioPlayerEventHandler,
-    playback.PlaybackControllerHandler,
-    playback.SystemExceptionHandler,
+    Entry("playback.AudioPlayerEventHandler", AUDIO_PLAYER),
+    Entry("playback.PlaybackControllerHandler", PLAYBACK_CONTROLLER),
+    Entry("playback.SystemExceptionHandler", SYSTEM_EXCEPTION),
     # Skill events (no session, no speech) and the answer to a reminders permission request.
-    skill_events.SkillDisabledHandler,
-    skill_events.SkillEventHandler,
-    reminders.PermissionResponseHandler,
+    Entry("skill_events.SkillDisabledHandler", SKILL_DISABLED),
+    Entry("skill_events.SkillEventHandler", SKILL_EVENTS),
+    Entry("reminders.PermissionResponseHandler", CONNECTIONS_RESPONSE),
     # "It hurts" means the same in every state: before any question, step or playback handler.
-    coaching.PainHandler,
+    Entry("coaching.PainHandler", INTENT),
     # Answers to the question we just asked.
-    dialog.PendingQuestionRepromptHandler,
-    reminders.ReminderAnswerHandler,
-    progress.ProgressionAnswerHandler,
-    skill_events.DeleteMyDataAnswerHandler,
-    playback.PlayThroughAnswerHandler,
-    playback.CarryOnHandler,
+    Entry("dialog.PendingQuestionRepromptHandler", INTENT),
+    Entry("reminders.ReminderAnswerHandler", INTENT),
+    Entry("progress.ProgressionAnswerHandler", INTENT),
+    Entry("skill_events.DeleteMyDataAnswerHandler", INTENT),
+    Entry("playback.PlayThroughAnswerHandler", INTENT),
+    Entry("playback.CarryOnHandler", INTENT),
     # An answer to a question nobody asked ("left" or "hard" mid-exercise): nothing changes.
-    coaching.OutOfContextAnswerHandler,
-    dialog.ChooseFootHandler,
-    dialog.ChooseFocusHandler,
-    dialog.YesHandler,
-    dialog.NoHandler,
+    Entry("coaching.OutOfContextAnswerHandler", INTENT),
+    Entry("dialog.ChooseFootHandler", INTENT),
+    Entry("dialog.ChooseFocusHandler", INTENT),
+    Entry("dialog.YesHandler", INTENT),
+    Entry("dialog.NoHandler", INTENT),
     # Routine intents.
-    routine.StartRoutineHandler,
-    routine.ListRoutinesHandler,
-    routine.DescribeExerciseHandler,
-    coaching.ExercisePurposeHandler,
-    coaching.EquipmentHandler,
-    coaching.WhichSideHandler,
-    coaching.SetsLeftHandler,
-    coaching.LeaveHandler,
+    Entry("routine.StartRoutineHandler", INTENT),
+    Entry("routine.ListRoutinesHandler", INTENT),
+    Entry("routine.DescribeExerciseHandler", INTENT),
+    Entry("coaching.ExercisePurposeHandler", INTENT),
+    Entry("coaching.EquipmentHandler", INTENT),
+    Entry("coaching.WhichSideHandler", INTENT),
+    Entry("coaching.SetsLeftHandler", INTENT),
+    Entry("coaching.LeaveHandler", INTENT),
     # Continuous mode: before NavigationHandler so pause/next/... during playback are its own.
-    playback.PlayRoutineHandler,
-    playback.StepByStepHandler,
-    playback.KeepGoingHandler,
-    playback.WhilePlayingHandler,
-    routine.NavigationHandler,
+    Entry("playback.PlayRoutineHandler", INTENT),
+    Entry("playback.StepByStepHandler", INTENT),
+    Entry("playback.KeepGoingHandler", INTENT),
+    Entry("playback.WhilePlayingHandler", INTENT),
+    Entry("routine.NavigationHandler", INTENT),
     # Reminders, progress and the user's data.
-    reminders.SetReminderHandler,
-    reminders.MoveReminderHandler,
-    reminders.ListRemindersHandler,
-    reminders.CancelReminderHandler,
-    reminders.ScheduleAdviceHandler,
-    progress.ProgressHandler,
-    progress.EffortHandler,
-    skill_events.DeleteMyDataHandler,
+    Entry("reminders.SetReminderHandler", INTENT),
+    Entry("reminders.MoveReminderHandler", INTENT),
+    Entry("reminders.ListRemindersHandler", INTENT),
+    Entry("reminders.CancelReminderHandler", INTENT),
+    Entry("reminders.ScheduleAdviceHandler", INTENT),
+    Entry("progress.ProgressHandler", INTENT),
+    Entry("progress.EffortHandler", INTENT),
+    Entry("skill_events.DeleteMyDataHandler", INTENT),
     # Safety information.
-    info.RedFlagsHandler,
-    info.MassageSafetyHandler,
+    Entry("info.RedFlagsHandler", INTENT),
+    Entry("info.MassageSafetyHandler", INTENT),
     # Built-ins.
-    builtins.HelpHandler,
-    builtins.StopCancelHandler,
-    builtins.LoopShuffleHandler,
-    builtins.FallbackHandler,
+    Entry("builtins.HelpHandler", INTENT),
+    Entry("builtins.StopCancelHandler", INTENT),
+    Entry("builtins.LoopShuffleHandler", INTENT),
+    Entry("builtins.FallbackHandler", INTENT),
     # Catch-all: must stay last.
-    builtins.UnhandledRequestHandler,
+    Entry("builtins.UnhandledRequestHandler", ANY),
 )
+
+EXCEPTION_HANDLERS: tuple[str, ...] = ("errors.StorageErrorHandler", "errors.CatchAllExceptionHandler")
+"""Specific first, catch-all last (the SDK asks them in this order)."""
+
+
+class LazyHandler(AbstractRequestHandler):
+    """An entry of HANDLERS in the skill: the request type first, then the handler itself,
+    built on the first request of a type it declares. Two threads may both build it; the
+    handlers keep no state, so either one serves."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.handler: AbstractRequestHandler | None = None
+        # Entry.answers, inlined below: the SDK asks every handler up to the one that answers.
+        self.exact, self.prefixes, self.any = entry.exact, entry.prefixes, entry.any
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        kind = request.object_type if request is not None else None
+        if kind in self.exact or self.any or (self.prefixes and kind and kind.startswith(self.prefixes)):
+            return (self.handler or self._load()).can_handle(handler_input)
+        return False
+
+    def handle(self, handler_input: HandlerInput) -> Response | None:
+        return (self.handler or self._load()).handle(handler_input)
+
+    def _load(self) -> AbstractRequestHandler:
+        handler: AbstractRequestHandler = self.entry.load()()
+        self.handler = handler
+        return handler
+
+
+class LazyExceptionHandler(AbstractExceptionHandler):
+    """An exception handler imported when the first exception reaches it."""
+
+    def __init__(self, name: str) -> None:
+        self.entry = Entry(name)
+        self.handler: AbstractExceptionHandler | None = None
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return self._handler().can_handle(handler_input, exception)
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response | None:
+        return self._handler().handle(handler_input, exception)
+
+    def _handler(self) -> AbstractExceptionHandler:
+        handler = self.handler
+        if handler is None:
+            handler = self.handler = self.entry.load()()
+        return handler
 
 
 def build_skill(
@@ -148,7 +243,7 @@ def build_skill(
     builder.add_global_request_interceptor(LoadTurnInterceptor(plans, speakers))
     if tracks is not None:  # continuous mode: rendered tracks and their public URLs
         builder.add_global_request_interceptor(AttachLibraryInterceptor(tracks))
-        builder.add_global_request_interceptor(playback.HandsFreeInterceptor(tracks))
+        builder.add_global_request_interceptor(HandsFreeInterceptor(tracks))
     recorder = None
     if store is not None:  # routine history needs the store itself, not only the adapter
         builder.add_global_request_interceptor(StoreInterceptor(store))
@@ -156,8 +251,8 @@ def build_skill(
     builder.add_global_response_interceptor(SaveTurnInterceptor(on_finished=recorder))
     for extra in extra_handlers:
         builder.add_request_handler(extra)
-    for handler in HANDLERS:
-        builder.add_request_handler(handler())
-    builder.add_exception_handler(errors.StorageErrorHandler())
-    builder.add_exception_handler(errors.CatchAllExceptionHandler())
+    for entry in HANDLERS:
+        builder.add_request_handler(LazyHandler(entry))
+    for name in EXCEPTION_HANDLERS:
+        builder.add_exception_handler(LazyExceptionHandler(name))
     return builder.create()

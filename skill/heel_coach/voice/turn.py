@@ -56,7 +56,7 @@ class Turn:
     """What this turn decided, for the response interceptor (e.g. a finished routine to record)."""
     before_start: Callable[[Turn, Plan, Reply], Reply | None] | None = None
     """Runs as a routine starts (foot and focus known); a Reply replaces step mode's first turn.
-    Set per request where continuous playback could play (``handlers.playback``)."""
+    Set per request where continuous playback could play (``features.playback.HandsFreeInterceptor``)."""
     resume_question: Callable[[Turn], str | None] | None = None
     """The prompt key of the question offering to carry on an unfinished routine, when the way
     it carries on is not step mode's (a routine paused while playing: ``features.playback``)."""

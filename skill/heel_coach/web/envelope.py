@@ -19,7 +19,6 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Request, RequestEnvelope
 
 from heel_coach.errors import RequestRejected, VerificationError
-from heel_coach.voice.handlers.errors import answers_silently, raised_at
 from heel_coach.web.model_decoder import ModelDecoder
 from heel_coach.web.model_encoder import ModelEncoder
 
@@ -55,12 +54,16 @@ def failure_answer(request_type: str) -> dict[str, Any]:
     """The answer when the skill itself failed (a store outage, a bug), on every edge: the spoken
     apology, or an empty response where Alexa rejects speech (AudioPlayer, PlaybackController,
     System, session end)."""
+    from heel_coach.voice.handlers.errors import answers_silently  # only on a failure
+
     return copy.deepcopy(SILENT if answers_silently(request_type) else APOLOGY)
 
 
 def log_skill_failure(log: logging.Logger, exc: BaseException) -> None:
     """Type and place at ERROR, the traceback at DEBUG: a traceback can be huge (a deeply nested
     body once made a RecursionError hundreds of frames long) and can quote request data."""
+    from heel_coach.voice.handlers.errors import raised_at  # only on a failure
+
     log.error("skill.invoke failed: unhandled %s at %s", type(exc).__name__, raised_at(exc))
     log.debug("skill.invoke failure detail", exc_info=exc)
 

@@ -10,7 +10,7 @@ command changes the state and so switches it off without anyone having to rememb
 Which track a step has, and its token, is ``heel_coach.voice.tracks``'s business.
 
 Hands-free is the default path where it can work: ``before_start`` runs at the start of every
-routine (``Turn.before_start``, set per request by ``handlers.playback.HandsFreeInterceptor``)
+routine (``Turn.before_start``, set per request by ``HandsFreeInterceptor`` below)
 and offers playback once; the answer is ``user.playback_prefs.choice``. When audio keeps
 failing we give up, owe the user one sentence (``Notice.AUDIO_FAILED``, said by the next
 response that may speak) and the routine carries on step by step from the same place.
@@ -32,6 +32,8 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.interfaces.audioplayer import (
     AudioItem,
     AudioItemMetadata,
@@ -52,7 +54,7 @@ from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
 from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, TrackVoice, track_voice
-from heel_coach.voice.turn import Turn
+from heel_coach.voice.turn import TURN, Turn
 
 MAX_FAILED_RETRIES = 2
 """PlaybackFailed re-plays the failed track (from where it failed) this many times, then we give
@@ -561,3 +563,33 @@ def _retry(
         _give_up(turn)
         return
     _remember(turn, failures)
+
+
+# -- the request's hooks ---------------------------------------------------------------------
+
+
+def supports_audio_player(handler_input: HandlerInput) -> bool:
+    context = handler_input.request_envelope.context
+    system = context.system if context is not None else None
+    device = system.device if system is not None else None
+    interfaces = device.supported_interfaces if device is not None else None
+    return interfaces is not None and interfaces.audio_player is not None
+
+
+class HandsFreeInterceptor(AbstractRequestInterceptor):
+    """Gives the routine feature its hooks where audio is published: at the start of a routine
+    the hands-free offer or playback (devices with AudioPlayer; the feature also checks the
+    routine's audio is rendered), and the question offering to carry on a routine that was
+    playing (on any device: it says whether yes plays on or goes step by step)."""
+
+    def __init__(self, library: TrackLibrary) -> None:
+        self.library = library
+
+    def process(self, handler_input: HandlerInput) -> None:
+        turn = handler_input.attributes_manager.request_attributes.get(TURN)
+        if not isinstance(turn, Turn) or not self.library.enabled:
+            return
+        audio_player = supports_audio_player(handler_input)
+        turn.resume_question = partial(resume_question, self.library, audio_player)
+        if audio_player:
+            turn.before_start = partial(before_start, self.library, True)

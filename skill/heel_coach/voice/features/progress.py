@@ -14,7 +14,6 @@ from heel_coach.persistence.adapter import user_id_key
 from heel_coach.persistence.store import HISTORY_DAYS, FinishedRoutine, SessionRecord, UserStore
 from heel_coach.progress import stats
 from heel_coach.screens.requests import ShowProgress
-from heel_coach.voice.alexa_api import learn_time_zone
 from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
@@ -47,6 +46,8 @@ class SessionRecorder:
         event = turn.outcome.finished
         assert event is not None
         if not turn.user.time_zone:
+            from heel_coach.voice.alexa_api import learn_time_zone  # not on a launch
+
             learn_time_zone(handler_input, turn)  # once per user: the day must be theirs
         user_id = user_id_key(handler_input.request_envelope)
         loaded = handler_input.attributes_manager.request_attributes.get(SNAPSHOT)
@@ -139,6 +140,8 @@ def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
 
 def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
     """ "How am I doing": this week, the streak, and the guides' targets, in the user's days."""
+    from heel_coach.voice.alexa_api import learn_time_zone  # not on a launch
+
     learn_time_zone(handler_input, turn)
     progress = progress_of(handler_input, turn)
     if progress is not None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
-from ask_sdk_model import Response
+from ask_sdk_core.utils import get_request_type, get_slot
+from ask_sdk_model import IntentRequest, Response
 
 from heel_coach.voice.features import playback, routine, screens
 from heel_coach.voice.speech import Reply
@@ -26,7 +26,10 @@ def request_type(handler_input: HandlerInput) -> str:
 
 
 def intent_is(handler_input: HandlerInput, *names: str) -> bool:
-    return request_type(handler_input) == "IntentRequest" and get_intent_name(handler_input) in names
+    """Read from the request itself (what ``get_request_type`` and ``get_intent_name`` read):
+    the SDK asks every handler up to the one that answers, so this runs dozens of times a turn."""
+    request = handler_input.request_envelope.request
+    return isinstance(request, IntentRequest) and request.intent is not None and request.intent.name in names
 
 
 def pending(handler_input: HandlerInput) -> Pending | None:

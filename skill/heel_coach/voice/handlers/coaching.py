@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 
 from heel_coach.voice.features import coaching, playback, safety
 from heel_coach.voice.handlers.base import intent_is, pending, respond, slot_id, turn_of
-from heel_coach.voice.handlers.playback import player_offset, supports_audio_player
+from heel_coach.voice.handlers.playback import player_offset
 from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.state import Pending
 from heel_coach.voice.tracks import TrackLibrary
@@ -30,7 +30,7 @@ _ANSWERS = {
 
 def _playing(handler_input: HandlerInput) -> TrackLibrary | None:
     """The track library when continuous playback is active on this device, else None."""
-    if not supports_audio_player(handler_input) or not playback.is_active(turn_of(handler_input)):
+    if not playback.supports_audio_player(handler_input) or not playback.is_active(turn_of(handler_input)):
         return None
     return library_of(handler_input)
 

@@ -3,9 +3,7 @@ steer or turn down playback. Event responses carry directives only, never speech
 
 from __future__ import annotations
 
-from functools import partial
-
-from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractRequestInterceptor
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
@@ -15,8 +13,7 @@ from heel_coach.voice.features import playback, routine
 from heel_coach.voice.handlers.base import intent_is, pending, request_type, respond, slot_id, turn_of
 from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.state import Pending, PlaybackChoice
-from heel_coach.voice.tracks import Token, TrackLibrary
-from heel_coach.voice.turn import TURN, Turn
+from heel_coach.voice.tracks import Token
 
 AUDIO_EVENTS = (
     "AudioPlayer.PlaybackStarted",
@@ -46,14 +43,6 @@ WHILE_PLAYING = {
 }
 
 
-def supports_audio_player(handler_input: HandlerInput) -> bool:
-    context = handler_input.request_envelope.context
-    system = context.system if context is not None else None
-    device = system.device if system is not None else None
-    interfaces = device.supported_interfaces if device is not None else None
-    return interfaces is not None and interfaces.audio_player is not None
-
-
 def player_offset(handler_input: HandlerInput) -> int | None:
     """Where the device's player is in our current track (from the request's context)."""
     player = getattr(handler_input.request_envelope.context, "audio_player", None)
@@ -72,25 +61,6 @@ def event_offset(handler_input: HandlerInput) -> int | None:
     if current is None or current.token != getattr(request, "token", None):
         return None
     return int(current.offset_in_milliseconds or 0)
-
-
-class HandsFreeInterceptor(AbstractRequestInterceptor):
-    """Gives the routine feature its hooks where audio is published: at the start of a routine
-    the hands-free offer or playback (devices with AudioPlayer; the feature also checks the
-    routine's audio is rendered), and the question offering to carry on a routine that was
-    playing (on any device: it says whether yes plays on or goes step by step)."""
-
-    def __init__(self, library: TrackLibrary) -> None:
-        self.library = library
-
-    def process(self, handler_input: HandlerInput) -> None:
-        turn = handler_input.attributes_manager.request_attributes.get(TURN)
-        if not isinstance(turn, Turn) or not self.library.enabled:
-            return
-        audio_player = supports_audio_player(handler_input)
-        turn.resume_question = partial(playback.resume_question, self.library, audio_player)
-        if audio_player:
-            turn.before_start = partial(playback.before_start, self.library, True)
 
 
 class AudioPlayerEventHandler(AbstractRequestHandler):
@@ -172,7 +142,7 @@ class CarryOnHandler(AbstractRequestHandler):
             return False
         turn = turn_of(handler_input)
         return (
-            supports_audio_player(handler_input)
+            playback.supports_audio_player(handler_input)
             and library_of(handler_input).enabled
             and turn.active_plan() is not None
             and playback.is_active(turn)
@@ -206,7 +176,7 @@ class PlayRoutineHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        library, audio_player = library_of(handler_input), supports_audio_player(handler_input)
+        library, audio_player = library_of(handler_input), playback.supports_audio_player(handler_input)
         if pending(handler_input) is Pending.PLAY_THROUGH:  # "play it" answers the offer
             return respond(handler_input, playback.answer_offer(turn, library, True, turn.reply()))
         routine_id, heard = slot_id(handler_input, "Routine")
@@ -223,7 +193,7 @@ class PlayRoutineHandler(AbstractRequestHandler):
             return respond(handler_input, routine.start_or_offer(turn, reply, routine_id, heard, foot_id))
         reply = playback.start(
             turn, library_of(handler_input), routine_id, turn.reply(),
-            audio_player=supports_audio_player(handler_input),
+            audio_player=playback.supports_audio_player(handler_input),
         )  # fmt: skip
         return respond(handler_input, reply)
 
@@ -232,7 +202,9 @@ class KeepGoingHandler(AbstractRequestHandler):
     """ "Keep going" in step-by-step mode switches to continuous playback where it can."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not intent_is(handler_input, "KeepGoingIntent") or not supports_audio_player(handler_input):
+        if not intent_is(handler_input, "KeepGoingIntent") or not playback.supports_audio_player(
+            handler_input
+        ):
             return False
         turn = turn_of(handler_input)
         return (
@@ -252,7 +224,7 @@ class WhilePlayingHandler(AbstractRequestHandler):
     continuous mode."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not intent_is(handler_input, *WHILE_PLAYING) or not supports_audio_player(handler_input):
+        if not intent_is(handler_input, *WHILE_PLAYING) or not playback.supports_audio_player(handler_input):
             return False
         return playback.is_active(turn_of(handler_input))
 
