@@ -45,6 +45,7 @@ from pathlib import Path
 from types import CellType, CodeType, FunctionType
 from typing import Any
 
+from heel_coach.errors import HeelCoachError
 from heel_coach.resources import PACKAGE_DIR
 
 __all__ = [
@@ -189,8 +190,9 @@ def _shape(cls: type, options: tuple[Any, ...]) -> ClassKey | None:
     )
 
 
-class _Uncacheable(Exception):
-    """A value a recipe cannot express: that record is left to dataclasses."""
+class _Uncacheable(HeelCoachError):
+    """A value a recipe cannot express: that record is left to dataclasses (never leaves the
+    recording)."""
 
 
 # A recipe node is either a literal (the value itself: the shape keys every literal) or a list
