@@ -125,15 +125,15 @@ def edge() -> LambdaEdge:
     if _EDGE is None:
         with _BUILD_LOCK:
             if _EDGE is None:
-                from heel_coach import module_bundle
-
-                module_bundle.install()  # first: the modules below come from it, if it is there
-                from heel_coach import dataclass_cache
-
-                dataclass_cache.install()  # for good: a later request may import a feature
                 collecting = gc.isenabled()
                 gc.disable()  # the build only creates what lives as long as the container
                 try:
+                    from heel_coach import module_bundle
+
+                    module_bundle.install()  # first: the modules below come from it, if it is there
+                    from heel_coach import dataclass_cache
+
+                    dataclass_cache.install()  # for good: a later request may import a feature
                     _EDGE = LambdaEdge.build()
                 finally:
                     if collecting:

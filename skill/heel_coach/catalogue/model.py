@@ -87,6 +87,20 @@ class Focus(StrEnum):
     CALF = "calf"
 
 
+class Foot(StrEnum):
+    """Which feet a routine covers: the person's choice, like ``Focus``. Here rather than with
+    the plan so that the voice layer can name it without importing the engine (a cold start)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+    def sides(self) -> tuple[str, ...]:
+        if self is Foot.BOTH:
+            return ("right", "left")
+        return (self.value,)
+
+
 @dataclass(frozen=True)
 class Range:
     """An inclusive range from a seed ("one to two minutes" -> 60..120) with our default inside it."""

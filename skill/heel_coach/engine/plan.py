@@ -10,10 +10,9 @@ between sets. The skill waits for "next" only there (``Step.wait``) and says wha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from heel_coach.alexa_limits import MAX_SPEECH_AUDIO_S
-from heel_coach.catalogue.model import Focus, Routine, RoutineEntry, Sides
+from heel_coach.catalogue.model import Focus, Foot, Routine, RoutineEntry, Sides
 from heel_coach.engine.timing import segments_timing, silence_s
 from heel_coach.engine.work import Segment, Wait, WaitKind, Work, WorkKind
 
@@ -35,17 +34,6 @@ STEP_SILENCE_BUDGET_S = MAX_SPEECH_AUDIO_S
 """Silence one response may hold. Silences over ``MAX_BREAK_S`` are silence clips (``<audio>``,
 capped per response), shorter ones ``<break>``s whose total is undocumented, so the budget
 counts every silence as if it were audio."""
-
-
-class Foot(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
-    BOTH = "both"
-
-    def sides(self) -> tuple[str, ...]:
-        if self is Foot.BOTH:
-            return ("right", "left")
-        return (self.value,)
 
 
 @dataclass(frozen=True)

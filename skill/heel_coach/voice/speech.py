@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heel_coach.catalogue.model import (
     Catalogue,
     EquipmentNeed,
     Exercise,
+    Foot,
     Routine,
     RoutineEntry,
     SafetyText,
@@ -17,25 +18,16 @@ from heel_coach.catalogue.model import (
     SpeakingRate,
     equipment_for,
 )
-from heel_coach.engine.lengths import plan_seconds
-from heel_coach.engine.machine import (
-    AlreadyAtStart,
-    Event,
-    ExerciseSkipped,
-    LeftAtWait,
-    Paused,
-    Remaining,
-    RoutineFinished,
-    RoutineStarted,
-    StepStarted,
-)
-from heel_coach.engine.plan import Foot, Plan
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.engine.timing import Cue, Pause, PlanItem, routine_head, routine_tail, scripted_step
 from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
+
+if TYPE_CHECKING:
+    from heel_coach.engine.machine import Event, Remaining
+    from heel_coach.engine.plan import Plan
+    from heel_coach.engine.timing import Cue, PlanItem
 
 
 @dataclass(frozen=True)
@@ -214,6 +206,7 @@ class Speaker:
 
     def dose_phrase(self, entry: RoutineEntry, foot: Foot) -> str:
         """The dose in one sentence; "on each foot" (or leg) only when both feet are worked."""
+
         dose, parts = entry.dose, []
         if dose.hold_s is not None:
             reps = dose.reps or 1
@@ -240,6 +233,18 @@ class Speaker:
     # -- events ----------------------------------------------------------------------------
     def render(self, events: tuple[Event, ...], plan: Plan, reply: Reply, voice: RoutineVoice) -> Reply:
         """Append every event's words to ``reply``; decide the reprompt and session end."""
+        from heel_coach.engine.machine import (
+            AlreadyAtStart,
+            ExerciseSkipped,
+            LeftAtWait,
+            Paused,
+            Remaining,
+            RoutineFinished,
+            RoutineStarted,
+            StepStarted,
+        )
+        from heel_coach.engine.timing import routine_head, scripted_step
+
         for event in events:
             if isinstance(event, RoutineStarted):
                 for item in routine_head(plan):
@@ -308,6 +313,8 @@ def closing_cues(plan: Plan, done: int, count: int) -> tuple[Cue, ...]:
     """The closing words of a routine (``routine_tail``) for ``done`` of ``count`` exercises:
     what step mode says after the last "next", and what continuous mode's closing track plays
     (``voice.tracks.closing_track``). One source, so both modes say the same words."""
+    from heel_coach.engine.timing import Cue, routine_tail
+
     params = (("done", done), ("count", count))
     return tuple(Cue(c.key, c.params + params) for c in routine_tail(plan) if isinstance(c, Cue))
 
@@ -351,6 +358,8 @@ class RoutineVoice:
     ) -> float:
         """THE announced length of ``plan`` from step ``start`` (from its set ``from_segment``):
         silences and speech."""
+        from heel_coach.engine.lengths import plan_seconds
+
         self._measuring = True
         try:
             return plan_seconds(plan, self, start, head=head, from_segment=from_segment)
@@ -408,6 +417,8 @@ class RoutineVoice:
 
     def speak(self, item: PlanItem, plan: Plan, reply: Reply) -> None:
         """Append one item of a script to ``reply``: a beat's silence is what its words leave."""
+        from heel_coach.engine.timing import Pause
+
         if isinstance(item, Pause):
             reply.speech.pause(item.seconds)
             reply.spoken.append((item, []))

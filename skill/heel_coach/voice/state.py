@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
-from heel_coach.engine.machine import RoutineFinished
-from heel_coach.engine.state import RoutineState
 from heel_coach.errors import EngineError
+
+if TYPE_CHECKING:
+    from heel_coach.engine.machine import RoutineFinished
+    from heel_coach.engine.state import RoutineState
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -183,6 +185,8 @@ class PlaybackRecord:
 
     @classmethod
     def from_attributes(cls, data: object) -> PlaybackRecord | None:
+        from heel_coach.engine.state import RoutineState
+
         raw = _dict(data)
         try:
             state = RoutineState.from_dict(raw.get("state"))

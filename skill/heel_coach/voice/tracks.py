@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from heel_coach.catalogue.model import Catalogue, Focus, SpeakingRate
-from heel_coach.engine.lengths import script_seconds
-from heel_coach.engine.plan import Foot, Plan, Step, build_plan
+from heel_coach.catalogue.model import Catalogue, Focus, Foot, SpeakingRate
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.engine.timing import Cue, Pause, routine_head, step_script
 from heel_coach.voice.speech import Listener, RoutineVoice, Speaker, closing_cues
 from heel_coach.voice.turn import needs_focus
 
@@ -29,6 +26,8 @@ if TYPE_CHECKING:  # the audio layer is imported where a track is planned or loo
     # every cold start (a step-by-step request never touches it)
     from heel_coach.audio.manifest import Manifest
     from heel_coach.audio.tracks import Item, TrackPlan
+    from heel_coach.engine.plan import Plan, Step
+    from heel_coach.engine.timing import Cue
 
 TOKEN_PREFIX = "hc1"
 OVERLAY_CUES = frozenset({"cue.halfway", "cue.ten_left"})
@@ -97,6 +96,9 @@ class TrackVoice(RoutineVoice):
         with the one speech estimate (``track_seconds``). ``from_segment`` is not used: a track
         plays a whole step, and what has played of it is the stream's offset, which the
         playback feature subtracts."""
+        from heel_coach.engine.lengths import script_seconds
+        from heel_coach.engine.timing import routine_head
+
         self._measuring = True
         try:
             opening = script_seconds(routine_head(plan), plan, self)
@@ -148,6 +150,7 @@ def step_track(
     says it there too), which keeps the words before "Start" to the starting position.
     """
     from heel_coach.audio.tracks import TrackPlan
+    from heel_coach.engine.timing import Pause, step_script
 
     voice = track_voice(speaker, short_for & {step.exercise_id})
     items: list[Item] = [("gap", LEAD_IN_S)]
@@ -200,6 +203,8 @@ def track_seconds(track: TrackPlan, rate: SpeakingRate) -> float:
 
 def plans_for(catalogue: Catalogue, routine_ids: Iterable[str] | None = None) -> Iterator[Plan]:
     """Every (routine, foot, focus) plan; focus only varies where a routine has focus entries."""
+    from heel_coach.engine.plan import build_plan
+
     for routine_id in routine_ids or catalogue.routines:
         routine = catalogue.routine(routine_id)
         focuses = list(Focus) if needs_focus(routine) else [Focus.SOLE]
@@ -256,6 +261,7 @@ class Token:
     @classmethod
     def parse(cls, raw: object) -> Token | None:
         """Our token, or None for anything else (another skill's, corrupt, or absent)."""
+
         if not isinstance(raw, str) or len(raw) > 1024:
             return None
         parts = raw.split("|")

@@ -10,13 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from heel_coach.catalogue.model import Catalogue, Focus, Routine
-from heel_coach.engine.plan import Foot, Plan, build_plan
+from heel_coach.catalogue.model import Catalogue, Focus, Foot, Routine
 from heel_coach.errors import EngineError
 from heel_coach.voice.speech import Listener, Reply, RoutineVoice, Speaker
 from heel_coach.voice.state import Pending, SessionState, TurnOutcome
 from heel_coach.voice.user import UserData
+
+if TYPE_CHECKING:
+    from heel_coach.engine.plan import Plan
 
 TURN = "heelcoach.turn"
 """Request-attribute key of the current Turn."""
@@ -35,6 +38,8 @@ class PlanCache:
         self._build = lru_cache(maxsize=256)(self._uncached)
 
     def _uncached(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
+        from heel_coach.engine.plan import build_plan
+
         return build_plan(self.catalogue.routine(routine_id), foot, focus)
 
     def get(self, routine_id: str, foot: Foot, focus: Focus) -> Plan:
@@ -83,6 +88,7 @@ class Turn:
 
     def routine_seconds(self, routine_id: str) -> float:
         """A routine's length for this user, with their foot and focus (both feet, sole if unset)."""
+
         plan = self.plans.get(routine_id, self.user.foot or Foot.BOTH, self.user.focus or Focus.SOLE)
         return self.voice().seconds(plan)
 

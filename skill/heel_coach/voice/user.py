@@ -9,11 +9,9 @@ The stored JSON is the one every earlier version wrote; keys we do not know are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heel_coach.catalogue.model import Focus
-from heel_coach.engine.plan import Foot
-from heel_coach.engine.state import RoutineState
+from heel_coach.catalogue.model import Focus, Foot
 from heel_coach.errors import EngineError
 from heel_coach.json_data import copy_json
 from heel_coach.voice.state import (
@@ -24,6 +22,9 @@ from heel_coach.voice.state import (
     Reminders,
     progression_from_attributes,
 )
+
+if TYPE_CHECKING:
+    from heel_coach.engine.state import RoutineState
 
 
 @dataclass
@@ -58,6 +59,8 @@ class UserData:
         routine_raw = data.get("routine")
         routine: RoutineState | None = None
         if routine_raw is not None:
+            from heel_coach.engine.state import RoutineState  # only a user with a routine on
+
             try:
                 routine = RoutineState.from_dict(routine_raw)
             except EngineError:

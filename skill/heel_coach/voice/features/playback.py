@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
@@ -43,18 +43,19 @@ from ask_sdk_model.interfaces.audioplayer import (
     Stream,
 )
 
-from heel_coach.catalogue.model import Focus
-from heel_coach.engine import machine
-from heel_coach.engine.machine import Command, Transition
-from heel_coach.engine.plan import Foot, Plan
-from heel_coach.engine.state import RoutineState
-from heel_coach.engine.timing import Cue, routine_head
+from heel_coach.catalogue.model import Focus, Foot
 from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
 from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, TrackVoice, track_voice
 from heel_coach.voice.turn import TURN, Turn
+
+if TYPE_CHECKING:
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command, Transition
+    from heel_coach.engine.plan import Plan
+    from heel_coach.engine.state import RoutineState
 
 MAX_FAILED_RETRIES = 2
 """PlaybackFailed re-plays the failed track (from where it failed) this many times, then we give
@@ -187,6 +188,7 @@ def _massage_notice(turn: Turn, plan: Plan, reply: Reply) -> None:
 
 def start(turn: Turn, library: TrackLibrary, routine_id: str, reply: Reply, *, audio_player: bool) -> Reply:
     """ "Play my morning routine": the first track, or step-by-step with one sentence why not."""
+
     turn.session.pending = None
     if not audio_player:
         reply.speech.sentence(turn.text("playback.no_audio_player"))
@@ -207,6 +209,9 @@ def _play_from_start(
     pause: ``TrackVoice``), the massage warning when due, then the first track. Right after
     the offer (``offered``), which named nothing new but has just said how to pause, only the
     length is said before the equipment: the words before the first movement stay few."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.timing import Cue, routine_head
+
     turn.session.pending = None
     turn.session.routine = None
     turn.user.routine = machine.start(plan).state
@@ -283,6 +288,8 @@ def _play_after_offer(library: TrackLibrary, turn: Turn, plan: Plan, reply: Repl
 
 def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     """ "Hands free" during a step-by-step routine: play on from the current step."""
+    from heel_coach.engine.machine import Command
+
     choose(turn, PlaybackChoice.HANDS_FREE)
     plan, state = turn.active_plan(), turn.user.routine
     assert plan is not None and state is not None
@@ -296,6 +303,8 @@ def play_from_here(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
 
 def step_by_step(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     """ "Step by step": remembered; stops playback and coaches on from the same step."""
+    from heel_coach.engine.machine import Command
+
     if turn.session.pending is Pending.PLAY_THROUGH:
         return answer_offer(turn, library, False, reply)
     choose(turn, PlaybackChoice.STEP)
@@ -312,6 +321,9 @@ def step_by_step(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
 
 def keep_going(turn: Turn, library: TrackLibrary, reply: Reply) -> Reply:
     """ "Keep going" in step mode: move on and play the rest; step mode if it is not rendered."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     plan, state = turn.active_plan(), turn.user.routine
     if plan is None or state is None or _track(turn, library, plan, state.position + 1) is None:
         return routine_feature.navigate(turn, Command.NEXT, reply)
@@ -341,6 +353,9 @@ def command(
 
     ``speak`` is False for PlaybackController requests, whose responses carry no speech.
     """
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     plan, state = turn.plan(), turn.user.routine
     if plan is None or state is None:
         _forget(turn)
@@ -381,6 +396,9 @@ def _time_left(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, offs
     """ "How long is left" during continuous mode: the tracks still to play, by their rendered
     lengths (what the start announced), less what has played of the current one. Then the
     stream plays on from where the question stopped it; a paused routine stays paused."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     state = turn.user.routine
     assert state is not None
     offset = state.offset_ms if offset_ms is None else offset_ms
@@ -422,6 +440,8 @@ def _record_finish(
 ) -> machine.RoutineFinished:
     """The routine is recorded as played continuously, with the length continuous mode
     announced for it (not step mode's: the tracks play without waiting for "next")."""
+    from heel_coach.engine import machine
+
     finished = next(e for e in transition.events if isinstance(e, machine.RoutineFinished))
     turn.outcome.finished = finished
     turn.outcome.mode = "continuous"
@@ -435,6 +455,8 @@ def _closing_command(
     """A command while the closing words play, or after they stopped: the routine is over and
     recorded. Resume and repeat say them again (resume from where they stopped); anything
     else stops them and leaves continuous mode."""
+    from heel_coach.engine.machine import Command
+
     state = turn.user.routine
     assert state is not None
     closing = _closing_after(turn, library, plan, state)
@@ -475,6 +497,9 @@ def _closing_after(turn: Turn, library: TrackLibrary, plan: Plan, state: Routine
     """The closing track for the exercises done once ``state``'s step is finished (for a
     finished routine: its own summary); None when that does not end the routine or the track
     is not rendered."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     finished = machine.apply(state, plan, Command.NEXT).events[-1]
     if not isinstance(finished, machine.RoutineFinished):
         return None
@@ -492,6 +517,9 @@ def on_event(
     ``offset_ms`` is where the event happened in the track; for PlaybackFailed it is the
     failed request's ``currentPlaybackState`` offset, None when the player was not in that track.
     """
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     token = Token.parse(raw_token)
     plan, state = turn.plan(), turn.user.routine
     if token is None or plan is None or state is None or not is_active(turn):

@@ -7,15 +7,17 @@ Speaker, and changes only the ``Turn``'s user data (saved once, by the response 
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
-from heel_coach.catalogue.model import Focus
-from heel_coach.engine import machine
-from heel_coach.engine.machine import Command, Transition
-from heel_coach.engine.plan import Foot, Plan, Segment
+from heel_coach.catalogue.model import Focus, Foot
 from heel_coach.screens.requests import ShowOverview
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, SentStep
 from heel_coach.voice.turn import Turn, needs_focus
+
+if TYPE_CHECKING:
+    from heel_coach.engine.machine import Command, Transition
+    from heel_coach.engine.plan import Plan, Segment
 
 ALEXA_LATENCY_S = 1.0
 """Ours: seconds between two request timestamps that are not the person's time in the response.
@@ -32,6 +34,8 @@ clock is not trusted (the web edge's own tolerance for a request's timestamp is 
 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
     """Start a routine, first asking for the foot and (where it matters) the focus."""
+    from heel_coach.engine import machine
+
     reply = reply or turn.reply()
     routine = turn.catalogue.routine(routine_id)
     turn.session.routine = routine_id
@@ -50,6 +54,9 @@ def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Re
 
 def navigate(turn: Turn, command: Command, reply: Reply | None = None) -> Reply:
     """Move inside the current routine; without one, say so and offer routines."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     reply = reply or turn.reply()
     if turn.session.pending is Pending.READY and command is Command.NEXT:
         command = Command.BEGIN
@@ -84,6 +91,8 @@ def located(turn: Turn) -> int | None:
 def current_segment(turn: Turn, plan: Plan) -> tuple[Segment, bool]:
     """The set the person is on in the current step, and whether it was located (where they
     were when they spoke) rather than where the step was last said from."""
+    from heel_coach.engine import machine
+
     state = turn.user.routine
     assert state is not None
     segments = plan.steps[state.position].segments
@@ -101,6 +110,8 @@ def remember_step(turn: Turn, reply: Reply, said_before: float = 0.0) -> None:
 
 
 def _apply(turn: Turn, transition: Transition, plan: Plan, reply: Reply) -> Reply:
+    from heel_coach.engine import machine
+
     turn.user.routine = transition.state
     if any(isinstance(e, machine.RoutineStarted | machine.RoutineFinished) for e in transition.events):
         turn.session.sent = None  # a new run (or none): an earlier response's timing means nothing
@@ -123,6 +134,9 @@ def ended_at_wait(turn: Turn) -> None:
     """SessionEndedRequest: when the last response was a whole step, its sets are finished and
     the next launch carries on after it (never repeating them). When the person spoke over
     it (a question mid-set) and then went quiet, the set they were in is where it carries on."""
+    from heel_coach.engine import machine
+    from heel_coach.engine.machine import Command
+
     plan = turn.active_plan()
     state = turn.user.routine
     if plan is None or state is None:
@@ -150,6 +164,7 @@ def set_focus(turn: Turn, focus: Focus) -> None:
 
 def continue_after_choice(turn: Turn, reply: Reply) -> Reply:
     """After the user answered the foot or focus question, carry on with the routine they asked for."""
+
     routine_id = turn.session.routine
     if routine_id is not None and routine_id in turn.catalogue.routines:
         return start_routine(turn, routine_id, reply)
@@ -189,6 +204,7 @@ def start_or_offer(
     turn: Turn, reply: Reply, routine_id: str | None, heard: str | None, foot_id: str | None
 ) -> Reply:
     """ "Start my routine": the named routine, or an offer to carry on, or the list to choose from."""
+
     if foot_id is not None:
         set_foot(turn, Foot(foot_id))
     if routine_id is None or routine_id not in turn.catalogue.routines:
@@ -207,6 +223,7 @@ def list_routines(turn: Turn, reply: Reply) -> Reply:
 
 def describe_exercise(turn: Turn, reply: Reply, exercise_id: str | None, heard: str | None) -> Reply:
     """Describe a named exercise, or the current one; never starts timing."""
+
     plan = turn.active_plan()
     entry = None
     if exercise_id is None and heard is None and plan is not None and turn.user.routine:

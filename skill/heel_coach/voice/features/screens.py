@@ -17,9 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Intent, IntentRequest
 
-from heel_coach.catalogue.model import Focus
-from heel_coach.engine.plan import Foot, Plan, Step
-from heel_coach.engine.timing import Pause, step_script
+from heel_coach.catalogue.model import Focus, Foot
 from heel_coach.progress import stats
 from heel_coach.screens.requests import (
     TOKEN_PREFIX,
@@ -39,6 +37,7 @@ from heel_coach.voice.turn import Turn
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+    from heel_coach.engine.plan import Plan, Step
     from heel_coach.screens.timeline import ScriptItem
     from heel_coach.screens.views import ScreenView
 
@@ -199,6 +198,8 @@ def _laid_out(
     their sentences (said, or laid over the silence for halfway/ten left), plus the wait gap
     after a wait cue. One layout entry per track item, in order.
     """
+    from heel_coach.engine.timing import Pause, step_script
+
     position = 1
     try:
         start = float(layout[position][1])  # type: ignore[arg-type]
