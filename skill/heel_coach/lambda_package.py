@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from heel_coach import dataclass_cache, module_bundle
 from heel_coach.resources import PACKAGE_DIR, source_checkout
@@ -93,7 +94,12 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
 
     catalogue = load_catalogue()
     prompts = {locale: load_prompts(locale) for locale in available_locales() if locale in catalogue.locales}
-    snapshot = {"version": SNAPSHOT_VERSION, "catalogue": catalogue, "prompts": prompts}
+    seen: dict[Any, Any] = {}
+    snapshot = {
+        "version": SNAPSHOT_VERSION,
+        "catalogue": shared(catalogue, seen),
+        "prompts": {locale: shared(p, seen) for locale, p in prompts.items()},
+    }
     path = snapshot_path(package_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
@@ -102,6 +108,52 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
         module_bundle.write_bundle(package_dir),
         path,
     ]
+
+
+def shared(value: Any, seen: dict[Any, Any]) -> Any:
+    """``value`` rebuilt so that equal immutable parts are one object: the five English
+    locales say most things alike, and a pickle stores (and a cold start rebuilds) an object
+    once however often it is referred to. Strings, numbers, and tuples and frozen records made
+    only of those (a frozen record may hold dicts and lists of them: nothing changes a record's
+    dict) are shared when equal; anything holding a mutable record is rebuilt, never shared."""
+    return _shared(value, seen)[0]
+
+
+def _shared(value: Any, seen: dict[Any, Any]) -> tuple[Any, bool]:
+    """(rebuilt value, whether it may be shared)."""
+    if isinstance(value, Enum) or value is None or isinstance(value, bool):
+        return value, True
+    if isinstance(value, str | bytes | int | float):
+        return seen.setdefault((type(value), value), value), True
+    if isinstance(value, tuple | frozenset | list):
+        items = [_shared(v, seen) for v in value]
+        new: Any = type(value)(v for v, _ in items)
+        ok = all(k for _, k in items)
+        if isinstance(value, list):
+            return new, ok
+    elif isinstance(value, dict):
+        pairs = [(_shared(k, seen), _shared(v, seen)) for k, v in value.items()]
+        return {k: v for (k, _), (v, _) in pairs}, all(a and b for (_, a), (_, b) in pairs)
+    elif is_dataclass(value) and not isinstance(value, type):
+        parts = {f.name: _shared(getattr(value, f.name), seen) for f in fields(value) if f.init}
+        new = replace(value, **{name: v for name, (v, _) in parts.items()})
+        ok = type(value).__dataclass_params__.frozen and all(k for _, k in parts.values())  # type: ignore[attr-defined]
+    else:
+        return value, False
+    if not ok:
+        return new, False
+    return seen.setdefault((type(new), _contents(new)), new), True
+
+
+def _contents(value: Any) -> Any:
+    """A hashable stand-in for ``value``'s contents, in order (equal only when equal)."""
+    if isinstance(value, dict):
+        return (dict, tuple((k, _contents(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_contents(v) for v in value))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value), tuple(_contents(getattr(value, f.name)) for f in fields(value)))
+    return (type(value), value)
 
 
 def main() -> int:
