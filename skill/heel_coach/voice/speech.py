@@ -19,7 +19,6 @@ from heel_coach.catalogue.model import (
     equipment_for,
 )
 from heel_coach.engine.speech_time import speech_seconds
-from heel_coach.screens.requests import SafetyTopic, Show, ShowSafety, ShowStep
 from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from heel_coach.engine.machine import Event, Remaining
     from heel_coach.engine.plan import Plan
     from heel_coach.engine.timing import Cue, PlanItem
+    from heel_coach.screens.requests import Show
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,7 @@ class Speaker:
             StepStarted,
         )
         from heel_coach.engine.timing import routine_head, scripted_step
+        from heel_coach.screens.requests import SafetyTopic, ShowSafety, ShowStep
 
         for event in events:
             if isinstance(event, RoutineStarted):

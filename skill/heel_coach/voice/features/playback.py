@@ -44,7 +44,6 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 
 from heel_coach.catalogue.model import Focus, Foot
-from heel_coach.screens.requests import ShowTrack
 from heel_coach.voice.features import routine as routine_feature
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPrefs, PlaybackRecord
@@ -159,6 +158,8 @@ def _title(turn: Turn, plan: Plan, index: int) -> str:
 
 def _play_current(turn: Turn, library: TrackLibrary, plan: Plan, reply: Reply, offset_ms: int = 0) -> bool:
     """Add a REPLACE_ALL Play of the current step; False when its track is not rendered."""
+    from heel_coach.screens.requests import ShowTrack
+
     state = turn.user.routine
     assert state is not None
     ref = _track(turn, library, plan, state.position)

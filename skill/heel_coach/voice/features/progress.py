@@ -13,7 +13,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from heel_coach.persistence.adapter import user_id_key
 from heel_coach.persistence.store import HISTORY_DAYS, FinishedRoutine, SessionRecord, UserStore
 from heel_coach.progress import stats
-from heel_coach.screens.requests import ShowProgress
 from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
@@ -140,6 +139,7 @@ def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
 
 def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Reply:
     """ "How am I doing": this week, the streak, and the guides' targets, in the user's days."""
+    from heel_coach.screens.requests import ShowProgress
     from heel_coach.voice.alexa_api import learn_time_zone  # not on a launch
 
     learn_time_zone(handler_input, turn)

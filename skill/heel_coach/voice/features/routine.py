@@ -10,7 +10,6 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from heel_coach.catalogue.model import Focus, Foot
-from heel_coach.screens.requests import ShowOverview
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, SentStep
 from heel_coach.voice.turn import Turn, needs_focus
@@ -35,6 +34,7 @@ clock is not trusted (the web edge's own tolerance for a request's timestamp is 
 def start_routine(turn: Turn, routine_id: str, reply: Reply | None = None) -> Reply:
     """Start a routine, first asking for the foot and (where it matters) the focus."""
     from heel_coach.engine import machine
+    from heel_coach.screens.requests import ShowOverview
 
     reply = reply or turn.reply()
     routine = turn.catalogue.routine(routine_id)

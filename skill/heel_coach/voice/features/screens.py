@@ -19,15 +19,6 @@ from ask_sdk_model import Intent, IntentRequest
 
 from heel_coach.catalogue.model import Focus, Foot
 from heel_coach.progress import stats
-from heel_coach.screens.requests import (
-    TOKEN_PREFIX,
-    Show,
-    ShowOverview,
-    ShowProgress,
-    ShowSafety,
-    ShowStep,
-    ShowTrack,
-)
 from heel_coach.voice import tracks
 from heel_coach.voice.features.progress import history_of
 from heel_coach.voice.interceptors import library_of
@@ -38,6 +29,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
     from heel_coach.engine.plan import Plan, Step
+    from heel_coach.screens.requests import Show, ShowTrack
     from heel_coach.screens.timeline import ScriptItem
     from heel_coach.screens.views import ScreenView
 
@@ -105,6 +97,7 @@ def view_for(
     handler_input: HandlerInput, turn: Turn, reply: Reply, said_before: float = 0.0
 ) -> ScreenView | None:
     from heel_coach.screens import views
+    from heel_coach.screens.requests import ShowOverview, ShowProgress, ShowSafety, ShowStep
 
     show = choose(reply.shows)
     speaker, locale = turn.speaker, turn.speaker.locale
@@ -235,6 +228,8 @@ class TouchInterceptor(AbstractRequestInterceptor):
         if request is None or str(request.object_type) != USER_EVENT:
             return
         from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
+
+        from heel_coach.screens.requests import TOKEN_PREFIX  # only a touch needs them
 
         if not isinstance(request, UserEvent):
             return

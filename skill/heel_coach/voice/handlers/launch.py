@@ -6,7 +6,6 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from heel_coach.screens.requests import SafetyTopic, ShowSafety
 from heel_coach.voice.features import progress, routine
 from heel_coach.voice.handlers.base import request_type, respond, turn_of
 from heel_coach.voice.state import Pending
@@ -20,6 +19,8 @@ class LaunchHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         reply = turn.reply()
         if not turn.user.disclaimer_given:
+            from heel_coach.screens.requests import SafetyTopic, ShowSafety  # a first launch only
+
             turn.user.disclaimer_given = True
             reply.speech.sentence(turn.text("welcome.first", disclaimer=turn.speaker.safety().disclaimer))
             reply.shows.append(ShowSafety(SafetyTopic.DISCLAIMER))
