@@ -38,7 +38,7 @@ import dataclasses
 import marshal
 import reprlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
@@ -53,6 +53,7 @@ __all__ = [
     "cache_path",
     "install",
     "installed",
+    "materialize",
     "read_cache",
     "recording",
     "uninstall",
@@ -287,16 +288,74 @@ def _record(cls: type, before: dict[str, Any]) -> Recipe:
     """What @dataclass changed in ``cls``: attributes set (in order) and attributes removed."""
     ctx = _Context(cls, before)
     after = cls.__dict__
-    added = tuple(
-        (name, _describe(value, ctx))
-        for name, value in after.items()
-        if name not in before or before[name] is not value
-    )
+    added: list[tuple[Any, ...]] = []
+    for name, value in after.items():
+        if name in before and before[name] is value:
+            continue
+        node = _describe(value, ctx)
+        if name in _LAZY and type(node) is list:  # made when first used: kept marshalled
+            added.append((name, _LAZY_MARK, marshal.dumps(node)))
+        else:
+            added.append((name, node))
     removed = tuple(name for name in before if name not in after)
-    return (added, removed)
+    return (tuple(added), removed)
 
 
 # -- a cold start: the recipe made into values, from the class being decorated ----------------
+
+_LAZY = frozenset(
+    {"__dataclass_fields__", "__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"}
+    | {"__lt__", "__le__", "__gt__", "__ge__"}
+)
+"""Attributes a replayed record makes when first used: a cold start instantiates a fraction of
+its records, compares or prints fewer, and the methods' code need not even be unmarshalled
+until then (see ``_Lazy``)."""
+_LAZY_MARK = "lazy"
+
+
+class _Lazy:
+    """Stands in for one attribute of a replayed record until it is first used, then puts the
+    real one on the class (``materialize``). A method is a stand-in function that makes the
+    method and calls it; ``__dataclass_fields__`` is a descriptor that makes the Field objects
+    when read (``fields()``, ``replace()``, ``is_dataclass()`` all read it)."""
+
+    __slots__ = ("cls", "module", "name", "namespace", "raw")
+
+    def __init__(self, cls: type, name: str, raw: bytes, namespace: dict[str, Any], module: dict[str, Any]):
+        self.cls, self.name, self.raw, self.namespace, self.module = cls, name, raw, namespace, module
+
+    def materialize(self) -> Any:
+        value = _make(marshal.loads(self.raw), self.cls, self.namespace, self.module)
+        if self.cls.__dict__.get(self.name) is not value:  # another thread may have been first
+            setattr(self.cls, self.name, value)
+        return value
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return self.materialize()  # only __dataclass_fields__ is set as the _Lazy itself
+
+    def method(self) -> Callable[..., Any]:
+        """A function standing in for the method: Python calls methods like ``__init__``
+        and ``__hash__`` through the type's slots, which must find a function."""
+        materialize = self.materialize
+
+        def stand_in(*args: Any, **kwargs: Any) -> Any:
+            return materialize()(*args, **kwargs)
+
+        stand_in.__name__ = self.name
+        stand_in.__qualname__ = f"{self.cls.__qualname__}.{self.name}"
+        stand_in.__module__ = self.cls.__module__
+        stand_in._dataclass_lazy = self  # type: ignore[attr-defined]
+        return stand_in
+
+
+def materialize(cls: type) -> type:
+    """Make every attribute of a replayed record that is still a stand-in (for introspection
+    that reads ``__init__``'s signature or compares the class's methods, e.g. tests)."""
+    for value in list(vars(cls).values()):
+        lazy = value if isinstance(value, _Lazy) else getattr(value, "_dataclass_lazy", None)
+        if isinstance(lazy, _Lazy) and lazy.cls is cls:
+            lazy.materialize()
+    return cls
 
 
 def _make(node: Any, cls: type, namespace: dict[str, Any], module: dict[str, Any]) -> Any:
@@ -362,8 +421,12 @@ def _replay(cls: type, recipe: Recipe) -> None:
     added, removed = recipe
     namespace = dict(cls.__dict__)  # the class statement's values, before anything is set
     module = sys.modules[cls.__module__].__dict__
-    for name, node in added:
-        setattr(cls, name, _make(node, cls, namespace, module))
+    for name, *node in added:
+        if len(node) == 2:  # (name, "lazy", marshalled node); else (name, node)
+            lazy = _Lazy(cls, name, node[1], namespace, module)
+            setattr(cls, name, lazy if name == "__dataclass_fields__" else lazy.method())
+        else:
+            setattr(cls, name, _make(node[0], cls, namespace, module))
     for name in removed:
         delattr(cls, name)
     abc.update_abstractmethods(cls)

@@ -100,6 +100,11 @@ import heel_coach
 for module in pkgutil.walk_packages(heel_coach.__path__, "heel_coach."):
     if not module.name.endswith(".__main__"):
         importlib.import_module(module.name)
+for name, module in list(sys.modules.items()):
+    if name.startswith("heel_coach."):  # stand-ins made, so both makings compare method by method
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value.__module__ == name and "__dataclass_params__" in vars(value):
+                dataclass_cache.materialize(value)
 print(made_by_dataclasses)
 print(repr(records_of_package("heel_coach")))
 """
@@ -118,6 +123,67 @@ def test_every_record_replayed_from_the_package_is_the_record_dataclasses_make(
     assert made["plain"].count("__dataclass_fields__") >= 100  # every record of the package
     assert made["replayed"] == made["plain"]
     assert not_replayed["replayed"] == "['_Entry']"  # slots=True: dataclasses makes a new class
+
+
+CONVERSATION = """
+import json, sys
+from heel_coach.console.client import VoiceClient
+
+def conversation(handler):
+    def send(body, headers):
+        return 200, json.dumps(handler(json.loads(body), None)).encode()
+
+    alexa = VoiceClient.for_locale(send, sys.argv[1])
+    said = [alexa.launch().text]
+    for text in sys.argv[2:]:
+        said.append(alexa.say(text).text)
+    return said
+
+if __name__ == "__main__":
+    from heel_coach import lambda_handler
+    print(json.dumps(conversation(lambda_handler.handler)))
+"""
+SAYINGS = {
+    "en-US": ["start the quick routine", "both", "ready", "how long is left", "repeat", "pause", "resume"]
+    + ["what is this exercise for", "which foot am I on", "it hurts", "skip", "help", "next", "stop"],
+    "de-DE": [
+        "starte das kurzprogramm",
+        "beide",
+        "bereit",
+        "wie lange noch",
+        "noch einmal",
+        "weiter",
+        "Hilfe",
+    ],
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_a_conversation_through_the_prepared_package_says_what_the_checkout_says(
+    package: Path, tmp_path: Path, locale: str
+) -> None:
+    """Every record the conversation uses made from its recipe (methods on first use), every
+    module from the bundle, the content from the snapshot: the same words as the checkout."""
+    sayings = SAYINGS[locale]
+    done = run_python(
+        ["-c", CONVERSATION, locale, *sayings],
+        [package, REPO],
+        cwd=tmp_path,
+        HEELCOACH_DB_PATH=str(tmp_path / "p.db"),
+    )
+    assert done.returncode == 0, done.stderr
+    packaged = json.loads(done.stdout.strip().splitlines()[-1])
+    namespace: dict[str, object] = {}
+    exec(CONVERSATION, namespace)  # the same conversation, on the checkout's modules
+    edge = LambdaEdge.build(Settings(db_path=tmp_path / "c.db"))
+    sys_argv = [sys.argv[0], locale, *sayings]
+    old, sys.argv = sys.argv, sys_argv
+    try:
+        here = namespace["conversation"](edge.handle)  # type: ignore[operator]
+    finally:
+        sys.argv = old
+    assert packaged == here
+    assert len(packaged) == len(sayings) + 1 and all(packaged)
 
 
 def test_a_source_checkout_is_never_prepared() -> None:
