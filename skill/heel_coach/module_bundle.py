@@ -29,9 +29,12 @@ from heel_coach.resources import PACKAGE_DIR
 
 __all__ = ["BundleFinder", "bundle_path", "install", "installed_finder", "uninstall", "write_bundle"]
 
-Entry = tuple[str, str, bool, bytes]
-"""A module in the bundle: its file and its .pyc's place, relative to the package's parent
-directory; whether it is a package (an ``__init__.py``); its marshalled code."""
+Entry = tuple[str, str, bool, int, int]
+"""A module in the bundle's index: its file and its .pyc's place, relative to the package's
+parent directory; whether it is a package (an ``__init__.py``); where its marshalled code is
+(offset and length after the index). The file is the magic number, the index's length (4
+bytes), the index, then every module's code: a cold start unmarshals the index and only the
+code of the modules it imports, without copying the rest."""
 
 
 def bundle_path(package_dir: Path = PACKAGE_DIR) -> Path:
@@ -44,6 +47,7 @@ def write_bundle(package_dir: Path = PACKAGE_DIR, path: Path | None = None) -> P
     its magic number first, as in a .pyc)."""
     root = package_dir.parent
     entries: dict[str, Entry] = {}
+    codes = bytearray()
     for source in sorted(package_dir.rglob("*.py")):
         relative = source.relative_to(root)
         parts = list(relative.with_suffix("").parts)
@@ -53,19 +57,21 @@ def write_bundle(package_dir: Path = PACKAGE_DIR, path: Path | None = None) -> P
         if not all(part.isidentifier() for part in parts):
             continue  # not importable by name
         # What SourceLoader.source_to_code does for an import.
-        code = compile(source.read_bytes(), str(source), "exec", dont_inherit=True)
+        code = marshal.dumps(compile(source.read_bytes(), str(source), "exec", dont_inherit=True))
         cached = Path(cache_from_source(str(source))).relative_to(root)
-        entries[".".join(parts)] = (relative.as_posix(), cached.as_posix(), is_package, marshal.dumps(code))
+        entries[".".join(parts)] = (relative.as_posix(), cached.as_posix(), is_package, len(codes), len(code))
+        codes += code
+    index = marshal.dumps(entries)
     path = path or bundle_path(package_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(MAGIC_NUMBER + marshal.dumps(entries))
+    path.write_bytes(MAGIC_NUMBER + len(index).to_bytes(4, "little") + index + codes)
     return path
 
 
 class _BundledLoader(SourceFileLoader):
     """The usual loader for a source file, except that its code comes from the bundle."""
 
-    def __init__(self, fullname: str, path: str, code: bytes) -> None:
+    def __init__(self, fullname: str, path: str, code: memoryview) -> None:
         super().__init__(fullname, path)
         self._code = code
 
@@ -79,10 +85,10 @@ class _BundledLoader(SourceFileLoader):
 class BundleFinder:
     """First on ``sys.meta_path``: the package's modules from the bundle, by name."""
 
-    def __init__(self, entries: dict[str, Entry], root: Path, package: str) -> None:
+    def __init__(self, entries: dict[str, Entry], codes: memoryview, root: Path) -> None:
         self.entries = entries
+        self.codes = codes
         self.root = str(root)
-        self.package = package
 
     def find_spec(
         self, name: str, path: object = None, target: ModuleType | None = None
@@ -90,8 +96,9 @@ class BundleFinder:
         entry = self.entries.get(name)
         if entry is None:
             return None
-        relative, cached, is_package, code = entry
+        relative, cached, is_package, offset, length = entry
         origin = f"{self.root}/{relative}"
+        code = self.codes[offset : offset + length]
         spec = ModuleSpec(name, _BundledLoader(name, origin, code), origin=origin, is_package=is_package)
         spec.has_location = True  # __file__ is the real file
         if is_package:
@@ -116,15 +123,17 @@ def install(package_dir: Path = PACKAGE_DIR, path: Path | None = None) -> bool:
         raw = (path or bundle_path(package_dir)).read_bytes()
     except OSError:
         return False
-    if not raw.startswith(MAGIC_NUMBER):
+    start = len(MAGIC_NUMBER) + 4
+    if not raw.startswith(MAGIC_NUMBER) or len(raw) < start:
         return False
+    end = start + int.from_bytes(raw[len(MAGIC_NUMBER) : start], "little")
     try:
-        entries = marshal.loads(memoryview(raw)[len(MAGIC_NUMBER) :])
+        entries = marshal.loads(memoryview(raw)[start:end])
     except (EOFError, ValueError, TypeError):
         return False
     if not isinstance(entries, dict) or package_dir.name not in entries:
         return False
-    sys.meta_path.insert(0, BundleFinder(entries, package_dir.parent, package_dir.name))
+    sys.meta_path.insert(0, BundleFinder(entries, memoryview(raw)[end:], package_dir.parent))
     return True
 
 
