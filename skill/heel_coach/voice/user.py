@@ -23,6 +23,8 @@ from heel_coach.voice.state import (
     progression_from_attributes,
 )
 
+# The engine, progress statistics and screen requests are imported where they are used:
+# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
 if TYPE_CHECKING:
     from heel_coach.engine.state import RoutineState
 

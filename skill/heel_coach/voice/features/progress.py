@@ -7,16 +7,21 @@ table, picks the user's time zone, and turns numbers into words.
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from heel_coach.persistence.adapter import user_id_key
 from heel_coach.persistence.store import HISTORY_DAYS, FinishedRoutine, SessionRecord, UserStore
-from heel_coach.progress import stats
 from heel_coach.voice.interceptors import SNAPSHOT, store_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
 from heel_coach.voice.turn import Turn
+
+# The engine, progress statistics and screen requests are imported where they are used:
+# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+if TYPE_CHECKING:
+    from heel_coach.progress import stats
 
 
 def zone_of(turn: Turn) -> tzinfo:
@@ -42,6 +47,8 @@ class SessionRecorder:
         self.store = store
 
     def __call__(self, handler_input: HandlerInput, turn: Turn) -> None:
+        from heel_coach.progress import stats
+
         event = turn.outcome.finished
         assert event is not None
         if not turn.user.time_zone:
@@ -81,6 +88,8 @@ def _planned_s(turn: Turn) -> int:
 
 def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRecord], tzinfo] | None:
     """The user's kept routine history and their time zone (None without a store)."""
+    from heel_coach.progress import stats
+
     store = store_of(handler_input)
     if store is None:
         return None
@@ -91,6 +100,8 @@ def history_of(handler_input: HandlerInput, turn: Turn) -> tuple[list[SessionRec
 
 
 def progress_of(handler_input: HandlerInput, turn: Turn) -> stats.Progress | None:
+    from heel_coach.progress import stats
+
     history = history_of(handler_input, turn)
     if history is None:
         return None
@@ -110,6 +121,8 @@ def _times(turn: Turn, n: int) -> str:
 
 
 def say_progress(turn: Turn, reply: Reply, p: stats.Progress) -> None:
+    from heel_coach.progress import stats
+
     if p.total == 0:
         reply.speech.sentence(turn.text("progress.none"))
         return
@@ -152,6 +165,8 @@ def how_am_i_doing(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Rep
 
 def weekly_summary(handler_input: HandlerInput, turn: Turn, reply: Reply) -> None:
     """At launch, once per local week: last week's routines in one sentence (if there were any)."""
+    from heel_coach.progress import stats
+
     if turn.user.progress is None:
         turn.user.progress = ProgressMarks()
     marks = turn.user.progress
@@ -176,6 +191,8 @@ def weekly_summary(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Non
 
 def effort_offer(turn: Turn, reply: Reply) -> Reply:
     """After a strengthening routine: ask about effort only (never symptoms)."""
+    from heel_coach.progress import stats
+
     event = turn.outcome.finished
     kinds = stats.routine_kinds(turn.catalogue)
     if event is None or stats.STRENGTH not in kinds.get(event.routine_id, frozenset()):
@@ -185,6 +202,8 @@ def effort_offer(turn: Turn, reply: Reply) -> Reply:
 
 def effort_answered(turn: Turn, reply: Reply, effort: str | None) -> Reply:
     """ "That was easy": offer the seeds' next step; "about right" / "hard": stay put."""
+    from heel_coach.progress import stats
+
     found = stats.progressing_exercise(turn.catalogue)
     if effort != "easy" or found is None:
         reply.speech.sentence(turn.text("effort.hard" if effort == "hard" else "effort.right"))

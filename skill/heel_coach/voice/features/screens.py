@@ -18,13 +18,14 @@ from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Intent, IntentRequest
 
 from heel_coach.catalogue.model import Focus, Foot
-from heel_coach.progress import stats
 from heel_coach.voice import tracks
 from heel_coach.voice.features.progress import history_of
 from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.turn import Turn
 
+# The engine, progress statistics and screen requests are imported where they are used:
+# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
@@ -135,6 +136,8 @@ def view_for(
 
 
 def _progress_view(handler_input: HandlerInput, turn: Turn) -> ScreenView | None:
+    from heel_coach.progress import stats
+
     history = history_of(handler_input, turn)
     if history is None:
         return None
