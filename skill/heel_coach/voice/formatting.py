@@ -40,11 +40,62 @@ def plural_categories(tag: str) -> frozenset[str]:
 
 
 def number_words(tag: str, n: int) -> str:
-    """A whole number as words, for speech: "twenty-one", "einundzwanzig"."""
+    """A whole number as words, for speech: "twenty-one", "einundzwanzig".
+
+    Below a thousand (every length, count and set the skill says) in English and German the
+    words are spelt here, exactly as num2words spells them (a contract test compares every
+    number and locale); importing num2words loads its ~50 languages, ~80 M instructions of
+    the first request in a Lambda container that says a number. Other numbers ask it."""
+    language = language_of(tag)
+    if 0 <= n < 1000 and language in _SPELL:
+        return _SPELL[language](n)
     from num2words import num2words
 
     words: str = num2words(n, lang=_num2words_lang(tag))
     return words
+
+
+_EN_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_DE_UNITS = (
+    "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
+    "fünfzehn sechzehn siebzehn achtzehn neunzehn"
+).split()
+_DE_TENS = "_ _ zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig".split()
+
+
+def _english(n: int) -> str:
+    """0-999: "forty-two", "one hundred and one" (British and American num2words alike)."""
+    hundreds, rest = divmod(n, 100)
+    if rest < 20:
+        words = _EN_UNITS[rest]
+    else:
+        tens, ones = divmod(rest, 10)
+        words = _EN_TENS[tens] + (f"-{_EN_UNITS[ones]}" if ones else "")
+    if not hundreds:
+        return words
+    head = f"{_EN_UNITS[hundreds]} hundred"
+    return head if not rest else f"{head} and {words}"
+
+
+def _german(n: int) -> str:
+    """0-999, one word: "zweiundvierzig", "einhunderteins"."""
+    hundreds, rest = divmod(n, 100)
+    if rest < 20:
+        words = _DE_UNITS[rest]
+    else:
+        tens, ones = divmod(rest, 10)
+        words = (("ein" if ones == 1 else _DE_UNITS[ones]) + "und" if ones else "") + _DE_TENS[tens]
+    if not hundreds:
+        return words
+    head = ("ein" if hundreds == 1 else _DE_UNITS[hundreds]) + "hundert"
+    return head if not rest else head + words
+
+
+_SPELL = {"en": _english, "de": _german}
 
 
 @cache

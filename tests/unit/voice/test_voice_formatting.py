@@ -60,3 +60,15 @@ def test_numbers_days_and_dates_in_words() -> None:
     assert fmt.long_date("en-GB", date(2026, 12, 1)) == "1 December 2026"
     assert fmt.long_date("en-US", date(2026, 12, 1)) == "December 1, 2026"
     assert fmt.long_date("de-DE", date(2026, 12, 1)) == "1. Dezember 2026"
+
+
+@pytest.mark.parametrize("tag", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE"])
+def test_numbers_spelt_here_are_what_num2words_spells(tag: str) -> None:
+    """Below a thousand the words are ours (no num2words import on a cold start): every one
+    of them is num2words' own, and larger numbers still come from num2words."""
+    from num2words import num2words
+
+    lang = fmt._num2words_lang(tag)
+    for n in range(1000):
+        assert fmt.number_words(tag, n) == num2words(n, lang=lang), (tag, n)
+    assert fmt.number_words(tag, 100_000) == num2words(100_000, lang=lang)  # en-IN: "one lakh"
