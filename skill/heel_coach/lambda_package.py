@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PackagedContent", "load_content", "main", "prepare", "snapshot_path"]
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 _LOG = logging.getLogger("heelcoach.lambda")
 
 
@@ -47,7 +48,30 @@ class PackagedContent:
     its prompts."""
 
     catalogue: Catalogue
-    prompts: dict[str, Prompts]
+    prompts: Mapping[str, Prompts]
+
+
+class PackagedPrompts(Mapping[str, "Prompts"]):
+    """Every locale's prompts, each pickled on its own and unpickled when first read: a
+    container serves the locales its users speak, usually one."""
+
+    def __init__(self, pickled: dict[str, bytes]) -> None:
+        self._pickled = pickled
+        self._loaded: dict[str, Prompts] = {}
+
+    def __getitem__(self, locale: str) -> Prompts:
+        found = self._loaded.get(locale)
+        if found is None:
+            from _pickle import loads
+
+            found = self._loaded[locale] = loads(self._pickled[locale])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pickled)
+
+    def __len__(self) -> int:
+        return len(self._pickled)
 
 
 def snapshot_path(package_dir: Path = PACKAGE_DIR) -> Path:
@@ -68,7 +92,7 @@ def load_content(package_dir: Path = PACKAGE_DIR) -> PackagedContent | None:
         snapshot = loads(raw)
         if snapshot["version"] != SNAPSHOT_VERSION:
             raise ValueError(f"version {snapshot['version']}")
-        return PackagedContent(snapshot["catalogue"], snapshot["prompts"])
+        return PackagedContent(snapshot["catalogue"], PackagedPrompts(snapshot["prompts"]))
     except Exception as exc:  # written by another build of the code: load the content instead
         _LOG.warning("content snapshot %s unusable (%s): loading the content files", path, exc)
         return None
@@ -98,7 +122,10 @@ def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     snapshot = {
         "version": SNAPSHOT_VERSION,
         "catalogue": shared(catalogue, seen),
-        "prompts": {locale: shared(p, seen) for locale, p in prompts.items()},
+        "prompts": {
+            locale: pickle.dumps(shared(p, seen), protocol=pickle.HIGHEST_PROTOCOL)
+            for locale, p in prompts.items()
+        },
     }
     path = snapshot_path(package_dir)
     path.parent.mkdir(parents=True, exist_ok=True)

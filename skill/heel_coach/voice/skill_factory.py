@@ -226,14 +226,13 @@ def build_skill(
         locales = tuple(loc for loc in available_locales() if loc in catalogue.locales)
     else:
         locales = tuple(prompts)
-    loaded: dict[str, Prompts] = dict(prompts or {})
+    loaded: Mapping[str, Prompts] = prompts or {}  # a package's unpickles a locale when read
 
     @lru_cache(maxsize=32)
     def speaker_for(locale: str | None) -> Speaker:
         chosen = locale_candidates(locale, default_locale, locales)
-        if chosen not in loaded:
-            loaded[chosen] = load_prompts(chosen)
-        return Speaker(catalogue, loaded[chosen], chosen, silence)
+        said = loaded[chosen] if chosen in loaded else load_prompts(chosen)
+        return Speaker(catalogue, said, chosen, silence)
 
     speakers: Callable[[str | None], Speaker] = speaker_for
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)  # type: ignore[arg-type]
