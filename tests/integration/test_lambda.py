@@ -215,6 +215,34 @@ def test_a_launch_imports_no_handler_it_cannot_reach(tmp_path: Path) -> None:
     assert not only_other_handlers_need & loaded
 
 
+def test_launches_need_neither_the_engine_nor_statistics_and_a_returning_user_no_screen_request(
+    tmp_path: Path,
+) -> None:
+    """The voice layer imports the routine engine, progress statistics and screen requests
+    where a routine runs, progress is told or a screen is chosen: a new user's launch (the
+    disclaimer, shown on a screen) and, in another container, the same user's next launch (a
+    welcome back) need of the engine only the one-line speech-time estimate."""
+    env = {"HEELCOACH_DB_PATH": str(tmp_path / "db.sqlite3")}
+    saved = tmp_path / "launch.json"
+    first = (
+        "import json\n"
+        "from heel_coach.lambda_handler import handler\n"
+        "from heel_coach.console.envelopes import Device\n"
+        f"event = Device().launch(); open({str(saved)!r}, 'w').write(json.dumps(event))\n"
+        "handler(event, None)\n"
+    )
+    again = (
+        "import json\n"
+        "from heel_coach.lambda_handler import handler\n"
+        f"assert 'Welcome back' in str(handler(json.load(open({str(saved)!r})), None))\n"
+    )
+    for code, screen_request in ((first, True), (again, False)):
+        loaded = _modules_after(code, env)
+        assert {m for m in loaded if m.startswith("heel_coach.engine.")} == {"heel_coach.engine.speech_time"}
+        assert "heel_coach.progress.stats" not in loaded or not screen_request  # a returning user's summary
+        assert ("heel_coach.screens.requests" in loaded) is screen_request
+
+
 def test_the_build_pauses_the_cycle_collector_only_while_it_runs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
