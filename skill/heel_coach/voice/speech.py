@@ -345,9 +345,12 @@ class RoutineVoice:
     """The sentence that starts a routine (and announces its length)."""
 
     def __init__(self, speaker: Speaker, listener: Listener) -> None:
+        from heel_coach.engine.timing import Pause  # once per voice, not per spoken item
+
         self.speaker = speaker
         self.listener = listener
         self._measuring = False
+        self._pause = Pause
 
     @property
     def rate(self) -> SpeakingRate:
@@ -420,9 +423,7 @@ class RoutineVoice:
 
     def speak(self, item: PlanItem, plan: Plan, reply: Reply) -> None:
         """Append one item of a script to ``reply``: a beat's silence is what its words leave."""
-        from heel_coach.engine.timing import Pause
-
-        if isinstance(item, Pause):
+        if isinstance(item, self._pause):
             reply.speech.pause(item.seconds)
             reply.spoken.append((item, []))
             return
