@@ -3,6 +3,11 @@
 
 Every function takes the Alexa locale ("en-GB") and returns text for that locale; the words
 around these values are data (prompt files). Babel's data is loaded once per locale.
+
+For English and German, whole-number plurals, lists and numbers below a thousand are written
+out here: loading Babel's locale data and num2words' languages cost a Lambda container's first
+request that counts, lists or says a number ~170 M instructions. Tests hold each of them to
+the library's answer for every locale we ship, so the rules still come from CLDR and num2words.
 """
 
 from __future__ import annotations
@@ -29,9 +34,20 @@ def _locale(tag: str) -> Locale:
 
 
 def plural_category(tag: str, n: int) -> str:
-    """CLDR plural category of ``n`` in the locale's language: 1 -> "one", 2 -> "other"."""
+    """CLDR plural category of ``n`` in the locale's language: 1 -> "one", 2 -> "other".
+
+    For a whole number in English or German the rule is CLDR's "one: i = 1 and v = 0", read
+    here without Babel: the first plural Babel gives loads the locale's whole CLDR data (~78 M
+    instructions, a Lambda container's first request that counts anything). A test holds it to
+    Babel for every locale we ship."""
+    if language_of(tag) in _ONE_IS_EXACTLY_1 and type(n) is int and n >= 0:
+        return "one" if n == 1 else "other"
     category: str = _locale(tag).plural_form(n)
     return category
+
+
+_ONE_IS_EXACTLY_1 = frozenset({"en", "de"})
+"""Languages whose CLDR plural rule for whole numbers is: "one" for 1, "other" for the rest."""
 
 
 def plural_categories(tag: str) -> frozenset[str]:
@@ -108,11 +124,28 @@ def _num2words_lang(tag: str) -> str:
 
 
 def join_list(tag: str, items: Sequence[str], style: Literal["standard", "or"] = "standard") -> str:
-    """ "a, b, and c" (en-US), "a, b and c" (en-GB), "a, b und c" (de); ``style="or"`` for "or"."""
-    from babel.lists import format_list
+    """ "a, b, and c" (en-US), "a, b and c" (en-GB), "a, b und c" (de); ``style="or"`` for "or".
 
+    The locales we ship join as CLDR's list patterns say, written out here (``_LISTS``) for the
+    same reason as ``plural_category``; a test holds them to Babel's ``format_list``."""
     items = [item for item in items if item]
-    return format_list(items, style=style, locale=_locale(tag)) if items else ""
+    if not items:
+        return ""
+    words = _LISTS.get((language_of(tag), style))
+    if words is None:
+        from babel.lists import format_list
+
+        return format_list(items, style=style, locale=_locale(tag))
+    if len(items) == 1:
+        return items[0]
+    last = (", " if tag in _SERIAL_COMMA and len(items) > 2 else " ") + f"{words} {items[-1]}"
+    return ", ".join(items[:-1]) + last
+
+
+_LISTS = {("en", "standard"): "and", ("en", "or"): "or", ("de", "standard"): "und", ("de", "or"): "oder"}
+"""CLDR's list patterns of English and German: "{0}, {1}" up to the last item, then this word."""
+_SERIAL_COMMA = frozenset({"en-US"})
+"""Locales whose CLDR list pattern puts a comma before the last word ("a, b, and c")."""
 
 
 def clock_time(tag: str, at: time, pattern: str) -> str:
