@@ -21,9 +21,11 @@ A refused event raises ``RequestRejected`` (the invocation fails and is logged);
 the skill itself (store outage, bug) is answered with the apology, as on the web edge.
 
 Cold start. The build uses what ``make build-SkillFunction`` prepared in the package
-(``heel_coach.lambda_package``: the compiled methods of the records, the validated content),
-runs without the cycle collector, and freezes what it made (``gc.freeze``): everything it
-creates lives as long as the container, and later collections need not walk it again.
+(``heel_coach.lambda_package``: the module bundle, the records' recipes, the validated
+content), runs without the cycle collector from its first import, and freezes what it made
+(``gc.freeze``): everything it creates lives as long as the container, and later collections
+need not walk it again. Whatever a request does not reach is imported when one does: handler
+modules (``skill_factory``), the engine, statistics and screens (the voice layer).
 """
 
 from __future__ import annotations
