@@ -99,8 +99,9 @@ def load_content(package_dir: Path = PACKAGE_DIR) -> PackagedContent | None:
 
 
 def prepare(package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """Write the dataclass code cache and the content snapshot into the package this module is
-    imported from. Run in a fresh interpreter: records created before it are not recorded."""
+    """Write the dataclass cache (recipes and code), the module bundle and the content snapshot
+    into the package this module is imported from. Run in a fresh interpreter: records created
+    before it are not recorded."""
     import importlib
     import pickle
     import pkgutil

@@ -145,8 +145,11 @@ def test_a_replayed_record_makes_each_method_when_first_used(
     assert stand_in.__code__ is not code_of(plain.Range, "__init__")
     assert "__dataclass_fields__" in vars(cached.Range)
     cached.Range(1, 2)
-    assert vars(cached.Range)["__init__"] is not stand_in
-    assert vars(cached.Range)["__init__"].__code__ == code_of(plain.Range, "__init__")
+    made = vars(cached.Range)["__init__"]
+    assert made is not stand_in and made.__code__ == code_of(plain.Range, "__init__")
+    kept = object.__new__(cached.Range)
+    stand_in(kept, 3, 4)  # a stand-in someone kept: the method made once is reused
+    assert kept.high == 4 and vars(cached.Range)["__init__"] is made
     assert vars(cached.Range)["__repr__"].__name__ == "__repr__"  # not used yet: still a stand-in
     assert dataclasses.is_dataclass(cached.Range)  # reads __dataclass_fields__: made now
     assert isinstance(vars(cached.Range)["__dataclass_fields__"], dict)

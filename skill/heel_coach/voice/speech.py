@@ -23,8 +23,8 @@ from heel_coach.voice.phrasing import Phrasing, capitalise
 from heel_coach.voice.prompts import Prompts
 from heel_coach.voice.ssml import SilenceClips, Ssml
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from heel_coach.engine.machine import Event, Remaining
     from heel_coach.engine.plan import Plan

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from heel_coach.errors import EngineError
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from heel_coach.engine.machine import RoutineFinished
     from heel_coach.engine.state import RoutineState

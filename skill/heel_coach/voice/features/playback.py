@@ -50,8 +50,8 @@ from heel_coach.voice.state import Notice, Pending, PlaybackChoice, PlaybackPref
 from heel_coach.voice.tracks import Token, TrackLibrary, TrackRef, TrackVoice, track_voice
 from heel_coach.voice.turn import TURN, Turn
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from heel_coach.engine import machine
     from heel_coach.engine.machine import Command, Transition

@@ -18,8 +18,8 @@ from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, ProgressionOffer, ProgressMarks
 from heel_coach.voice.turn import Turn
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from heel_coach.progress import stats
 

@@ -14,8 +14,8 @@ from heel_coach.voice.speech import Reply
 from heel_coach.voice.state import Pending, SentStep
 from heel_coach.voice.turn import Turn, needs_focus
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from heel_coach.engine.machine import Command, Transition
     from heel_coach.engine.plan import Plan, Segment

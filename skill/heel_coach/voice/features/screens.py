@@ -24,8 +24,8 @@ from heel_coach.voice.interceptors import library_of
 from heel_coach.voice.speech import Reply
 from heel_coach.voice.turn import Turn
 
-# The engine, progress statistics and screen requests are imported where they are used:
-# a launch needs none of them (the Lambda cold start, benchmarks/RESULTS.md section 7).
+# The engine, progress statistics and screen requests are imported where they are used, so a
+# launch loads only what it needs (Lambda cold start: benchmarks/RESULTS.md, figure 7).
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
