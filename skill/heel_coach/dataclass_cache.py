@@ -42,13 +42,12 @@ import reprlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from types import CellType, CodeType, FunctionType
 from typing import Any
 
 from heel_coach.errors import HeelCoachError
-from heel_coach.resources import PACKAGE_DIR
+from heel_coach.resources import PACKAGE_DIR, read_for_this_python, write_for_this_python
 
 __all__ = [
     "Recorded",
@@ -111,14 +110,11 @@ class Cache:
 def read_cache(path: Path | None = None) -> Cache:
     """The cache at ``path``; empty when the file is missing, foreign or damaged."""
     empty = Cache({}, {})
-    try:
-        raw = (path or cache_path()).read_bytes()
-    except OSError:
-        return empty
-    if not raw.startswith(MAGIC_NUMBER):
+    data = read_for_this_python(path or cache_path())
+    if data is None:
         return empty
     try:
-        content = marshal.loads(memoryview(raw)[len(MAGIC_NUMBER) :])
+        content = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return empty
     if not isinstance(content, dict):
@@ -131,14 +127,11 @@ def read_cache(path: Path | None = None) -> Cache:
 
 def write_cache(recorded: Recorded, path: Path | None = None) -> Path:
     """Write what was recorded, for this Python (its magic number first, as in a .pyc)."""
-    path = path or cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     content = {
         "codes": {text: marshal.dumps(code) for text, code in recorded.codes.items()},
         "classes": {key[:2]: marshal.dumps((key, recipe)) for key, recipe in recorded.classes.items()},
     }
-    path.write_bytes(MAGIC_NUMBER + marshal.dumps(content))
-    return path
+    return write_for_this_python(path or cache_path(), marshal.dumps(content))
 
 
 # -- what a class statement looks like, and what @dataclass added to it -----------------------

@@ -21,11 +21,11 @@ import _imp
 import marshal
 import sys
 from importlib.machinery import ModuleSpec, SourceFileLoader
-from importlib.util import MAGIC_NUMBER, cache_from_source
+from importlib.util import cache_from_source
 from pathlib import Path
 from types import CodeType, ModuleType
 
-from heel_coach.resources import PACKAGE_DIR
+from heel_coach.resources import PACKAGE_DIR, read_for_this_python, write_for_this_python
 
 __all__ = ["BundleFinder", "bundle_path", "install", "installed_finder", "uninstall", "write_bundle"]
 
@@ -62,10 +62,9 @@ def write_bundle(package_dir: Path = PACKAGE_DIR, path: Path | None = None) -> P
         entries[".".join(parts)] = (relative.as_posix(), cached.as_posix(), is_package, len(codes), len(code))
         codes += code
     index = marshal.dumps(entries)
-    path = path or bundle_path(package_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(MAGIC_NUMBER + len(index).to_bytes(4, "little") + index + codes)
-    return path
+    return write_for_this_python(
+        path or bundle_path(package_dir), len(index).to_bytes(4, "little") + index + codes
+    )
 
 
 class _BundledLoader(SourceFileLoader):
@@ -119,21 +118,17 @@ def install(package_dir: Path = PACKAGE_DIR, path: Path | None = None) -> bool:
     there is no usable bundle (a checkout, a package built without it, another Python)."""
     if installed_finder() is not None:
         return True
-    try:
-        raw = (path or bundle_path(package_dir)).read_bytes()
-    except OSError:
+    data = read_for_this_python(path or bundle_path(package_dir))
+    if data is None or len(data) < 4:
         return False
-    start = len(MAGIC_NUMBER) + 4
-    if not raw.startswith(MAGIC_NUMBER) or len(raw) < start:
-        return False
-    end = start + int.from_bytes(raw[len(MAGIC_NUMBER) : start], "little")
+    end = 4 + int.from_bytes(data[:4], "little")
     try:
-        entries = marshal.loads(memoryview(raw)[start:end])
+        entries = marshal.loads(data[4:end])
     except (EOFError, ValueError, TypeError):
         return False
     if not isinstance(entries, dict) or package_dir.name not in entries:
         return False
-    sys.meta_path.insert(0, BundleFinder(entries, memoryview(raw)[end:], package_dir.parent))
+    sys.meta_path.insert(0, BundleFinder(entries, data[end:], package_dir.parent))
     return True
 
 

@@ -7,11 +7,30 @@ package never reads anything outside itself (a wheel installed anywhere works).
 
 from __future__ import annotations
 
+from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONTENT_DIR = PACKAGE_DIR / "content"
 MODELS_DIR = CONTENT_DIR / "models"
+
+
+def write_for_this_python(path: Path, data: bytes) -> Path:
+    """Write what the package build prepares for this Python (the dataclass cache, the module
+    bundle): its magic number first, as in a .pyc."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(MAGIC_NUMBER + data)
+    return path
+
+
+def read_for_this_python(path: Path) -> memoryview | None:
+    """What ``write_for_this_python`` wrote, without the magic number; None when the file is
+    missing or was written by another Python (its marshalled code would not load here)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return memoryview(raw)[len(MAGIC_NUMBER) :] if raw.startswith(MAGIC_NUMBER) else None
 
 
 def model_path(locale: str) -> Path:
